@@ -1,0 +1,118 @@
+// Builds the extension: compiles the curriculum (validated, to dist/curriculum.json), then
+// bundles src/extension.ts to dist/extension.js. Flags: --production (minified, no source
+// maps), --watch, --tests (also bundles test/integration/** to out/test/integration/).
+// Exits non-zero when any part of the build fails.
+const esbuild = require('esbuild');
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+const root = __dirname;
+
+/** Validates curriculum/ and writes dist/curriculum.json; false (with messages printed) on failure. */
+function compileCurriculum() {
+  try {
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'compile-curriculum.ts')], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Prints esbuild's problems as `file:line:column: error: text`, the shape editors link. */
+const problemReporter = {
+  name: 'problem-reporter',
+  setup(build) {
+    build.onStart(() => console.log(`[${watch ? 'watch' : 'build'}] started`));
+    build.onEnd((result) => {
+      for (const { text, location } of [...result.errors, ...result.warnings]) {
+        const where = location ? `${location.file}:${location.line}:${location.column + 1}: ` : '';
+        console.error(`${where}error: ${text}`);
+      }
+      console.log(`[${watch ? 'watch' : 'build'}] finished with ${result.errors.length} error(s)`);
+    });
+  },
+};
+
+function listFiles(dir, suffix) {
+  if (!fs.existsSync(dir)) {
+    return [];
+  }
+  return fs
+    .readdirSync(dir, { recursive: true })
+    .map((name) => path.join(dir, String(name)))
+    .filter((file) => file.endsWith(suffix));
+}
+
+async function main() {
+  if (!compileCurriculum() && !watch) {
+    process.exit(1);
+  }
+  const extension = await esbuild.context({
+    entryPoints: [path.join(root, 'src', 'extension.ts')],
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node18',
+    minify: production,
+    sourcemap: !production,
+    sourcesContent: false,
+    outfile: path.join(root, 'dist', 'extension.js'),
+    external: ['vscode'],
+    metafile: true,
+    logLevel: 'silent',
+    plugins: [problemReporter],
+  });
+  const contexts = [extension];
+  if (tests) {
+    contexts.push(
+      await esbuild.context({
+        entryPoints: listFiles(path.join(root, 'test', 'integration'), '.ts'),
+        outbase: path.join(root, 'test', 'integration'),
+        outdir: path.join(root, 'out', 'test', 'integration'),
+        bundle: true,
+        format: 'cjs',
+        platform: 'node',
+        target: 'node18',
+        sourcemap: true,
+        // mocha and the vscode API come from the extension host and node_modules at run time.
+        packages: 'external',
+        external: ['vscode'],
+        logLevel: 'silent',
+        plugins: [problemReporter],
+      }),
+    );
+  }
+
+  if (watch) {
+    fs.watch(path.join(root, 'curriculum'), { recursive: true }, () => compileCurriculum());
+    await Promise.all(contexts.map((context) => context.watch()));
+    return;
+  }
+  let failed = false;
+  for (const context of contexts) {
+    try {
+      const result = await context.rebuild();
+      if (result.metafile) {
+        fs.writeFileSync(path.join(root, 'dist', 'meta.json'), JSON.stringify(result.metafile));
+      }
+    } catch {
+      failed = true;
+    }
+    await context.dispose();
+  }
+  if (failed) {
+    process.exit(1);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+// Every id the extension shares with package.json: commands, views, context keys, state keys and
+// tree item context values. One prefix everywhere; a unit test checks package.json agrees.
+
+export const PREFIX = 'dsRoadmap';
+
+export const Commands = {
+  openRoadmap: 'dsRoadmap.openRoadmap',
+  markStepComplete: 'dsRoadmap.markStepComplete',
+  markStepIncomplete: 'dsRoadmap.markStepIncomplete',
+  resetProgress: 'dsRoadmap.resetProgress',
+  showLog: 'dsRoadmap.showLog',
+} as const;
+
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+export const Views = {
+  container: 'dsRoadmap',
+  roadmap: 'dsRoadmap.roadmap',
+} as const;
+
+/** Built-in command that reveals our view container (VS Code derives it from the container id). */
+export const SHOW_CONTAINER_COMMAND = `workbench.view.extension.${Views.container}`;
+
+export const ContextKeys = {
+  curriculumLoadFailed: 'dsRoadmap.curriculumLoadFailed',
+} as const;
+
+/** Keys in the extension's globalState. The progress key is versioned inside its value. */
+export const StateKeys = {
+  progress: 'dsRoadmap.progress',
+  progressSetAsidePrefix: 'dsRoadmap.progress.setAside.',
+} as const;
+
+/** `contextValue`s of tree items, matched by `viewItem` in package.json menus. */
+export const TreeItemKinds = {
+  stepDone: 'step.done',
+  stepTodo: 'step.todo',
+  project: 'project',
+  detail: 'detail',
+} as const;
+
+export const EXTENSION_ID = 'ds-roadmap.distributed-systems-roadmap';

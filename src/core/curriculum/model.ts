@@ -1,0 +1,41 @@
+// The curriculum's types, inferred from the schema (type-only import: no validator at run time),
+// and small pure queries over it.
+import type { curriculumSchema, stepSchema, projectSchema, textbookSchema, durationSchema } from './schema';
+import type { z } from 'zod';
+
+export type Curriculum = z.infer<typeof curriculumSchema>;
+export type Step = z.infer<typeof stepSchema>;
+export type Project = z.infer<typeof projectSchema>;
+export type Textbook = z.infer<typeof textbookSchema>;
+export type Duration = z.infer<typeof durationSchema>;
+
+/** Every id a learner's progress may refer to: steps and projects. */
+export function progressItemIds(curriculum: Curriculum): Set<string> {
+  const ids = new Set<string>();
+  for (const step of curriculum.steps) {
+    ids.add(step.id);
+    for (const project of step.projects ?? []) {
+      ids.add(project.id);
+    }
+  }
+  return ids;
+}
+
+export function findStep(curriculum: Curriculum, stepId: string): Step | undefined {
+  return curriculum.steps.find((step) => step.id === stepId);
+}
+
+/** "1–2 months", "1 month", "3 weeks". */
+export function formatDuration(duration: Duration): string {
+  const range = duration.min === duration.max ? `${duration.min}` : `${duration.min}–${duration.max}`;
+  const plural = duration.max === 1 ? '' : 's';
+  return `${range} ${duration.unit}${plural}`;
+}
+
+/** "Martin Kleppmann", "A and B", "A, B and C". */
+export function formatAuthors(authors: readonly string[]): string {
+  if (authors.length <= 1) {
+    return authors.join('');
+  }
+  return `${authors.slice(0, -1).join(', ')} and ${authors[authors.length - 1]}`;
+}
