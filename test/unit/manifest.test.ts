@@ -1,0 +1,103 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Commands, ContextKeys, PREFIX, TreeItemKinds, Views } from '../../src/constants';
+
+const ROOT = join(__dirname, '..', '..');
+
+interface Manifest {
+  activationEvents?: string[];
+  engines: { vscode: string };
+  icon: string;
+  contributes: {
+    commands: { command: string; title: string; category?: string }[];
+    views: Record<string, { id: string }[]>;
+    viewsContainers: { activitybar: { id: string; icon: string }[] };
+    viewsWelcome: { view: string; when?: string }[];
+    menus: Record<string, { command: string; when?: string }[]>;
+  };
+}
+
+const manifestText = readFileSync(join(ROOT, 'package.json'), 'utf8');
+const manifest = JSON.parse(manifestText) as Manifest;
+const nls = JSON.parse(readFileSync(join(ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
+const declared = manifest.contributes.commands.map((c) => c.command);
+
+function whenClauses(): string[] {
+  const { menus, viewsWelcome } = manifest.contributes;
+  return [...Object.values(menus).flat(), ...viewsWelcome].map((entry) => entry.when ?? '');
+}
+
+describe('package.json contributions', () => {
+  it('declares exactly the commands the code defines', () => {
+    assert.deepEqual([...declared].sort(), Object.values(Commands).sort());
+  });
+
+  it('prefixes every command with the one prefix and gives each the Roadmap category', () => {
+    for (const command of manifest.contributes.commands) {
+      assert.ok(command.command.startsWith(`${PREFIX}.`), command.command);
+      assert.equal(nls[command.category?.slice(1, -1) ?? ''], 'Roadmap');
+    }
+  });
+
+  it('uses the view and container ids of the constants module', () => {
+    assert.deepEqual(manifest.contributes.viewsContainers.activitybar.map((c) => c.id), [Views.container]);
+    assert.deepEqual(manifest.contributes.views[Views.container].map((v) => v.id), [Views.roadmap]);
+  });
+
+  it('names only declared commands in menus', () => {
+    for (const [menu, entries] of Object.entries(manifest.contributes.menus)) {
+      for (const entry of entries) {
+        assert.ok(declared.includes(entry.command), `${menu} names undeclared ${entry.command}`);
+      }
+    }
+  });
+
+  it('matches only tree item kinds the tree produces in viewItem clauses', () => {
+    const kinds: string[] = Object.values(TreeItemKinds);
+    for (const when of whenClauses()) {
+      for (const match of when.matchAll(/viewItem == ([\w.]+)/g)) {
+        assert.ok(kinds.includes(match[1]), `unknown viewItem ${match[1]}`);
+      }
+    }
+  });
+
+  it('uses only context keys of the constants module', () => {
+    const keys: string[] = Object.values(ContextKeys);
+    for (const when of whenClauses()) {
+      for (const match of when.replace(/view == [\w.]+/g, '').matchAll(/\b(dsRoadmap\.[\w.]+)/g)) {
+        assert.ok(keys.includes(match[1]), `unknown context key ${match[1]}`);
+      }
+    }
+  });
+
+  it('has a translation entry for every %key% and no unused entries', () => {
+    const used = new Set([...manifestText.matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]));
+    assert.deepEqual([...used].sort(), Object.keys(nls).sort());
+  });
+
+  it('never activates at startup', () => {
+    assert.deepEqual(manifest.activationEvents ?? [], []);
+  });
+
+  it('supports the VS Code the installed API types describe, no newer', () => {
+    const types = JSON.parse(readFileSync(join(ROOT, 'node_modules', '@types', 'vscode', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    assert.equal(manifest.engines.vscode, `^${types.version}`);
+  });
+
+  it('ships a 128×128 PNG icon and the activity-bar SVG', () => {
+    const png = readFileSync(join(ROOT, manifest.icon));
+    assert.equal(png.subarray(1, 4).toString('ascii'), 'PNG');
+    assert.equal(png.readUInt32BE(16), 128);
+    assert.equal(png.readUInt32BE(20), 128);
+    assert.ok(existsSync(join(ROOT, manifest.contributes.viewsContainers.activitybar[0].icon)));
+  });
+
+  it('packages from an allow-list', () => {
+    const lines = readFileSync(join(ROOT, '.vscodeignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    assert.equal(lines[0], '**');
+    assert.ok(lines.slice(1).every((line) => line.startsWith('!')));
+  });
+});
