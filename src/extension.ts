@@ -13,6 +13,8 @@ import type { Roadmap, RoadmapContext } from './roadmapContext';
 export interface RoadmapApi {
   readonly roadmap: Roadmap;
   readonly views: RoadmapViews;
+  /** The progress value as VS Code stored it, to check persistence. */
+  storedProgress(): unknown;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<RoadmapApi> {
@@ -26,7 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
   registerCommands(context, ctx);
   const views = registerRoadmapViews(context, ctx);
   log.info(`Activated in ${Date.now() - started} ms.`);
-  return { roadmap, views };
+  return { roadmap, views, storedProgress: () => context.globalState.get(StateKeys.progress) };
 }
 
 export function deactivate(): void {

@@ -10,6 +10,8 @@ import { RoadmapTreeProvider } from './treeProvider';
 export interface RoadmapViews {
   /** Undefined when the curriculum failed to load. */
   readonly treeProvider?: RoadmapTreeProvider;
+  /** The handler of the tree's checkbox events, exposed for integration tests. */
+  readonly applyCheckboxChanges?: (event: vscode.TreeCheckboxChangeEvent<RoadmapNode>) => Promise<void>;
 }
 
 export function registerRoadmapViews(extensionContext: vscode.ExtensionContext, ctx: RoadmapContext): RoadmapViews {
@@ -34,17 +36,7 @@ export function registerRoadmapViews(extensionContext: vscode.ExtensionContext, 
   });
   subscriptions.push(treeProvider, treeView);
 
-  subscriptions.push(
-    treeView.onDidChangeCheckboxState(async (event) => {
-      for (const [node, state] of event.items) {
-        if (node.kind === 'step') {
-          const command =
-            state === vscode.TreeItemCheckboxState.Checked ? Commands.markStepComplete : Commands.markStepIncomplete;
-          await vscode.commands.executeCommand(command, node.step.id);
-        }
-      }
-    }),
-  );
+  subscriptions.push(treeView.onDidChangeCheckboxState(applyCheckboxChanges));
 
   const statusBar = vscode.window.createStatusBarItem('dsRoadmap.status', vscode.StatusBarAlignment.Left, 0);
   statusBar.name = vscode.l10n.t('Distributed Systems Roadmap');
@@ -71,5 +63,16 @@ export function registerRoadmapViews(extensionContext: vscode.ExtensionContext, 
       }
     }),
   );
-  return { treeProvider };
+  return { treeProvider, applyCheckboxChanges };
+}
+
+/** A ticked or cleared step checkbox goes through the same commands as the menus. */
+async function applyCheckboxChanges(event: vscode.TreeCheckboxChangeEvent<RoadmapNode>): Promise<void> {
+  for (const [node, state] of event.items) {
+    if (node.kind === 'step') {
+      const command =
+        state === vscode.TreeItemCheckboxState.Checked ? Commands.markStepComplete : Commands.markStepIncomplete;
+      await vscode.commands.executeCommand(command, node.step.id);
+    }
+  }
 }

@@ -1,0 +1,153 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { ProgressStore } from '../../src/core/progress/store';
+import type { RoadmapNode } from '../../src/core/roadmap/treeModel';
+import type { RoadmapApi } from '../../src/extension';
+import { activatedApi, answeringWarnings, EXTENSION_ID } from './helpers';
+
+const STEP_TITLES = [
+  'Fundamentals of Distributed Systems',
+  'Networks and Communication',
+  'Fault Tolerance and Consistency',
+  'Scalability and Performance Optimization',
+  'Practical Implementations and Advanced Topics',
+  'Hands-On Projects',
+];
+
+function tree(api: RoadmapApi) {
+  const provider = api.views.treeProvider;
+  assert.ok(provider, 'the tree provider was not created');
+  return provider;
+}
+
+function stepItems(api: RoadmapApi): { node: RoadmapNode; item: vscode.TreeItem }[] {
+  const provider = tree(api);
+  return provider.getChildren().map((node) => ({ node, item: provider.getTreeItem(node) }));
+}
+
+function stepItem(api: RoadmapApi, stepId: string): vscode.TreeItem {
+  const found = stepItems(api).find(({ node }) => node.id === `step/${stepId}`);
+  assert.ok(found, `no tree item for ${stepId}`);
+  return found.item;
+}
+
+function isChecked(item: vscode.TreeItem): boolean {
+  return item.checkboxState === vscode.TreeItemCheckboxState.Checked;
+}
+
+describe('Roadmap in a real VS Code', () => {
+  let api: RoadmapApi;
+
+  before(async () => {
+    api = await activatedApi();
+  });
+
+  beforeEach(async () => {
+    await answeringWarnings('Reset', () => vscode.commands.executeCommand('dsRoadmap.resetProgress'));
+  });
+
+  it('registers every command package.json declares, and declares every command it registers', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    const manifest = extension?.packageJSON as { contributes: { commands: { command: string }[] } };
+    const declared = manifest.contributes.commands.map((c) => c.command).sort();
+    const registered = (await vscode.commands.getCommands(true)).filter((id) => id.startsWith('dsRoadmap.')).sort();
+    assert.deepEqual(registered, declared);
+  });
+
+  it('shows the six steps in order with stable ids, durations and unchecked boxes', () => {
+    const items = stepItems(api);
+    assert.deepEqual(
+      items.map(({ item }) => item.label),
+      STEP_TITLES,
+    );
+    assert.deepEqual(
+      items.map(({ item }) => item.id),
+      ['fundamentals', 'networks', 'fault-tolerance', 'scalability', 'cloud-native', 'projects'].map((id) => `step/${id}`),
+    );
+    assert.equal(items[0].item.description, '1–2 months');
+    assert.equal(items[1].item.description, '1 month');
+    assert.ok(items.every(({ item }) => item.checkboxState === vscode.TreeItemCheckboxState.Unchecked));
+    assert.ok(items.every(({ item }) => item.contextValue === 'step.todo'));
+  });
+
+  it('shows step 6 with its three projects', () => {
+    const provider = tree(api);
+    const projects = provider.getChildren().find((node) => node.id === 'step/projects');
+    assert.ok(projects);
+    const labels = provider.getChildren(projects).map((node) => provider.getTreeItem(node).label);
+    assert.deepEqual(labels, [
+      'Objective',
+      'Distributed file-sharing system',
+      'Microservices on Docker and Kubernetes',
+      'Fault-tolerant database',
+    ]);
+  });
+
+  it('marks a step complete through the command, updating the store, the stored value and the tree', async () => {
+    const changed = new Promise<void>((resolve) => {
+      const subscription = tree(api).onDidChangeTreeData(() => {
+        subscription.dispose();
+        resolve();
+      });
+    });
+    const result = await vscode.commands.executeCommand('dsRoadmap.markStepComplete', 'networks');
+    await changed;
+    assert.equal(result, true);
+    assert.ok(api.roadmap.ok && api.roadmap.progress.isDone('networks'));
+    const item = stepItem(api, 'networks');
+    assert.ok(isChecked(item));
+    assert.equal(item.description, '1 month · done');
+    assert.equal(item.contextValue, 'step.done');
+    const stored = api.storedProgress() as { version: number; records: Record<string, { state: string; origin: string }> };
+    assert.equal(stored.version, 2);
+    assert.equal(stored.records.networks.state, 'done');
+    assert.equal(stored.records.networks.origin, 'self-reported');
+  });
+
+  it('marks a step complete and incomplete through the tree checkbox handler', async () => {
+    const apply = api.views.applyCheckboxChanges;
+    assert.ok(apply);
+    const node = tree(api).getChildren().find((n) => n.id === 'step/scalability');
+    assert.ok(node);
+    await apply({ items: [[node, vscode.TreeItemCheckboxState.Checked]] });
+    assert.ok(isChecked(stepItem(api, 'scalability')));
+    await apply({ items: [[node, vscode.TreeItemCheckboxState.Unchecked]] });
+    assert.ok(!isChecked(stepItem(api, 'scalability')));
+  });
+
+  it('keeps progress in VS Code storage: a store opened again on it sees the marks', async () => {
+    await vscode.commands.executeCommand('dsRoadmap.markStepComplete', 'fundamentals');
+    const stored = api.storedProgress();
+    const reopened = await ProgressStore.open(
+      { get: () => stored, update: () => Promise.resolve() },
+      { key: 'k', setAsidePrefix: 'aside.', knownIds: new Set(['fundamentals']) },
+    );
+    assert.deepEqual(reopened.problems, []);
+    assert.ok(reopened.store.isDone('fundamentals'));
+  });
+
+  it('refuses an unknown step id without changing anything', async () => {
+    const before = JSON.stringify(api.storedProgress());
+    const result = await vscode.commands.executeCommand('dsRoadmap.markStepComplete', 'no-such-step');
+    assert.equal(result, undefined);
+    assert.equal(JSON.stringify(api.storedProgress()), before);
+  });
+
+  it('asks before resetting, and does nothing when the learner declines', async () => {
+    await vscode.commands.executeCommand('dsRoadmap.markStepComplete', 'fault-tolerance');
+    const declined = await answeringWarnings(undefined, () => vscode.commands.executeCommand('dsRoadmap.resetProgress'));
+    assert.equal(declined.prompts.length, 1);
+    assert.equal(declined.result, false);
+    assert.ok(api.roadmap.ok && api.roadmap.progress.isDone('fault-tolerance'));
+
+    const accepted = await answeringWarnings('Reset', () => vscode.commands.executeCommand('dsRoadmap.resetProgress'));
+    assert.equal(accepted.result, true);
+    assert.ok(api.roadmap.ok && !api.roadmap.progress.isDone('fault-tolerance'));
+  });
+
+  it('opens the roadmap view', async () => {
+    await vscode.commands.executeCommand('dsRoadmap.openRoadmap');
+    // The provider answers as the view asks: the steps are there once it is open.
+    assert.equal(tree(api).getChildren().length, 6);
+  });
+});
