@@ -2,8 +2,8 @@
 // Build-time only: it pulls in the YAML parser and the schema, which the extension never loads.
 import { LineCounter, isMap, isNode, isPair, isScalar, parseDocument, type Document, type Node } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
-import { curriculumSchema, CURRICULUM_SCHEMA_VERSION } from './schema';
-import type { Curriculum } from './model';
+import { roadmapSchema, topicFileSchema, CURRICULUM_SCHEMA_VERSION } from './schema';
+import type { Curriculum, RoadmapData, TopicFileData } from './model';
 
 export interface CurriculumProblem {
   readonly file: string;
@@ -24,15 +24,44 @@ export function formatProblem(problem: CurriculumProblem): string {
 
 type PathSegment = string | number;
 
-/** Parses, schema-checks and cross-checks one curriculum file. Never throws on bad input. */
-export function compileCurriculum(source: string, file: string): CompileResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number, message: string): CurriculumProblem => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file, line, column: col, message };
-  };
+export interface SourceFile {
+  /** As it should appear in messages, e.g. curriculum/roadmap.yaml. */
+  readonly path: string;
+  readonly text: string;
+}
 
+export interface CompileInput {
+  readonly roadmap: SourceFile;
+  /** curriculum/topics/*.yaml, one file per step. */
+  readonly topicFiles: readonly SourceFile[];
+  /** Whether a file referred to by the curriculum exists, relative to the repository root. */
+  readonly fileExists: (relativePath: string) => boolean;
+}
+
+type At = (offset: number, message: string) => CurriculumProblem;
+
+/** One parsed, schema-checked file, with what is needed to point at its nodes. */
+interface Parsed<T> {
+  readonly data: T;
+  readonly doc: Document;
+  readonly at: At;
+  readonly path: string;
+}
+
+type ParseResult<T> = { readonly ok: true; readonly parsed: Parsed<T> } | { readonly ok: false; readonly problems: CurriculumProblem[] };
+
+interface Schema<T> {
+  safeParse(data: unknown): { success: true; data: T } | { success: false; error: { issues: $ZodIssue[] } };
+}
+
+/** Parses one YAML file and checks it against a schema. Never throws on bad input. */
+function parseFile<T>(file: SourceFile, schema: Schema<T>, emptyHint: string): ParseResult<T> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(file.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at: At = (offset, message) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file: file.path, line, column: col, message };
+  };
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -42,51 +71,70 @@ export function compileCurriculum(source: string, file: string): CompileResult {
     };
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
-    return {
-      ok: false,
-      problems: [
-        at(0, `the file is empty: expected a mapping with schemaVersion: ${CURRICULUM_SCHEMA_VERSION}, title and steps.`),
-      ],
-    };
+    return { ok: false, problems: [at(0, `the file is empty: expected a mapping with ${emptyHint}.`)] };
   }
-
   const data: unknown = doc.toJS();
-  const parsed = curriculumSchema.safeParse(data);
-  if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((issue) => problemForIssue(issue, doc, data, at)) };
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    return { ok: false, problems: result.error.issues.map((issue) => problemForIssue(issue, doc, data, at)) };
   }
+  return { ok: true, parsed: { data: result.data, doc, at, path: file.path } };
+}
 
-  const problems = crossCheck(parsed.data, doc, at);
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, curriculum: parsed.data };
+/** Parses and checks curriculum/roadmap.yaml alone. */
+export function compileRoadmap(source: string, file: string): CompileResult {
+  const result = parseFile(
+    { path: file, text: source },
+    roadmapSchema,
+    `schemaVersion: ${CURRICULUM_SCHEMA_VERSION}, title and steps`,
+  );
+  if (!result.ok) {
+    return { ok: false, problems: result.problems };
+  }
+  const problems = crossCheckRoadmap(result.parsed);
+  const curriculum: Curriculum = {
+    ...result.parsed.data,
+    steps: result.parsed.data.steps.map((step) => ({ ...step, topics: [] })),
+  };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, curriculum };
+}
+
+/** Parses and cross-checks the whole curriculum: the roadmap and every step's topics. */
+export function compileCurriculum(input: CompileInput): CompileResult {
+  const roadmap = parseFile(
+    input.roadmap,
+    roadmapSchema,
+    `schemaVersion: ${CURRICULUM_SCHEMA_VERSION}, title and steps`,
+  );
+  const topicFiles = input.topicFiles.map((file) => parseFile(file, topicFileSchema, 'step and topics'));
+  const problems = [roadmap, ...topicFiles].flatMap((result) => (result.ok ? [] : result.problems));
+  if (!roadmap.ok || problems.length > 0) {
+    return { ok: false, problems };
+  }
+  const parsedTopics = topicFiles.flatMap((result) => (result.ok ? [result.parsed] : []));
+  problems.push(...crossCheckRoadmap(roadmap.parsed), ...crossCheckTopics(roadmap.parsed, parsedTopics, input.fileExists));
+  if (problems.length > 0) {
+    return { ok: false, problems };
+  }
+  const topicsByStep = new Map(parsedTopics.map((file) => [file.data.step, file.data.topics]));
+  const curriculum: Curriculum = {
+    ...roadmap.parsed.data,
+    steps: roadmap.parsed.data.steps.map((step) => ({ ...step, topics: topicsByStep.get(step.id) ?? [] })),
+  };
+  return { ok: true, curriculum };
 }
 
 function firstLine(message: string): string {
   return message.split('\n')[0].replace(/\.$/, '').replace(/ at line \d+, column \d+:?$/, '');
 }
 
-type At = (offset: number, message: string) => CurriculumProblem;
 
 /** Checks the schema cannot express: ids unique across the file, ranges in order. */
-function crossCheck(curriculum: Curriculum, doc: Document, at: At): CurriculumProblem[] {
+function crossCheckRoadmap({ data, doc, at }: Parsed<RoadmapData>): CurriculumProblem[] {
   const problems: CurriculumProblem[] = [];
-  const seen = new Map<string, PathSegment[]>();
-  const claim = (idValue: string, path: PathSegment[]): void => {
-    const first = seen.get(idValue);
-    if (first) {
-      const firstLineNo = lineOf(doc, first, at);
-      problems.push(
-        at(
-          offsetOf(doc, path),
-          `duplicate id "${idValue}" at ${formatPath(path)} (first used at line ${firstLineNo}). ` +
-            'Ids key the learner\'s progress and must be unique: choose another id.',
-        ),
-      );
-    } else {
-      seen.set(idValue, path);
-    }
-  };
-  curriculum.steps.forEach((step, stepIndex) => {
-    claim(step.id, ['steps', stepIndex, 'id']);
+  const ids = new UniqueIds(problems);
+  data.steps.forEach((step, stepIndex) => {
+    ids.claim(step.id, { doc, at, path: ['steps', stepIndex, 'id'] });
     if (step.duration.min > step.duration.max) {
       problems.push(
         at(
@@ -97,10 +145,151 @@ function crossCheck(curriculum: Curriculum, doc: Document, at: At): CurriculumPr
       );
     }
     step.projects?.forEach((project, projectIndex) => {
-      claim(project.id, ['steps', stepIndex, 'projects', projectIndex, 'id']);
+      ids.claim(project.id, { doc, at, path: ['steps', stepIndex, 'projects', projectIndex, 'id'] });
+      const milestoneIds = new UniqueIds(problems);
+      project.milestones?.forEach((milestone, milestoneIndex) => {
+        milestoneIds.claim(milestone.id, {
+          doc,
+          at,
+          path: ['steps', stepIndex, 'projects', projectIndex, 'milestones', milestoneIndex, 'id'],
+        });
+      });
     });
   });
   return problems;
+}
+
+interface Place {
+  readonly doc: Document;
+  readonly at: At;
+  readonly path: PathSegment[];
+}
+
+/** Collects ids and reports the second use of one, pointing back at the first. */
+class UniqueIds {
+  private readonly seen = new Map<string, Place>();
+  constructor(private readonly problems: CurriculumProblem[]) {}
+
+  claim(idValue: string, place: Place): void {
+    const first = this.seen.get(idValue);
+    if (!first) {
+      this.seen.set(idValue, place);
+      return;
+    }
+    const firstWhere = first.at(offsetOf(first.doc, first.path), '');
+    const firstRef = firstWhere.file === place.at(0, '').file ? `line ${firstWhere.line}` : `${firstWhere.file}:${firstWhere.line}`;
+    this.problems.push(
+      place.at(
+        offsetOf(place.doc, place.path),
+        `duplicate id "${idValue}" at ${formatPath(place.path)} (first used at ${firstRef}). ` +
+          "Ids key the learner's progress and must be unique: choose another id.",
+      ),
+    );
+  }
+}
+
+/** Weeks per month, to compare topic hours with durations given in months. */
+const WEEKS_PER_MONTH = 52 / 12;
+/** Topic hours may fill less than the shortest duration (revision, projects), but not less than this share. */
+const MIN_SHARE_OF_SHORTEST = 0.5;
+
+function crossCheckTopics(
+  roadmap: Parsed<RoadmapData>,
+  files: readonly Parsed<TopicFileData>[],
+  fileExists: (relativePath: string) => boolean,
+): CurriculumProblem[] {
+  const problems: CurriculumProblem[] = [];
+  const ids = new UniqueIds(problems);
+  roadmap.data.steps.forEach((step, stepIndex) => {
+    ids.claim(step.id, { doc: roadmap.doc, at: roadmap.at, path: ['steps', stepIndex, 'id'] });
+    step.projects?.forEach((project, projectIndex) =>
+      ids.claim(project.id, { doc: roadmap.doc, at: roadmap.at, path: ['steps', stepIndex, 'projects', projectIndex, 'id'] }),
+    );
+  });
+  const stepsWithTopics = new Map<string, Parsed<TopicFileData>>();
+  const topicIds = new Set<string>();
+  for (const file of files) {
+    const step = roadmap.data.steps.find((candidate) => candidate.id === file.data.step);
+    if (!step) {
+      problems.push(
+        file.at(
+          offsetOf(file.doc, ['step']),
+          `unknown step "${file.data.step}" at step: use the id of a step in ${roadmap.path}.`,
+        ),
+      );
+      continue;
+    }
+    const earlier = stepsWithTopics.get(step.id);
+    if (earlier) {
+      problems.push(
+        file.at(offsetOf(file.doc, ['step']), `the topics of step "${step.id}" are already in ${earlier.path}: keep them in one file.`),
+      );
+      continue;
+    }
+    stepsWithTopics.set(step.id, file);
+    file.data.topics.forEach((topic, topicIndex) => {
+      ids.claim(topic.id, { doc: file.doc, at: file.at, path: ['topics', topicIndex, 'id'] });
+      topicIds.add(topic.id);
+      if (topic.diagram && !fileExists(topic.diagram.file)) {
+        problems.push(
+          file.at(
+            offsetOf(file.doc, ['topics', topicIndex, 'diagram', 'file']),
+            `missing diagram ${topic.diagram.file} at ${formatPath(['topics', topicIndex, 'diagram', 'file'])}: add the SVG or fix the path.`,
+          ),
+        );
+      }
+    });
+    problems.push(...checkHours(step, file, roadmap.data.studyHoursPerWeek));
+  }
+  roadmap.data.steps.forEach((step, stepIndex) => {
+    // A roadmap without any topic file is complete as it is; once topics exist, every study step needs them.
+    if (files.length > 0 && !step.projects && !stepsWithTopics.has(step.id)) {
+      problems.push(
+        roadmap.at(
+          offsetOf(roadmap.doc, ['steps', stepIndex]),
+          `step "${step.id}" has no topics: add curriculum/topics/${step.id}.yaml with its topics.`,
+        ),
+      );
+    }
+    step.projects?.forEach((project, projectIndex) => {
+      const base: PathSegment[] = ['steps', stepIndex, 'projects', projectIndex];
+      const refs: [PathSegment[], string][] = [
+        ...(project.concepts ?? []).map((ref, i): [PathSegment[], string] => [[...base, 'concepts', i], ref]),
+        ...(project.milestones ?? []).flatMap((milestone, m) =>
+          milestone.readFirst.map((ref, i): [PathSegment[], string] => [[...base, 'milestones', m, 'readFirst', i], ref]),
+        ),
+      ];
+      for (const [path, ref] of refs) {
+        if (!topicIds.has(ref)) {
+          problems.push(
+            roadmap.at(offsetOf(roadmap.doc, path), `unknown topic "${ref}" at ${formatPath(path)}: use the id of a topic in curriculum/topics/.`),
+          );
+        }
+      }
+    });
+  });
+  return problems;
+}
+
+/** A step's topic hours must fit its duration at the stated study hours per week. */
+function checkHours(step: RoadmapData['steps'][number], file: Parsed<TopicFileData>, hoursPerWeek: number | undefined): CurriculumProblem[] {
+  if (hoursPerWeek === undefined) {
+    return [];
+  }
+  const weeks = (n: number): number => (step.duration.unit === 'month' ? n * WEEKS_PER_MONTH : n);
+  const total = file.data.topics.reduce((sum, topic) => sum + topic.hours, 0);
+  const most = weeks(step.duration.max) * hoursPerWeek;
+  const least = weeks(step.duration.min) * hoursPerWeek * MIN_SHARE_OF_SHORTEST;
+  if (total >= least && total <= most) {
+    return [];
+  }
+  return [
+    file.at(
+      offsetOf(file.doc, ['topics']),
+      `the topics of step "${step.id}" add up to ${total} hours, but its duration at ${hoursPerWeek} hours a week allows ` +
+        `${Math.ceil(least)} to ${Math.floor(most)}: adjust the topics' hours.`,
+    ),
+  ];
 }
 
 function problemForIssue(issue: $ZodIssue, doc: Document, data: unknown, at: At): CurriculumProblem {
@@ -135,6 +324,9 @@ function problemForIssue(issue: $ZodIssue, doc: Document, data: unknown, at: At)
       return at(offsetOf(doc, path), `invalid value at ${where}: expected one of ${allowed}, found ${describe(received)}.`);
     }
     case 'invalid_format':
+      if (issue.message === 'diagram-path') {
+        return at(offsetOf(doc, path), `bad diagram path ${describe(received)} at ${where}: use media/diagrams/<name>.svg.`);
+      }
       return at(
         offsetOf(doc, path),
         `invalid id ${describe(received)} at ${where}: use lowercase letters, digits and single hyphens, ` +
@@ -142,6 +334,8 @@ function problemForIssue(issue: $ZodIssue, doc: Document, data: unknown, at: At)
       );
     case 'too_small':
       return at(offsetOf(doc, path), tooSmallMessage(issue.message, issue.origin, where));
+    case 'too_big':
+      return at(offsetOf(doc, path), tooBigMessage(issue.message, where, issue.maximum));
     default:
       return at(offsetOf(doc, path), `invalid value at ${where}: ${issue.message}.`);
   }
@@ -157,10 +351,29 @@ function tooSmallMessage(code: string, origin: string, where: string): string {
       return `no authors at ${where}: name at least one author of the book.`;
     case 'empty-text':
       return `empty text at ${where}: write the text or remove the field if it is optional.`;
+    case 'no-reading':
+      return `empty list at ${where}: name at least one topic to read first.`;
+    case 'no-concepts':
+      return `empty list at ${where}: name at least one key concept.`;
+    case 'few-questions':
+      return `too few self-check questions at ${where}: write 3 to 5.`;
+    case 'few-topics':
+      return `too few topics at ${where}: a step has 5 to 9 topics.`;
     default:
       return origin === 'number'
         ? `bad number at ${where}: it must be a whole number greater than 0.`
         : `too short at ${where}: ${code}.`;
+  }
+}
+
+function tooBigMessage(code: string, where: string, maximum: number | bigint): string {
+  switch (code) {
+    case 'many-questions':
+      return `too many self-check questions at ${where}: keep 3 to 5.`;
+    case 'many-topics':
+      return `too many topics at ${where}: a step has 5 to 9 topics; split the step or merge topics.`;
+    default:
+      return `too large at ${where}: at most ${String(maximum)}.`;
   }
 }
 
@@ -225,8 +438,4 @@ function keyOffset(doc: Document, mapPath: readonly PathSegment[], key: string):
     }
   }
   return offsetOf(doc, mapPath);
-}
-
-function lineOf(doc: Document, path: readonly PathSegment[], at: At): number {
-  return at(offsetOf(doc, path), '').line;
 }

@@ -1,11 +1,31 @@
 // The curriculum's types, inferred from the schema (type-only import: no validator at run time),
 // and small pure queries over it.
-import type { curriculumSchema, stepSchema, projectSchema, textbookSchema, durationSchema } from './schema';
 import type { z } from 'zod';
+import type {
+  durationSchema,
+  milestoneSchema,
+  paperSchema,
+  projectSchema,
+  roadmapSchema,
+  stepSchema,
+  textbookSchema,
+  topicFileSchema,
+  topicSchema,
+} from './schema';
 
-export type Curriculum = z.infer<typeof curriculumSchema>;
-export type Step = z.infer<typeof stepSchema>;
+/** curriculum/roadmap.yaml as validated. */
+export type RoadmapData = z.infer<typeof roadmapSchema>;
+/** One curriculum/topics/<step-id>.yaml as validated. */
+export type TopicFileData = z.infer<typeof topicFileSchema>;
+
+export type Topic = z.infer<typeof topicSchema>;
+export type Paper = z.infer<typeof paperSchema>;
+export type Milestone = z.infer<typeof milestoneSchema>;
 export type Project = z.infer<typeof projectSchema>;
+/** A step with its topics (from its topic file; none for a project step). */
+export type Step = z.infer<typeof stepSchema> & { readonly topics: readonly Topic[] };
+/** The compiled curriculum: the roadmap with every step's topics. */
+export type Curriculum = Omit<RoadmapData, 'steps'> & { readonly steps: readonly Step[] };
 export type Textbook = z.infer<typeof textbookSchema>;
 export type Duration = z.infer<typeof durationSchema>;
 

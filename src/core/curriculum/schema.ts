@@ -1,4 +1,5 @@
-// The one schema of curriculum/roadmap.yaml: the build validates against it and the
+// The one schema of the curriculum files: curriculum/roadmap.yaml (steps and projects) and
+// curriculum/topics/<step-id>.yaml (a step's topics). The build validates against it and the
 // model's types are inferred from it. Build-time only: the extension imports types, never this.
 import { z } from 'zod';
 import { CURRICULUM_SCHEMA_VERSION_AT_RUNTIME } from './version';
@@ -8,10 +9,12 @@ export const ID_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
 const id = z.string().regex(ID_PATTERN, { message: 'id-format' });
 const text = z.string().trim().min(1, { message: 'empty-text' });
+const idList = z.array(id);
 
 export const textbookSchema = z.strictObject({
   title: text,
   authors: z.array(text).min(1, { message: 'no-authors' }),
+  /** e.g. "2nd edition, 2007": the edition the reading guides refer to. */
   edition: text.optional(),
 });
 
@@ -21,10 +24,24 @@ export const durationSchema = z.strictObject({
   unit: z.enum(['week', 'month']),
 });
 
+export const milestoneSchema = z.strictObject({
+  id,
+  title: text,
+  /** What to build, in one or two sentences. */
+  goal: text,
+  /** Topic ids to read before starting the milestone. */
+  readFirst: idList.min(1, { message: 'no-reading' }),
+});
+
 export const projectSchema = z.strictObject({
   id,
   title: text,
+  /** The seed's project idea, verbatim. */
   idea: text,
+  description: text.optional(),
+  /** Topic ids of steps 1–5 whose concepts the project exercises. */
+  concepts: idList.optional(),
+  milestones: z.array(milestoneSchema).optional(),
 });
 
 export const stepSchema = z.strictObject({
@@ -39,8 +56,55 @@ export const stepSchema = z.strictObject({
 
 export const CURRICULUM_SCHEMA_VERSION = CURRICULUM_SCHEMA_VERSION_AT_RUNTIME;
 
-export const curriculumSchema = z.strictObject({
+export const roadmapSchema = z.strictObject({
   schemaVersion: z.literal(CURRICULUM_SCHEMA_VERSION),
   title: text,
+  /** The study time the topics' hours assume, used to check them against each step's duration. */
+  studyHoursPerWeek: z.number().positive().max(60).optional(),
   steps: z.array(stepSchema).min(1, { message: 'no-steps' }),
+});
+
+export const paperSchema = z.strictObject({
+  authors: z.array(text).min(1, { message: 'no-authors' }),
+  title: text,
+  year: z.number().int().min(1950).max(2030),
+  /** Where it appeared, e.g. "Communications of the ACM" or "SOSP". */
+  venue: text.optional(),
+});
+
+export const readingSchema = z.strictObject({
+  /** Chapter titles of the step's textbook (edition as in roadmap.yaml); only titles one is sure of. */
+  chapters: z.array(text).optional(),
+  /** What to read and what to look for. */
+  guide: text,
+});
+
+export const selfCheckSchema = z.strictObject({
+  question: text,
+  answer: text,
+});
+
+export const topicSchema = z.strictObject({
+  id,
+  title: text,
+  /** Estimated study hours: reading, self-check and the try-it exercise. */
+  hours: z.number().positive().max(40),
+  /** Two to four sentences. */
+  summary: text,
+  concepts: z.array(text).min(1, { message: 'no-concepts' }),
+  /** The lesson itself, in Markdown (no HTML: it is rendered with html disabled). */
+  lesson: text,
+  reading: readingSchema,
+  papers: z.array(paperSchema).max(3).optional(),
+  selfCheck: z.array(selfCheckSchema).min(3, { message: 'few-questions' }).max(5, { message: 'many-questions' }),
+  tryIt: text,
+  /** An SVG under media/diagrams/, drawn in currentColor so it follows the theme. */
+  diagram: z
+    .strictObject({ file: z.string().regex(/^media\/diagrams\/[a-z0-9-]+\.svg$/, { message: 'diagram-path' }), alt: text })
+    .optional(),
+});
+
+export const topicFileSchema = z.strictObject({
+  step: id,
+  topics: z.array(topicSchema).min(5, { message: 'few-topics' }).max(9, { message: 'many-topics' }),
 });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileCurriculum, formatProblem } from '../../../src/core/curriculum/compile';
+import { compileRoadmap as compileCurriculum, formatProblem } from '../../../src/core/curriculum/compile';
 
 const ROOT = join(__dirname, '..', '..', '..');
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileCurriculum } from '../../../src/core/curriculum/compile';
+import { compileRoadmap as compileCurriculum } from '../../../src/core/curriculum/compile';
 import { formatAuthors, formatDuration, progressItemIds, type Curriculum } from '../../../src/core/curriculum/model';
 import { overallTally, stepState } from '../../../src/core/progress/summary';
 import { childNodes, escapeMarkdown, presentStep, stepNodes } from '../../../src/core/roadmap/treeModel';
