@@ -1,0 +1,40 @@
+// A compiled project template (dist/templates.json): the manifest of
+// curriculum/projects/<id>/template.yaml plus the list of its files, made by the build.
+
+export interface TemplateFile {
+  /** `/`-separated path inside template/, possibly with `{{variables}}`. */
+  readonly path: string;
+  readonly binary: boolean;
+}
+
+export interface TemplateVariable {
+  readonly name: string;
+  readonly description: string;
+  readonly default: string;
+}
+
+export interface TemplateMilestone {
+  /** The milestone id of the project in roadmap.yaml. */
+  readonly id: string;
+  /** Test files, relative to the scaffolded project. */
+  readonly tests: readonly string[];
+}
+
+export interface CompiledTemplate {
+  readonly project: string;
+  readonly minNodeVersion: string;
+  /** Path of the README to open after scaffolding, relative to the scaffolded project. */
+  readonly readme: string;
+  readonly variables: readonly TemplateVariable[];
+  readonly milestones: readonly TemplateMilestone[];
+  readonly files: readonly TemplateFile[];
+}
+
+/** Default values of a template's variables, with `projectName` taken from the target folder. */
+export function variableValues(template: CompiledTemplate, overrides: Readonly<Record<string, string>>): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const variable of template.variables) {
+    values[variable.name] = overrides[variable.name] ?? variable.default;
+  }
+  return values;
+}
