@@ -31,13 +31,13 @@ async function scaffold(fs: MemoryFileSystem, files: Record<string, string | Uin
 }
 
 /** A 20-file template with nested folders, a variable in a name and a binary file. */
-const TWENTY: Record<string, string | Uint8Array> = Object.fromEntries([
-  ['README.md', '# {{projectName}}\n'],
+const TWENTY: Record<string, string | Uint8Array> = Object.fromEntries<string | Uint8Array>([
+  ['README.md', '# {{projectName}}\n'] as [string, string],
   ['package.json', '{ "name": "{{projectName}}" }\n'],
   ['docs/{{projectName}}.md', 'About {{ projectName }}.\n'],
   ['media/logo.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 0x7b, 0x7b])],
-  ...Array.from({ length: 8 }, (_, i) => [`src/part${i}.ts`, `export const part${i} = '{{projectName}}';\n`]),
-  ...Array.from({ length: 8 }, (_, i) => [`test/deep/m${i}/t${i}.test.ts`, `// test ${i}\n`]),
+  ...Array.from({ length: 8 }, (_, i): [string, string] => [`src/part${i}.ts`, `export const part${i} = '{{projectName}}';\n`]),
+  ...Array.from({ length: 8 }, (_, i): [string, string] => [`test/deep/m${i}/t${i}.test.ts`, `// test ${i}\n`]),
 ]);
 
 describe('template rendering', () => {

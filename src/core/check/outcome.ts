@@ -1,0 +1,76 @@
+// What a milestone check amounts to, from the test run's exit code and TAP report, and the
+// command that runs it.
+import type { CompiledTemplate } from '../scaffold/template';
+import type { TapReport } from './tap';
+
+export type CheckOutcome =
+  | { readonly kind: 'passed'; readonly tests: number; readonly skipped: number }
+  | { readonly kind: 'failed'; readonly tests: number; readonly failed: number; readonly failures: readonly string[] }
+  | { readonly kind: 'crashed'; readonly reason: string };
+
+export function judgeRun(exitCode: number | undefined, report: TapReport | undefined): CheckOutcome {
+  const summary = report?.summary;
+  if (!summary) {
+    return {
+      kind: 'crashed',
+      reason:
+        exitCode === undefined
+          ? 'the test run was stopped before it finished'
+          : `the test run ended (exit code ${exitCode}) before node:test reported its results`,
+    };
+  }
+  if (summary.tests === 0) {
+    return { kind: 'crashed', reason: 'no test ran: check that the milestone\'s test files exist' };
+  }
+  const failed = summary.fail + summary.cancelled;
+  if (failed > 0 || exitCode !== 0) {
+    const failures = (report?.failures ?? []).map((failure) =>
+      failure.error ? `${failure.path.join(' › ')}: ${failure.error}` : failure.path.join(' › '),
+    );
+    return { kind: 'failed', tests: summary.tests, failed: Math.max(failed, failures.length, 1), failures };
+  }
+  return { kind: 'passed', tests: summary.tests, skipped: summary.skipped + summary.todo };
+}
+
+export interface CheckCommand {
+  readonly command: 'node';
+  readonly args: readonly string[];
+  /** The milestones whose tests run: the checked one and every earlier one. */
+  readonly milestones: readonly string[];
+}
+
+/** `node --test` over the test files of milestones 1..k: spec output for the learner, TAP to a file for us. */
+export function checkCommand(template: CompiledTemplate, milestoneId: string, tapFile: string): CheckCommand {
+  const index = template.milestones.findIndex((milestone) => milestone.id === milestoneId);
+  if (index < 0) {
+    throw new Error(`The template of ${template.project} has no milestone "${milestoneId}".`);
+  }
+  const included = template.milestones.slice(0, index + 1);
+  return {
+    command: 'node',
+    args: [
+      '--test',
+      // One file at a time: milestone suites start clusters on loopback and must not compete.
+      '--test-concurrency=1',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tapFile}`,
+      ...included.flatMap((milestone) => milestone.tests),
+    ],
+    milestones: included.map((milestone) => milestone.id),
+  };
+}
+
+/** Compares dotted versions like "22.18.0" with "v20.20.2"; negative when a < b. */
+export function compareVersions(a: string, b: string): number {
+  const parse = (version: string) => version.replace(/^v/, '').split('.').map((part) => Number.parseInt(part, 10) || 0);
+  const [left, right] = [parse(a), parse(b)];
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    const difference = (left[i] ?? 0) - (right[i] ?? 0);
+    if (difference !== 0) {
+      return difference;
+    }
+  }
+  return 0;
+}
