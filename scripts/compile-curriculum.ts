@@ -1,8 +1,11 @@
-// Build step: validates curriculum/ (roadmap.yaml and topics/*.yaml) against the schema and writes
-// dist/curriculum.json. Exits 1 with one `file:line:column: message` line per problem.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { compileCurriculum, formatProblem } from '../src/core/curriculum/compile';
+// Build step: validates curriculum/ (roadmap.yaml, topics/*.yaml, projects/*/template.yaml and the
+// template files) and writes dist/curriculum.json and dist/templates.json. Exits 1 with one
+// `file:line:column: message` line per problem.
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { compileCurriculum, formatProblem, type CurriculumProblem } from '../src/core/curriculum/compile';
+import { compileTemplate } from '../src/core/curriculum/templates';
+import type { CompiledTemplate } from '../src/core/scaffold/template';
 
 const root = join(__dirname, '..');
 const curriculumDir = process.argv[2] ?? join(root, 'curriculum');
@@ -23,13 +26,58 @@ const result = compileCurriculum({
   fileExists: (path) => existsSync(join(root, path)),
 });
 if (!result.ok) {
-  for (const problem of result.problems) {
-    console.error(formatProblem(problem));
-  }
-  console.error(`curriculum: ${result.problems.length} problem(s); ${relative(root, target)} was not written.`);
-  process.exit(1);
+  fail(result.problems);
 }
+
+/** Every file under a template folder; a symbolic link is a problem, never followed. */
+function listTemplateFiles(folder: string, problems: CurriculumProblem[]): { path: string; content: Uint8Array }[] {
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .map((name) => join(folder, name))
+    .filter((file) => {
+      const stat = lstatSync(file);
+      if (stat.isSymbolicLink()) {
+        problems.push({ file: relative(root, file), line: 1, column: 1, message: 'a template may not contain symbolic links: copy the file instead.' });
+      }
+      return stat.isFile();
+    })
+    .map((file) => ({ path: relative(folder, file).split(sep).join('/'), content: readFileSync(file) }));
+}
+
+const projectsDir = join(curriculumDir, 'projects');
+const templates: CompiledTemplate[] = [];
+const templateProblems: CurriculumProblem[] = [];
+for (const name of existsSync(projectsDir) ? readdirSync(projectsDir).sort() : []) {
+  const manifest = join(projectsDir, name, 'template.yaml');
+  if (!existsSync(manifest)) {
+    continue;
+  }
+  const folder = join(projectsDir, name, 'template');
+  const compiled = compileTemplate(
+    { manifest: read(manifest), folder: relative(root, folder), files: existsSync(folder) ? listTemplateFiles(folder, templateProblems) : [] },
+    result.curriculum,
+  );
+  if (compiled.ok) {
+    templates.push(compiled.template);
+  } else {
+    templateProblems.push(...compiled.problems);
+  }
+}
+if (templateProblems.length > 0) {
+  fail(templateProblems);
+}
+
 mkdirSync(dirname(target), { recursive: true });
 writeFileSync(target, JSON.stringify(result.curriculum));
+writeFileSync(join(dirname(target), 'templates.json'), JSON.stringify(templates));
 const topics = result.curriculum.steps.reduce((sum, step) => sum + step.topics.length, 0);
-console.log(`curriculum: ${result.curriculum.steps.length} steps, ${topics} topics -> ${relative(root, target)}`);
+console.log(
+  `curriculum: ${result.curriculum.steps.length} steps, ${topics} topics, ${templates.length} templates -> ${relative(root, dirname(target))}`,
+);
+
+function fail(problems: readonly CurriculumProblem[]): never {
+  for (const problem of problems) {
+    console.error(formatProblem(problem));
+  }
+  console.error(`curriculum: ${problems.length} problem(s); nothing was written to ${relative(root, dirname(target))}.`);
+  process.exit(1);
+}

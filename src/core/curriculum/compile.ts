@@ -38,10 +38,10 @@ export interface CompileInput {
   readonly fileExists: (relativePath: string) => boolean;
 }
 
-type At = (offset: number, message: string) => CurriculumProblem;
+export type At = (offset: number, message: string) => CurriculumProblem;
 
 /** One parsed, schema-checked file, with what is needed to point at its nodes. */
-interface Parsed<T> {
+export interface Parsed<T> {
   readonly data: T;
   readonly doc: Document;
   readonly at: At;
@@ -55,7 +55,7 @@ interface Schema<T> {
 }
 
 /** Parses one YAML file and checks it against a schema. Never throws on bad input. */
-function parseFile<T>(file: SourceFile, schema: Schema<T>, emptyHint: string): ParseResult<T> {
+export function parseFile<T>(file: SourceFile, schema: Schema<T>, emptyHint: string): ParseResult<T> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(file.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at: At = (offset, message) => {
@@ -324,6 +324,12 @@ function problemForIssue(issue: $ZodIssue, doc: Document, data: unknown, at: At)
       return at(offsetOf(doc, path), `invalid value at ${where}: expected one of ${allowed}, found ${describe(received)}.`);
     }
     case 'invalid_format':
+      if (issue.message === 'version-format') {
+        return at(offsetOf(doc, path), `bad version ${describe(received)} at ${where}: write it as major.minor.patch, e.g. "22.18.0".`);
+      }
+      if (issue.message === 'variable-name') {
+        return at(offsetOf(doc, path), `bad variable name at ${where}: use letters, digits and "_", starting with a letter.`);
+      }
       if (issue.message === 'diagram-path') {
         return at(offsetOf(doc, path), `bad diagram path ${describe(received)} at ${where}: use media/diagrams/<name>.svg.`);
       }
@@ -357,6 +363,10 @@ function tooSmallMessage(code: string, origin: string, where: string): string {
       return `empty list at ${where}: name at least one key concept.`;
     case 'few-questions':
       return `too few self-check questions at ${where}: write 3 to 5.`;
+    case 'no-tests':
+      return `empty list at ${where}: name the milestone's test files.`;
+    case 'no-milestones':
+      return `empty list at ${where}: a template has at least one milestone.`;
     case 'few-topics':
       return `too few topics at ${where}: a step has 5 to 9 topics.`;
     default:
@@ -418,7 +428,7 @@ function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
 }
 
 /** Start offset of the node at `path`, or of its nearest existing ancestor. */
-function offsetOf(doc: Document, path: readonly PathSegment[]): number {
+export function offsetOf(doc: Document, path: readonly PathSegment[]): number {
   for (let length = path.length; length >= 0; length--) {
     const node: unknown = length === 0 ? doc.contents : doc.getIn(path.slice(0, length), true);
     if (isNode(node) && node.range) {

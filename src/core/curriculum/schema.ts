@@ -108,3 +108,17 @@ export const topicFileSchema = z.strictObject({
   step: id,
   topics: z.array(topicSchema).min(5, { message: 'few-topics' }).max(9, { message: 'many-topics' }),
 });
+
+/** curriculum/projects/<id>/template.yaml: how a step-6 project is scaffolded and checked. */
+export const templateManifestSchema = z.strictObject({
+  project: id,
+  minNodeVersion: z.string().regex(/^\d+\.\d+\.\d+$/, { message: 'version-format' }),
+  readme: text,
+  variables: z.record(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { message: 'variable-name' }),
+    z.strictObject({ description: text, default: text }),
+  ),
+  milestones: z
+    .array(z.strictObject({ id, tests: z.array(text).min(1, { message: 'no-tests' }) }))
+    .min(1, { message: 'no-milestones' }),
+});
