@@ -5,6 +5,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { dirname, join, relative, sep } from 'node:path';
 import { compileCurriculum, formatProblem, type CurriculumProblem } from '../src/core/curriculum/compile';
 import { compileTemplate } from '../src/core/curriculum/templates';
+import { renderLessonMarkdown } from '../src/core/lesson/markdown';
 import type { CompiledTemplate } from '../src/core/scaffold/template';
 
 const root = join(__dirname, '..');
@@ -69,6 +70,9 @@ if (templateProblems.length > 0) {
 mkdirSync(dirname(target), { recursive: true });
 writeFileSync(target, JSON.stringify(result.curriculum));
 writeFileSync(join(dirname(target), 'templates.json'), JSON.stringify(templates));
+// Lessons are rendered here, at build time, so no Markdown parser ships on the activation path.
+const lessons = Object.fromEntries(result.curriculum.steps.flatMap((step) => step.topics).map((topic) => [topic.id, renderLessonMarkdown(topic.lesson)]));
+writeFileSync(join(dirname(target), 'lessons.json'), JSON.stringify(lessons));
 const topics = result.curriculum.steps.reduce((sum, step) => sum + step.topics.length, 0);
 console.log(
   `curriculum: ${result.curriculum.steps.length} steps, ${topics} topics, ${templates.length} templates -> ${relative(root, dirname(target))}`,

@@ -2,20 +2,33 @@
 // returns its handler. Errors the learner can meet are shown once; details go to the log.
 import * as vscode from 'vscode';
 import { Commands, SHOW_CONTAINER_COMMAND, type CommandId } from './constants';
-import { findStep, type Curriculum, type Step } from './core/curriculum/model';
-import { UnknownProgressItemError, type ProgressStore } from './core/progress/store';
+import { findStep, findTopic, type Step, type Topic } from './core/curriculum/model';
+import { UnknownProgressItemError } from './core/progress/store';
 import type { RoadmapNode } from './core/roadmap/treeModel';
-import type { RoadmapContext } from './roadmapContext';
+import type { LessonPanels } from './lesson/lessonPanel';
+import { checkMilestone, type MilestoneRef } from './projects/check';
+import { scaffoldProject, type ScaffoldOptions } from './projects/scaffold';
+import type { LoadedRoadmap, RoadmapContext } from './roadmapContext';
 
 type Handler = (...args: unknown[]) => Promise<unknown>;
-type Loaded = { readonly curriculum: Curriculum; readonly progress: ProgressStore };
 
-export function registerCommands(extensionContext: vscode.ExtensionContext, ctx: RoadmapContext): void {
+/** Adapters that commands drive, created after the curriculum loaded. */
+export interface CommandTargets {
+  readonly lessons?: LessonPanels;
+}
+
+export function registerCommands(extensionContext: vscode.ExtensionContext, ctx: RoadmapContext, targets: CommandTargets): void {
   const handlers: Record<CommandId, Handler> = {
     [Commands.openRoadmap]: openRoadmap(),
     [Commands.markStepComplete]: markStep(ctx, true),
     [Commands.markStepIncomplete]: markStep(ctx, false),
+    [Commands.markTopicComplete]: markTopic(ctx, true),
+    [Commands.markTopicIncomplete]: markTopic(ctx, false),
     [Commands.resetProgress]: resetProgress(ctx),
+    [Commands.openLesson]: openLesson(ctx, targets),
+    [Commands.goToTopic]: goToTopic(ctx, targets),
+    [Commands.scaffoldProject]: scaffold(ctx),
+    [Commands.checkMilestone]: check(ctx),
     [Commands.showLog]: () => Promise.resolve(ctx.log.show()),
   };
   for (const [id, handler] of Object.entries(handlers)) {
@@ -32,56 +45,105 @@ function openRoadmap(): Handler {
  * walkthrough buttons) or, from the Command Palette, a quick pick.
  */
 function markStep(ctx: RoadmapContext, done: boolean): Handler {
-  return async (arg?: unknown) => {
-    const loaded = requireLoaded(ctx);
-    if (!loaded) {
-      return false;
-    }
-    const step = await resolveStep(loaded, arg, done);
+  return withRoadmap(ctx, async (roadmap, arg) => {
+    const step = await resolveStep(roadmap, arg, done);
     if (!step) {
       return false;
     }
-    await loaded.progress.setDone(step.id, done);
+    await roadmap.progress.setDone(step.id, done);
     ctx.log.info(`Marked step "${step.id}" ${done ? 'complete' : 'incomplete'}.`);
     return true;
-  };
+  });
+}
+
+function markTopic(ctx: RoadmapContext, done: boolean): Handler {
+  return withRoadmap(ctx, async (roadmap, arg) => {
+    const topic = await resolveTopic(roadmap, arg, (candidate) => roadmap.progress.isDone(candidate.id) !== done);
+    if (!topic) {
+      return false;
+    }
+    await roadmap.progress.setDone(topic.id, done);
+    ctx.log.info(`Marked topic "${topic.id}" ${done ? 'complete' : 'incomplete'}.`);
+    return true;
+  });
 }
 
 function resetProgress(ctx: RoadmapContext): Handler {
-  return async () => {
-    const loaded = requireLoaded(ctx);
-    if (!loaded) {
-      return false;
-    }
+  return withRoadmap(ctx, async (roadmap) => {
     const reset = vscode.l10n.t('Reset');
     const answer = await vscode.window.showWarningMessage(
       vscode.l10n.t('Reset all roadmap progress?'),
-      { modal: true, detail: vscode.l10n.t('Every step you marked complete will be marked incomplete.') },
+      { modal: true, detail: vscode.l10n.t('Every step, topic and milestone you completed will be marked not done.') },
       reset,
     );
     if (answer !== reset) {
       return false;
     }
-    const ids = await loaded.progress.reset();
+    const ids = await roadmap.progress.reset();
     ctx.log.info(`Reset progress of ${ids.length} item(s).`);
     return true;
-  };
+  });
 }
 
-async function resolveStep(loaded: Loaded, arg: unknown, done: boolean): Promise<Step | undefined> {
-  if (isStepNode(arg)) {
+function openLesson(ctx: RoadmapContext, targets: CommandTargets): Handler {
+  return withRoadmap(ctx, async (roadmap, arg) => {
+    const topic = await resolveTopic(roadmap, arg, () => true);
+    if (!topic || !targets.lessons) {
+      return undefined;
+    }
+    await targets.lessons.show(topic.id);
+    return topic.id;
+  });
+}
+
+/** A quick pick over every topic, matching titles, step names and key concepts. */
+function goToTopic(ctx: RoadmapContext, targets: CommandTargets): Handler {
+  return withRoadmap(ctx, async (roadmap) => {
+    const topic = await resolveTopic(roadmap, undefined, () => true);
+    if (!topic || !targets.lessons) {
+      return undefined;
+    }
+    await targets.lessons.show(topic.id);
+    return topic.id;
+  });
+}
+
+function scaffold(ctx: RoadmapContext): Handler {
+  return withRoadmap(ctx, async (roadmap, arg, options) => {
+    const projectId = isNode(arg, 'project') ? arg.project.id : typeof arg === 'string' ? arg : undefined;
+    return scaffoldProject(ctx, roadmap, projectId, isScaffoldOptions(options) ? options : {});
+  });
+}
+
+function check(ctx: RoadmapContext): Handler {
+  return withRoadmap(ctx, async (roadmap, arg) => {
+    let ref: MilestoneRef | undefined;
+    if (isNode(arg, 'milestone')) {
+      ref = { project: arg.project.id, milestone: arg.milestone.id };
+    } else if (typeof arg === 'string' && arg.includes('/')) {
+      const [project, milestone] = arg.split('/', 2);
+      ref = { project, milestone };
+    } else if (isMilestoneRef(arg)) {
+      ref = arg;
+    }
+    return checkMilestone(ctx, roadmap, ref);
+  });
+}
+
+async function resolveStep(roadmap: LoadedRoadmap, arg: unknown, done: boolean): Promise<Step | undefined> {
+  if (isNode(arg, 'step')) {
     return arg.step;
   }
   if (typeof arg === 'string') {
-    const step = findStep(loaded.curriculum, arg);
+    const step = findStep(roadmap.curriculum, arg);
     if (!step) {
       throw new UnknownProgressItemError(arg);
     }
     return step;
   }
-  const candidates = loaded.curriculum.steps
+  const candidates = roadmap.curriculum.steps
     .map((step, index) => ({ step, index }))
-    .filter(({ step }) => loaded.progress.isDone(step.id) !== done);
+    .filter(({ step }) => roadmap.progress.isDone(step.id) !== done);
   if (candidates.length === 0) {
     void vscode.window.showInformationMessage(
       done ? vscode.l10n.t('Every step is already complete.') : vscode.l10n.t('No step is complete yet.'),
@@ -98,16 +160,56 @@ async function resolveStep(loaded: Loaded, arg: unknown, done: boolean): Promise
   return picked?.step;
 }
 
-function isStepNode(arg: unknown): arg is Extract<RoadmapNode, { kind: 'step' }> {
-  return typeof arg === 'object' && arg !== null && (arg as { kind?: unknown }).kind === 'step';
+async function resolveTopic(roadmap: LoadedRoadmap, arg: unknown, offer: (topic: Topic) => boolean): Promise<Topic | undefined> {
+  if (isNode(arg, 'topic')) {
+    return arg.topic;
+  }
+  if (typeof arg === 'string') {
+    const found = findTopic(roadmap.curriculum, arg);
+    if (!found) {
+      throw new UnknownProgressItemError(arg);
+    }
+    return found.topic;
+  }
+  const items = roadmap.curriculum.steps.flatMap((step, index) =>
+    step.topics.filter(offer).map((topic) => ({
+      label: topic.title,
+      description: vscode.l10n.t('Step {0}: {1}', index + 1, step.title),
+      detail: topic.concepts.join(' · '),
+      topic,
+    })),
+  );
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Go to Topic'),
+    placeHolder: vscode.l10n.t('Type a topic or a concept'),
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  return picked?.topic;
 }
 
-function requireLoaded(ctx: RoadmapContext): Loaded | undefined {
-  if (ctx.roadmap.ok) {
-    return ctx.roadmap;
-  }
-  void vscode.window.showErrorMessage(ctx.roadmap.reason);
-  return undefined;
+function isNode<K extends RoadmapNode['kind']>(arg: unknown, kind: K): arg is Extract<RoadmapNode, { kind: K }> {
+  return typeof arg === 'object' && arg !== null && (arg as { kind?: unknown }).kind === kind;
+}
+
+function isMilestoneRef(arg: unknown): arg is MilestoneRef {
+  const ref = arg as Partial<MilestoneRef> | null;
+  return typeof ref === 'object' && ref !== null && typeof ref.project === 'string' && typeof ref.milestone === 'string';
+}
+
+function isScaffoldOptions(arg: unknown): arg is ScaffoldOptions {
+  return typeof arg === 'object' && arg !== null && ('folder' in arg || 'onConflict' in arg);
+}
+
+/** Runs a handler with the loaded roadmap, or explains why the roadmap is not there. */
+function withRoadmap(ctx: RoadmapContext, handler: (roadmap: LoadedRoadmap, ...args: unknown[]) => Promise<unknown>): Handler {
+  return async (...args) => {
+    if (!ctx.roadmap.ok) {
+      void vscode.window.showErrorMessage(ctx.roadmap.reason);
+      return undefined;
+    }
+    return handler(ctx.roadmap, ...args);
+  };
 }
 
 /** Shows a failing command's error once, with the log one click away. */

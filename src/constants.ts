@@ -9,6 +9,12 @@ export const Commands = {
   markStepIncomplete: 'dsRoadmap.markStepIncomplete',
   resetProgress: 'dsRoadmap.resetProgress',
   showLog: 'dsRoadmap.showLog',
+  markTopicComplete: 'dsRoadmap.markTopicComplete',
+  markTopicIncomplete: 'dsRoadmap.markTopicIncomplete',
+  openLesson: 'dsRoadmap.openLesson',
+  goToTopic: 'dsRoadmap.goToTopic',
+  scaffoldProject: 'dsRoadmap.scaffoldProject',
+  checkMilestone: 'dsRoadmap.checkMilestone',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
@@ -29,14 +35,22 @@ export const ContextKeys = {
 export const StateKeys = {
   progress: 'dsRoadmap.progress',
   progressSetAsidePrefix: 'dsRoadmap.progress.setAside.',
+  /** Machine-local: where projects were scaffolded and their last checks. Not synced. */
+  projects: 'dsRoadmap.projects',
 } as const;
 
 /** `contextValue`s of tree items, matched by `viewItem` in package.json menus. */
 export const TreeItemKinds = {
   stepDone: 'step.done',
   stepTodo: 'step.todo',
+  topicDone: 'topic.done',
+  topicTodo: 'topic.todo',
+  milestone: 'milestone',
   project: 'project',
   detail: 'detail',
 } as const;
+
+/** The task type of milestone checks (contributed in package.json taskDefinitions). */
+export const CHECK_TASK_TYPE = 'dsRoadmap.check';
 
 export const EXTENSION_ID = 'ds-roadmap.distributed-systems-roadmap';

@@ -1,18 +1,22 @@
-// Entry point: loads the compiled curriculum and the progress store, then wires the commands and
-// views. No logic of its own.
+// Entry point: loads the compiled curriculum, the progress store and the project records, then
+// wires the commands, views and lesson panels. No logic of its own.
 import * as vscode from 'vscode';
 import { StateKeys } from './constants';
+import { registerCommands } from './commands';
 import { parseCompiledCurriculum } from './core/curriculum/load';
 import { progressItemIds } from './core/curriculum/model';
+import { ProjectRecords } from './core/progress/projectRecords';
 import { ProgressStore } from './core/progress/store';
-import { registerCommands } from './commands';
-import { registerRoadmapViews, type RoadmapViews } from './roadmap/register';
+import type { CompiledTemplate } from './core/scaffold/template';
+import { LessonPanels } from './lesson/lessonPanel';
+import { registerRoadmapViews, revealMilestone, type RoadmapViews } from './roadmap/register';
 import type { Roadmap, RoadmapContext } from './roadmapContext';
 
 /** What the extension exports, for its integration tests. */
 export interface RoadmapApi {
   readonly roadmap: Roadmap;
   readonly views: RoadmapViews;
+  readonly lessons?: LessonPanels;
   /** The progress value as VS Code stored it, to check persistence. */
   storedProgress(): unknown;
 }
@@ -22,13 +26,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
   const log = vscode.window.createOutputChannel(vscode.l10n.t('Distributed Systems Roadmap'), { log: true });
   context.subscriptions.push(log);
   context.globalState.setKeysForSync([StateKeys.progress]);
+  await vscode.workspace.fs.createDirectory(context.globalStorageUri);
 
   const roadmap = await loadRoadmap(context, log);
-  const ctx: RoadmapContext = { roadmap, log };
-  registerCommands(context, ctx);
-  const views = registerRoadmapViews(context, ctx);
+  let templates: Promise<readonly CompiledTemplate[]> | undefined;
+  const ctx: RoadmapContext = {
+    roadmap,
+    log,
+    extensionUri: context.extensionUri,
+    scratchDir: context.globalStorageUri.fsPath,
+    templates: () => (templates ??= readJson<CompiledTemplate[]>(vscode.Uri.joinPath(context.extensionUri, 'dist', 'templates.json'))),
+  };
+  const views = registerRoadmapViews(context, roadmap);
+  const lessons = roadmap.ok
+    ? new LessonPanels(ctx, roadmap, (project, milestone) => revealMilestone(views, roadmap, project, milestone))
+    : undefined;
+  if (lessons) {
+    context.subscriptions.push(lessons);
+  }
+  registerCommands(context, ctx, { lessons });
   log.info(`Activated in ${Date.now() - started} ms.`);
-  return { roadmap, views, storedProgress: () => context.globalState.get(StateKeys.progress) };
+  return { roadmap, views, lessons, storedProgress: () => context.globalState.get(StateKeys.progress) };
 }
 
 export function deactivate(): void {
@@ -59,7 +77,8 @@ async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.LogOutp
     setAsidePrefix: StateKeys.progressSetAsidePrefix,
     knownIds: progressItemIds(loaded.curriculum),
   });
-  context.subscriptions.push(store);
+  const projects = new ProjectRecords(context.globalState, StateKeys.projects);
+  context.subscriptions.push(store, projects);
   if (problems.length > 0) {
     log.warn(`Stored progress had problems (${problems.join('; ')}); the original value is kept under "${setAsideKey}".`);
     void vscode.window.showWarningMessage(
@@ -69,5 +88,20 @@ async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.LogOutp
       ),
     );
   }
-  return { ok: true, curriculum: loaded.curriculum, progress: store };
+  return {
+    ok: true,
+    curriculum: loaded.curriculum,
+    progress: store,
+    projects,
+    view: {
+      isDone: (id) => store.isDone(id),
+      get: (id) => store.get(id),
+      lastCheck: (key) => projects.lastCheck(key),
+      scaffold: (projectId) => projects.scaffold(projectId),
+    },
+  };
+}
+
+async function readJson<T>(uri: vscode.Uri): Promise<T> {
+  return JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri))) as T;
 }

@@ -1,24 +1,23 @@
 // Registers the roadmap view (tree with checkboxes and a badge of steps left) and the status-bar
-// tally, and keeps both in step with the progress store.
+// tally, and keeps both in step with the progress store and the project records.
 import * as vscode from 'vscode';
 import { Commands, ContextKeys, Views } from '../constants';
 import { overallTally } from '../core/progress/summary';
-import type { RoadmapNode } from '../core/roadmap/treeModel';
-import type { RoadmapContext } from '../roadmapContext';
+import { childNodes, stepNodes, type RoadmapNode } from '../core/roadmap/treeModel';
+import type { LoadedRoadmap, Roadmap } from '../roadmapContext';
 import { RoadmapTreeProvider } from './treeProvider';
 
 export interface RoadmapViews {
-  /** Undefined when the curriculum failed to load. */
   readonly treeProvider?: RoadmapTreeProvider;
+  readonly treeView?: vscode.TreeView<RoadmapNode>;
   /** The handler of the tree's checkbox events, exposed for integration tests. */
   readonly applyCheckboxChanges?: (event: vscode.TreeCheckboxChangeEvent<RoadmapNode>) => Promise<void>;
 }
 
-export function registerRoadmapViews(extensionContext: vscode.ExtensionContext, ctx: RoadmapContext): RoadmapViews {
+export function registerRoadmapViews(extensionContext: vscode.ExtensionContext, roadmap: Roadmap): RoadmapViews {
   const subscriptions = extensionContext.subscriptions;
-  const { roadmap } = ctx;
   if (!roadmap.ok) {
-    // The tree stays empty, which shows the welcome view that explains the failure.
+    // The tree stays empty, which shows the welcome view; the message above it says why.
     void vscode.commands.executeCommand('setContext', ContextKeys.curriculumLoadFailed, true);
     const emptyView = vscode.window.createTreeView<RoadmapNode>(Views.roadmap, {
       treeDataProvider: { getChildren: () => [], getTreeItem: () => new vscode.TreeItem('') },
@@ -28,32 +27,17 @@ export function registerRoadmapViews(extensionContext: vscode.ExtensionContext, 
     return {};
   }
 
-  const treeProvider = new RoadmapTreeProvider(roadmap.curriculum, roadmap.progress);
+  const treeProvider = new RoadmapTreeProvider(roadmap.curriculum, roadmap.view, [
+    { onDidChange: (listener) => roadmap.progress.onDidChange(listener) },
+    { onDidChange: (listener) => roadmap.projects.onDidChange(listener) },
+  ]);
   const treeView = vscode.window.createTreeView(Views.roadmap, {
     treeDataProvider: treeProvider,
     manageCheckboxStateManually: true,
     showCollapseAll: true,
   });
-  subscriptions.push(treeProvider, treeView);
-
-  subscriptions.push(treeView.onDidChangeCheckboxState(applyCheckboxChanges));
-
-  const statusBar = vscode.window.createStatusBarItem('dsRoadmap.status', vscode.StatusBarAlignment.Left, 0);
-  statusBar.name = vscode.l10n.t('Distributed Systems Roadmap');
-  statusBar.command = Commands.openRoadmap;
-  subscriptions.push(statusBar);
-
-  const showTally = (): void => {
-    const tally = overallTally(roadmap.curriculum, roadmap.progress);
-    const left = tally.total - tally.done;
-    statusBar.text = `$(milestone) ${vscode.l10n.t('Roadmap {0}/{1}', tally.done, tally.total)}`;
-    statusBar.tooltip = vscode.l10n.t('{0} of {1} roadmap steps complete. Click to open the roadmap.', tally.done, tally.total);
-    treeView.badge =
-      left > 0 ? { value: left, tooltip: vscode.l10n.t('{0} roadmap steps left', left) } : undefined;
-  };
-  showTally();
-  statusBar.show();
-  subscriptions.push(roadmap.progress.onDidChange(showTally));
+  subscriptions.push(treeProvider, treeView, treeView.onDidChangeCheckboxState(applyCheckboxChanges));
+  registerStatusBar(subscriptions, roadmap, treeView);
 
   // Settings Sync may replace the stored progress while the window is in the background.
   subscriptions.push(
@@ -63,16 +47,45 @@ export function registerRoadmapViews(extensionContext: vscode.ExtensionContext, 
       }
     }),
   );
-  return { treeProvider, applyCheckboxChanges };
+  return { treeProvider, treeView, applyCheckboxChanges };
 }
 
-/** A ticked or cleared step checkbox goes through the same commands as the menus. */
+/** Reveals a project milestone in the roadmap view (from a lesson's "used in" link). */
+export async function revealMilestone(views: RoadmapViews, roadmap: LoadedRoadmap, projectId: string, milestoneId: string): Promise<void> {
+  const projectNode = stepNodes(roadmap.curriculum)
+    .flatMap((step) => childNodes(step))
+    .find((node) => node.kind === 'project' && node.project.id === projectId);
+  const milestoneNode = projectNode && childNodes(projectNode).find((node) => node.kind === 'milestone' && node.milestone.id === milestoneId);
+  if (views.treeView && milestoneNode) {
+    await views.treeView.reveal(milestoneNode, { select: true, focus: true, expand: true });
+  }
+}
+
+function registerStatusBar(subscriptions: vscode.Disposable[], roadmap: LoadedRoadmap, treeView: vscode.TreeView<RoadmapNode>): void {
+  const statusBar = vscode.window.createStatusBarItem('dsRoadmap.status', vscode.StatusBarAlignment.Left, 0);
+  statusBar.name = vscode.l10n.t('Distributed Systems Roadmap');
+  statusBar.command = Commands.openRoadmap;
+  subscriptions.push(statusBar);
+  const showTally = (): void => {
+    const tally = overallTally(roadmap.curriculum, roadmap.view);
+    const left = tally.total - tally.done;
+    statusBar.text = `$(milestone) ${vscode.l10n.t('Roadmap {0}/{1}', tally.done, tally.total)}`;
+    statusBar.tooltip = vscode.l10n.t('{0} of {1} roadmap steps complete. Click to open the roadmap.', tally.done, tally.total);
+    treeView.badge = left > 0 ? { value: left, tooltip: vscode.l10n.t('{0} roadmap steps left', left) } : undefined;
+  };
+  showTally();
+  statusBar.show();
+  subscriptions.push(roadmap.progress.onDidChange(showTally));
+}
+
+/** A ticked or cleared checkbox goes through the same commands as the menus. */
 async function applyCheckboxChanges(event: vscode.TreeCheckboxChangeEvent<RoadmapNode>): Promise<void> {
   for (const [node, state] of event.items) {
+    const checked = state === vscode.TreeItemCheckboxState.Checked;
     if (node.kind === 'step') {
-      const command =
-        state === vscode.TreeItemCheckboxState.Checked ? Commands.markStepComplete : Commands.markStepIncomplete;
-      await vscode.commands.executeCommand(command, node.step.id);
+      await vscode.commands.executeCommand(checked ? Commands.markStepComplete : Commands.markStepIncomplete, node.step.id);
+    } else if (node.kind === 'topic') {
+      await vscode.commands.executeCommand(checked ? Commands.markTopicComplete : Commands.markTopicIncomplete, node.topic.id);
     }
   }
 }

@@ -1,16 +1,34 @@
 // Tree view adapter: maps the core's roadmap nodes onto vscode.TreeItems, with checkboxes on
-// steps, theme-coloured state icons and context values for the menus.
+// steps and topics, theme-coloured state icons and context values for the menus.
 import * as vscode from 'vscode';
-import { TreeItemKinds } from '../constants';
+import { Commands, TreeItemKinds } from '../constants';
 import type { Curriculum } from '../core/curriculum/model';
-import type { ProgressStore } from '../core/progress/store';
-import type { StepState } from '../core/progress/summary';
-import { childNodes, DETAIL_LABELS, presentStep, stepNodes, type RoadmapNode } from '../core/roadmap/treeModel';
+import type { MilestoneState, ProgressView, StepState } from '../core/progress/summary';
+import {
+  childNodes,
+  DETAIL_LABELS,
+  parentNode,
+  presentMilestone,
+  presentProject,
+  presentStep,
+  presentTopic,
+  stepNodes,
+  type RoadmapNode,
+} from '../core/roadmap/treeModel';
 
-const STATE_ICONS: Readonly<Record<StepState, vscode.ThemeIcon>> = {
+const PASSED = new vscode.ThemeColor('testing.iconPassed');
+
+const STEP_ICONS: Readonly<Record<StepState, vscode.ThemeIcon>> = {
   'not-started': new vscode.ThemeIcon('circle-large-outline'),
   'in-progress': new vscode.ThemeIcon('circle-large-filled', new vscode.ThemeColor('charts.yellow')),
-  done: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
+  done: new vscode.ThemeIcon('pass-filled', PASSED),
+};
+
+const MILESTONE_ICONS: Readonly<Record<MilestoneState, vscode.ThemeIcon>> = {
+  'not-started': new vscode.ThemeIcon('circle-large-outline'),
+  'self-reported': new vscode.ThemeIcon('check', new vscode.ThemeColor('charts.yellow')),
+  verified: new vscode.ThemeIcon('verified-filled', PASSED),
+  failing: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
 };
 
 const DETAIL_ICONS = {
@@ -19,17 +37,22 @@ const DETAIL_ICONS = {
   textbook: new vscode.ThemeIcon('book'),
 } as const;
 
+export interface ChangeSource {
+  readonly onDidChange: (listener: () => void) => { dispose(): void };
+}
+
 export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RoadmapNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly storeSubscription: { dispose(): void };
+  private readonly subscriptions: { dispose(): void }[];
 
   constructor(
     private readonly curriculum: Curriculum,
-    private readonly progress: ProgressStore,
+    private readonly progress: ProgressView,
+    sources: readonly ChangeSource[],
   ) {
-    // A record change can alter a step's description and icon: refresh the whole (small) tree.
-    this.storeSubscription = progress.onDidChange(() => this.changed.fire(undefined));
+    // A change can alter a step's description and icon as well as the item's: refresh the whole (small) tree.
+    this.subscriptions = sources.map((source) => source.onDidChange(() => this.changed.fire(undefined)));
   }
 
   getChildren(element?: RoadmapNode): RoadmapNode[] {
@@ -37,16 +60,46 @@ export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>
   }
 
   getParent(element: RoadmapNode): RoadmapNode | undefined {
-    return element.kind === 'step' ? undefined : stepNodes(this.curriculum).find((step) => childNodes(step).some((child) => child.id === element.id));
+    return parentNode(this.curriculum, element);
   }
 
   getTreeItem(node: RoadmapNode): vscode.TreeItem {
+    const item = this.createItem(node);
+    item.id = node.id;
+    return item;
+  }
+
+  dispose(): void {
+    this.subscriptions.forEach((subscription) => subscription.dispose());
+    this.changed.dispose();
+  }
+
+  private createItem(node: RoadmapNode): vscode.TreeItem {
     switch (node.kind) {
-      case 'step':
-        return this.stepItem(node);
+      case 'step': {
+        const view = presentStep(node.step, node.number, this.progress);
+        const item = new vscode.TreeItem(view.label, vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = view.description;
+        item.tooltip = new vscode.MarkdownString(view.tooltipMarkdown);
+        item.iconPath = STEP_ICONS[view.state];
+        item.contextValue = view.state === 'done' ? TreeItemKinds.stepDone : TreeItemKinds.stepTodo;
+        item.checkboxState = checkbox(view.state === 'done');
+        item.accessibilityInformation = { label: `Step ${node.number}: ${view.label}, ${view.description}` };
+        return item;
+      }
+      case 'topic': {
+        const view = presentTopic(node.topic, this.progress);
+        const item = new vscode.TreeItem(view.label, vscode.TreeItemCollapsibleState.None);
+        item.description = view.description;
+        item.tooltip = new vscode.MarkdownString(view.tooltipMarkdown);
+        item.iconPath = new vscode.ThemeIcon('mortar-board');
+        item.contextValue = view.state === 'done' ? TreeItemKinds.topicDone : TreeItemKinds.topicTodo;
+        item.checkboxState = checkbox(view.state === 'done');
+        item.command = { command: Commands.openLesson, title: 'Open Lesson', arguments: [node.topic.id] };
+        return item;
+      }
       case 'detail': {
         const item = new vscode.TreeItem(DETAIL_LABELS[node.field], vscode.TreeItemCollapsibleState.None);
-        item.id = node.id;
         item.description = node.text;
         item.tooltip = node.text;
         item.iconPath = DETAIL_ICONS[node.field];
@@ -54,32 +107,31 @@ export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>
         return item;
       }
       case 'project': {
-        const item = new vscode.TreeItem(node.project.title, vscode.TreeItemCollapsibleState.None);
-        item.id = node.id;
-        item.tooltip = node.project.idea;
-        item.iconPath = new vscode.ThemeIcon('tools');
+        const view = presentProject(node.project, this.progress);
+        const hasMilestones = (node.project.milestones ?? []).length > 0;
+        const item = new vscode.TreeItem(
+          view.label,
+          hasMilestones ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+        );
+        item.description = view.description;
+        item.tooltip = new vscode.MarkdownString(view.tooltipMarkdown);
+        item.iconPath = new vscode.ThemeIcon(view.state === 'scaffolded' ? 'folder-active' : 'tools');
         item.contextValue = TreeItemKinds.project;
+        return item;
+      }
+      case 'milestone': {
+        const view = presentMilestone(node, this.progress);
+        const item = new vscode.TreeItem(view.label, vscode.TreeItemCollapsibleState.None);
+        item.description = view.description;
+        item.tooltip = new vscode.MarkdownString(view.tooltipMarkdown);
+        item.iconPath = MILESTONE_ICONS[view.state];
+        item.contextValue = TreeItemKinds.milestone;
         return item;
       }
     }
   }
+}
 
-  dispose(): void {
-    this.storeSubscription.dispose();
-    this.changed.dispose();
-  }
-
-  private stepItem(node: Extract<RoadmapNode, { kind: 'step' }>): vscode.TreeItem {
-    const view = presentStep(node.step, node.number, this.progress);
-    const item = new vscode.TreeItem(view.label, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = node.id;
-    item.description = view.description;
-    item.tooltip = new vscode.MarkdownString(view.tooltipMarkdown);
-    item.iconPath = STATE_ICONS[view.state];
-    item.contextValue = view.state === 'done' ? TreeItemKinds.stepDone : TreeItemKinds.stepTodo;
-    item.checkboxState =
-      view.state === 'done' ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked;
-    item.accessibilityInformation = { label: `Step ${node.number}: ${view.label}, ${view.description}` };
-    return item;
-  }
+function checkbox(checked: boolean): vscode.TreeItemCheckboxState {
+  return checked ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked;
 }

@@ -29,16 +29,39 @@ export type Curriculum = Omit<RoadmapData, 'steps'> & { readonly steps: readonly
 export type Textbook = z.infer<typeof textbookSchema>;
 export type Duration = z.infer<typeof durationSchema>;
 
-/** Every id a learner's progress may refer to: steps and projects. */
+/**
+ * Every id a learner's progress may refer to: steps, topics, projects and milestones
+ * (`<project-id>/<milestone-id>`, since milestone ids are unique only within their project).
+ */
 export function progressItemIds(curriculum: Curriculum): Set<string> {
   const ids = new Set<string>();
   for (const step of curriculum.steps) {
     ids.add(step.id);
+    for (const topic of step.topics) {
+      ids.add(topic.id);
+    }
     for (const project of step.projects ?? []) {
       ids.add(project.id);
+      for (const milestone of project.milestones ?? []) {
+        ids.add(`${project.id}/${milestone.id}`);
+      }
     }
   }
   return ids;
+}
+
+export function findProject(curriculum: Curriculum, projectId: string): Project | undefined {
+  return curriculum.steps.flatMap((step) => step.projects ?? []).find((project) => project.id === projectId);
+}
+
+export function findTopic(curriculum: Curriculum, topicId: string): { step: Step; topic: Topic } | undefined {
+  for (const step of curriculum.steps) {
+    const topic = step.topics.find((candidate) => candidate.id === topicId);
+    if (topic) {
+      return { step, topic };
+    }
+  }
+  return undefined;
 }
 
 export function findStep(curriculum: Curriculum, stepId: string): Step | undefined {

@@ -1,24 +1,63 @@
 // The roadmap tree as plain data: which nodes exist, their stable ids, labels, descriptions and
 // tooltips. The tree view adapter only maps these onto vscode.TreeItem.
-import { formatAuthors, formatDuration, type Curriculum, type Project, type Step } from '../curriculum/model';
-import { childTally, stepState, type DoneLookup, type StepState } from '../progress/summary';
+import {
+  formatAuthors,
+  formatDuration,
+  type Curriculum,
+  type Milestone,
+  type Project,
+  type Step,
+  type Topic,
+} from '../curriculum/model';
+import { milestoneKey } from '../progress/projectRecords';
+import {
+  childTally,
+  milestoneState,
+  projectTally,
+  stepState,
+  type MilestoneState,
+  type ProgressView,
+  type StepState,
+} from '../progress/summary';
 
 export type DetailField = 'objective' | 'goal' | 'textbook';
 
-export type RoadmapNode =
-  | { readonly kind: 'step'; readonly id: string; readonly step: Step; readonly number: number }
-  | { readonly kind: 'detail'; readonly id: string; readonly field: DetailField; readonly text: string }
-  | { readonly kind: 'project'; readonly id: string; readonly project: Project };
+export type StepNode = { readonly kind: 'step'; readonly id: string; readonly step: Step; readonly number: number };
+export type TopicNode = { readonly kind: 'topic'; readonly id: string; readonly topic: Topic; readonly stepId: string };
+export type DetailNode = { readonly kind: 'detail'; readonly id: string; readonly field: DetailField; readonly text: string };
+export type ProjectNode = { readonly kind: 'project'; readonly id: string; readonly project: Project };
+export type MilestoneNode = {
+  readonly kind: 'milestone';
+  readonly id: string;
+  readonly project: Project;
+  readonly milestone: Milestone;
+  readonly number: number;
+  /** The milestone's progress id. */
+  readonly key: string;
+};
 
-export function stepNodes(curriculum: Curriculum): RoadmapNode[] {
+export type RoadmapNode = StepNode | TopicNode | DetailNode | ProjectNode | MilestoneNode;
+
+export function stepNodes(curriculum: Curriculum): StepNode[] {
   return curriculum.steps.map((step, index) => ({ kind: 'step', id: `step/${step.id}`, step, number: index + 1 }));
 }
 
 export function childNodes(node: RoadmapNode): RoadmapNode[] {
+  if (node.kind === 'project') {
+    return (node.project.milestones ?? []).map((milestone, index) => ({
+      kind: 'milestone',
+      id: `milestone/${node.project.id}/${milestone.id}`,
+      project: node.project,
+      milestone,
+      number: index + 1,
+      key: milestoneKey(node.project.id, milestone.id),
+    }));
+  }
   if (node.kind !== 'step') {
     return [];
   }
   const { step } = node;
+  const topics: RoadmapNode[] = step.topics.map((topic) => ({ kind: 'topic', id: `topic/${topic.id}`, topic, stepId: step.id }));
   const details: RoadmapNode[] = [];
   const detail = (field: DetailField, text: string | undefined): void => {
     if (text) {
@@ -27,13 +66,31 @@ export function childNodes(node: RoadmapNode): RoadmapNode[] {
   };
   detail('objective', step.objective);
   detail('goal', step.goal);
-  detail('textbook', step.textbook && `${step.textbook.title} — ${formatAuthors(step.textbook.authors)}`);
-  const projects: RoadmapNode[] = (step.projects ?? []).map((project) => ({
-    kind: 'project',
-    id: `project/${project.id}`,
-    project,
-  }));
-  return [...details, ...projects];
+  detail(
+    'textbook',
+    step.textbook &&
+      `${step.textbook.title} — ${formatAuthors(step.textbook.authors)}${step.textbook.edition ? ` (${step.textbook.edition})` : ''}`,
+  );
+  const projects: RoadmapNode[] = (step.projects ?? []).map((project) => ({ kind: 'project', id: `project/${project.id}`, project }));
+  return [...topics, ...details, ...projects];
+}
+
+/** The parent of a node, for reveal; undefined for steps. */
+export function parentNode(curriculum: Curriculum, node: RoadmapNode): RoadmapNode | undefined {
+  if (node.kind === 'step') {
+    return undefined;
+  }
+  for (const step of stepNodes(curriculum)) {
+    for (const child of childNodes(step)) {
+      if (child.id === node.id) {
+        return step;
+      }
+      if (child.kind === 'project' && childNodes(child).some((grandchild) => grandchild.id === node.id)) {
+        return child;
+      }
+    }
+  }
+  return undefined;
 }
 
 export const DETAIL_LABELS: Readonly<Record<DetailField, string>> = {
@@ -48,22 +105,29 @@ export const STATE_LABELS: Readonly<Record<StepState, string>> = {
   done: 'done',
 };
 
-export interface StepPresentation {
+export const MILESTONE_STATE_LABELS: Readonly<Record<MilestoneState, string>> = {
+  'not-started': 'not checked',
+  'self-reported': 'marked done',
+  verified: 'verified',
+  failing: 'failing',
+};
+
+export interface Presentation<S> {
   readonly label: string;
   readonly description: string;
   readonly tooltipMarkdown: string;
-  readonly state: StepState;
+  readonly state: S;
 }
 
-/** "1–2 months · done", "2–3 months · 1/3 projects". */
-export function presentStep(step: Step, number: number, progress: DoneLookup): StepPresentation {
+/** "1–2 months · 2/9 done", "2–3 months · 3/19 milestones", "1 month · done". */
+export function presentStep(step: Step, number: number, progress: ProgressView): Presentation<StepState> {
   const state = stepState(step, progress);
   const tally = childTally(step, progress);
   const parts = [formatDuration(step.duration)];
   if (state === 'done') {
     parts.push(STATE_LABELS.done);
   } else if (tally) {
-    parts.push(`${tally.done}/${tally.total} projects`);
+    parts.push(step.topics.length > 0 ? `${tally.done}/${tally.total} done` : `${tally.done}/${tally.total} milestones`);
   }
   const lines = [
     `**Step ${number}: ${escapeMarkdown(step.title)}** · ${STATE_LABELS[state]}`,
@@ -71,9 +135,10 @@ export function presentStep(step: Step, number: number, progress: DoneLookup): S
     `**Objective:** ${escapeMarkdown(step.objective)}`,
   ];
   if (step.textbook) {
+    const edition = step.textbook.edition ? `, ${escapeMarkdown(step.textbook.edition)}` : '';
     lines.push(
       '',
-      `**Textbook:** *${escapeMarkdown(step.textbook.title)}* by ${escapeMarkdown(formatAuthors(step.textbook.authors))}`,
+      `**Textbook:** *${escapeMarkdown(step.textbook.title)}* by ${escapeMarkdown(formatAuthors(step.textbook.authors))}${edition}`,
     );
   }
   lines.push('', `**Duration:** ${formatDuration(step.duration)}`);
@@ -81,6 +146,61 @@ export function presentStep(step: Step, number: number, progress: DoneLookup): S
     lines.push('', `**Goal:** ${escapeMarkdown(step.goal)}`);
   }
   return { label: step.title, description: parts.join(' · '), tooltipMarkdown: lines.join('\n'), state };
+}
+
+export function presentTopic(topic: Topic, progress: ProgressView): Presentation<'done' | 'not-started'> {
+  const done = progress.isDone(topic.id);
+  return {
+    label: topic.title,
+    description: `${topic.hours} h${done ? ' · done' : ''}`,
+    tooltipMarkdown: `**${escapeMarkdown(topic.title)}** · ${topic.hours} h\n\n${escapeMarkdown(topic.summary)}`,
+    state: done ? 'done' : 'not-started',
+  };
+}
+
+export function presentProject(project: Project, progress: ProgressView): Presentation<'scaffolded' | 'not-scaffolded'> {
+  const scaffold = progress.scaffold?.(project.id);
+  const tally = projectTally(project, progress);
+  const parts = [scaffold ? 'scaffolded' : 'not scaffolded'];
+  if (tally.total > 0) {
+    parts.push(`${tally.done}/${tally.total} verified`);
+  }
+  const lines = [`**${escapeMarkdown(project.title)}**`, '', escapeMarkdown(project.description ?? project.idea)];
+  if (scaffold) {
+    lines.push('', `Scaffolded ${scaffold.at.slice(0, 10)} into \`${scaffold.folder.replace(/`/g, '')}\``);
+  }
+  return {
+    label: project.title,
+    description: parts.join(' · '),
+    tooltipMarkdown: lines.join('\n'),
+    state: scaffold ? 'scaffolded' : 'not-scaffolded',
+  };
+}
+
+export function presentMilestone(node: MilestoneNode, progress: ProgressView): Presentation<MilestoneState> {
+  const state = milestoneState(node.key, progress);
+  const record = progress.get(node.key);
+  const check = progress.lastCheck?.(node.key);
+  const lines = [`**Milestone ${node.number}: ${escapeMarkdown(node.milestone.title)}** · ${MILESTONE_STATE_LABELS[state]}`, '', escapeMarkdown(node.milestone.goal)];
+  if (record?.state === 'done' && record.origin === 'verified') {
+    const evidence = Object.entries(record.evidence ?? {})
+      .map(([key, value]) => `${escapeMarkdown(key)}: ${escapeMarkdown(String(value))}`)
+      .join(' · ');
+    lines.push('', `Verified ${record.at.slice(0, 16).replace('T', ' ')}${evidence ? ` — ${evidence}` : ''}`);
+  }
+  if (check && check.outcome !== 'passed') {
+    lines.push('', `Last check ${check.at.slice(0, 16).replace('T', ' ')}: ${escapeMarkdown(check.summary)}`);
+    for (const failure of (check.failures ?? []).slice(0, 5)) {
+      lines.push(`- ${escapeMarkdown(failure)}`);
+    }
+  }
+  const when = state === 'verified' && record ? ` ${record.at.slice(0, 10)}` : '';
+  return {
+    label: `${node.number}. ${node.milestone.title}`,
+    description: `${MILESTONE_STATE_LABELS[state]}${when}`,
+    tooltipMarkdown: lines.join('\n'),
+    state,
+  };
 }
 
 /** Escapes the characters Markdown would interpret, so curriculum text renders as written. */

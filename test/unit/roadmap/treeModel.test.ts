@@ -1,80 +1,202 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileRoadmap as compileCurriculum } from '../../../src/core/curriculum/compile';
-import { formatAuthors, formatDuration, progressItemIds, type Curriculum } from '../../../src/core/curriculum/model';
-import { overallTally, stepState } from '../../../src/core/progress/summary';
-import { childNodes, escapeMarkdown, presentStep, stepNodes } from '../../../src/core/roadmap/treeModel';
+import { compileRoadmap } from '../../../src/core/curriculum/compile';
+import { formatAuthors, formatDuration, progressItemIds, type Curriculum, type Topic } from '../../../src/core/curriculum/model';
+import type { ProgressRecord } from '../../../src/core/progress/codec';
+import type { CheckRecord, ScaffoldRecord } from '../../../src/core/progress/projectRecords';
+import { milestoneState, overallTally, stepState, type ProgressView } from '../../../src/core/progress/summary';
+import {
+  childNodes,
+  escapeMarkdown,
+  parentNode,
+  presentMilestone,
+  presentProject,
+  presentStep,
+  presentTopic,
+  stepNodes,
+  type MilestoneNode,
+} from '../../../src/core/roadmap/treeModel';
 
-function roadmap(): Curriculum {
-  const result = compileCurriculum(readFileSync(join(__dirname, '..', '..', '..', 'curriculum', 'roadmap.yaml'), 'utf8'), 'x');
+function shippedRoadmap(): Curriculum {
+  const result = compileRoadmap(readFileSync(join(__dirname, '..', '..', '..', 'curriculum', 'roadmap.yaml'), 'utf8'), 'x');
   assert.ok(result.ok);
   return result.curriculum;
 }
 
-const doneSet = (...ids: string[]) => ({ isDone: (id: string) => ids.includes(id) });
+const topic = (id: string, hours = 4): Topic => ({
+  id,
+  title: `Topic ${id}`,
+  hours,
+  summary: `About ${id}.`,
+  concepts: ['c'],
+  lesson: 'text',
+  reading: { guide: 'read' },
+  selfCheck: [],
+  tryIt: 'try',
+});
+
+/** Two study steps with topics and a project step with one project of two milestones. */
+const FIXTURE: Curriculum = {
+  schemaVersion: 1,
+  title: 'T',
+  steps: [
+    { id: 'one', title: 'One', objective: 'o', duration: { min: 1, max: 2, unit: 'month' }, topics: [topic('a'), topic('b')] },
+    { id: 'two', title: 'Two', objective: 'o', duration: { min: 1, max: 1, unit: 'month' }, topics: [topic('c')] },
+    {
+      id: 'projects',
+      title: 'Projects',
+      objective: 'o',
+      duration: { min: 2, max: 3, unit: 'month' },
+      topics: [],
+      projects: [
+        {
+          id: 'kv',
+          title: 'KV store',
+          idea: 'Build one.',
+          milestones: [
+            { id: 'wal', title: 'WAL', goal: 'Log writes.', readFirst: ['a'] },
+            { id: 'ring', title: 'Ring', goal: 'Hash keys.', readFirst: ['b'] },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+const T1 = '2026-01-01T00:00:00.000Z';
+const T2 = '2026-02-01T00:00:00.000Z';
+
+function view(
+  done: Record<string, Partial<ProgressRecord>> = {},
+  checks: Record<string, CheckRecord> = {},
+  scaffolds: Record<string, ScaffoldRecord> = {},
+): ProgressView {
+  const record = (id: string): ProgressRecord | undefined =>
+    done[id] ? { state: 'done', at: T1, origin: 'self-reported', ...done[id] } : undefined;
+  return {
+    isDone: (id) => record(id)?.state === 'done',
+    get: record,
+    lastCheck: (key) => checks[key],
+    scaffold: (id) => scaffolds[id],
+  };
+}
+
+function milestoneNode(index: number): MilestoneNode {
+  const project = childNodes(stepNodes(FIXTURE)[2]).find((node) => node.kind === 'project');
+  assert.ok(project);
+  const node = childNodes(project)[index];
+  assert.ok(node.kind === 'milestone');
+  return node;
+}
 
 describe('roadmap tree model', () => {
-  it('lists the six steps with stable ids derived from curriculum ids', () => {
-    const nodes = stepNodes(roadmap());
+  it('lists the six shipped steps with stable ids derived from curriculum ids', () => {
     assert.deepEqual(
-      nodes.map((node) => node.id),
+      stepNodes(shippedRoadmap()).map((node) => node.id),
       ['step/fundamentals', 'step/networks', 'step/fault-tolerance', 'step/scalability', 'step/cloud-native', 'step/projects'],
     );
   });
 
-  it('gives a step its objective, goal and textbook as children', () => {
-    const [first] = stepNodes(roadmap());
-    const children = childNodes(first);
-    assert.deepEqual(
-      children.map((child) => child.id),
-      ['step/fundamentals/objective', 'step/fundamentals/goal', 'step/fundamentals/textbook'],
-    );
-    const textbook = children[2];
-    assert.ok(textbook.kind === 'detail');
+  it('gives a shipped step its objective, goal and textbook with edition', () => {
+    const children = childNodes(stepNodes(shippedRoadmap())[0]);
+    const textbook = children.find((child) => child.id === 'step/fundamentals/textbook');
+    assert.ok(textbook?.kind === 'detail');
     assert.equal(
       textbook.text,
-      'Distributed Systems: Principles and Paradigms — Andrew S. Tanenbaum and Maarten Van Steen',
+      'Distributed Systems: Principles and Paradigms — Andrew S. Tanenbaum and Maarten Van Steen (2nd edition, 2007)',
     );
   });
 
-  it('gives step 6 its objective and three projects, and no missing fields', () => {
-    const last = stepNodes(roadmap())[5];
+  it('puts topics first, then details, then projects, each with a stable id', () => {
     assert.deepEqual(
-      childNodes(last).map((child) => child.id),
-      ['step/projects/objective', 'project/file-sharing', 'project/microservices', 'project/fault-tolerant-db'],
+      childNodes(stepNodes(FIXTURE)[0]).map((node) => node.id),
+      ['topic/a', 'topic/b', 'step/one/objective'],
+    );
+    assert.deepEqual(
+      childNodes(stepNodes(FIXTURE)[2]).map((node) => node.id),
+      ['step/projects/objective', 'project/kv'],
     );
   });
 
-  it('describes a step by duration and state', () => {
-    const curriculum = roadmap();
-    assert.equal(presentStep(curriculum.steps[0], 1, doneSet()).description, '1–2 months');
-    assert.equal(presentStep(curriculum.steps[1], 2, doneSet('networks')).description, '1 month · done');
-    assert.equal(presentStep(curriculum.steps[5], 6, doneSet('microservices')).description, '2–3 months · 1/3 projects');
+  it('lists a project\'s milestones, numbered, keyed <project>/<milestone>', () => {
+    assert.deepEqual([milestoneNode(0).id, milestoneNode(0).key, milestoneNode(1).number], ['milestone/kv/wal', 'kv/wal', 2]);
   });
 
-  it('puts objective, textbook with authors and goal in the tooltip', () => {
-    const view = presentStep(roadmap().steps[2], 3, doneSet());
-    assert.match(view.tooltipMarkdown, /\*\*Step 3: Fault Tolerance and Consistency\*\* · not started/);
-    assert.match(view.tooltipMarkdown, /\*Designing Data\\-Intensive Applications\* by Martin Kleppmann/);
-    assert.match(view.tooltipMarkdown, /\*\*Goal:\*\* Understand concepts like consensus/);
+  it('finds the parent of topics, projects and milestones, for reveal', () => {
+    assert.equal(parentNode(FIXTURE, milestoneNode(1))?.id, 'project/kv');
+    const topicNode = childNodes(stepNodes(FIXTURE)[1])[0];
+    assert.equal(parentNode(FIXTURE, topicNode)?.id, 'step/two');
+    assert.equal(parentNode(FIXTURE, stepNodes(FIXTURE)[0]), undefined);
   });
 
-  it('derives not started, in progress and done', () => {
-    const projects = roadmap().steps[5];
-    assert.equal(stepState(projects, doneSet()), 'not-started');
-    assert.equal(stepState(projects, doneSet('file-sharing')), 'in-progress');
-    assert.equal(stepState(projects, doneSet('projects')), 'done');
+  it('describes a step by duration and topics done', () => {
+    assert.equal(presentStep(FIXTURE.steps[0], 1, view()).description, '1–2 months · 0/2 done');
+    assert.equal(presentStep(FIXTURE.steps[0], 1, view({ a: {} })).description, '1–2 months · 1/2 done');
+    assert.equal(presentStep(FIXTURE.steps[1], 2, view({ two: {} })).description, '1 month · done');
+    assert.equal(presentStep(FIXTURE.steps[2], 3, view({ 'kv/wal': {} })).description, '2–3 months · 1/2 milestones');
   });
 
-  it('tallies done steps over all steps', () => {
-    assert.deepEqual(overallTally(roadmap(), doneSet('fundamentals', 'networks', 'file-sharing')), { done: 2, total: 6 });
+  it('completes a step when all its topics are done, or when marked done', () => {
+    assert.equal(stepState(FIXTURE.steps[0], view({ a: {} })), 'in-progress');
+    assert.equal(stepState(FIXTURE.steps[0], view({ a: {}, b: {} })), 'done');
+    assert.equal(stepState(FIXTURE.steps[0], view({ one: {} })), 'done');
+    assert.equal(stepState(FIXTURE.steps[0], view()), 'not-started');
   });
 
-  it('knows every step and project id as a progress item', () => {
-    const ids = progressItemIds(roadmap());
-    assert.equal(ids.size, 9);
-    assert.ok(ids.has('fault-tolerant-db'));
+  it('counts a scaffolded project as a started step', () => {
+    assert.equal(stepState(FIXTURE.steps[2], view({}, {}, { kv: { folder: 'file:///p', at: T1 } })), 'in-progress');
+  });
+
+  it('tallies complete steps over all steps', () => {
+    assert.deepEqual(overallTally(FIXTURE, view({ a: {}, b: {}, c: {} })), { done: 2, total: 3 });
+  });
+
+  it('tells verified, self-reported, failing and not started milestones apart', () => {
+    assert.equal(milestoneState('kv/wal', view()), 'not-started');
+    assert.equal(milestoneState('kv/wal', view({ 'kv/wal': {} })), 'self-reported');
+    assert.equal(milestoneState('kv/wal', view({ 'kv/wal': { origin: 'verified' } })), 'verified');
+    const failedLater = { 'kv/wal': { at: T2, outcome: 'failed', summary: '1 of 3 tests failed' } as CheckRecord };
+    assert.equal(milestoneState('kv/wal', view({ 'kv/wal': { origin: 'verified' } }, failedLater)), 'failing');
+    const failedEarlier = { 'kv/wal': { at: '2025-01-01T00:00:00.000Z', outcome: 'failed', summary: 'x' } as CheckRecord };
+    assert.equal(milestoneState('kv/wal', view({ 'kv/wal': { origin: 'verified' } }, failedEarlier)), 'verified');
+  });
+
+  it('shows a verified milestone\'s evidence and a failing one\'s failed tests in the tooltip', () => {
+    const verified = presentMilestone(milestoneNode(0), view({ 'kv/wal': { origin: 'verified', evidence: { tests: 12, commit: 'abc' } } }));
+    assert.equal(verified.description, 'verified 2026-01-01');
+    assert.match(verified.tooltipMarkdown, /Verified 2026-01-01 00:00 — tests: 12 · commit: abc/);
+    const failing = presentMilestone(
+      milestoneNode(1),
+      view({}, { 'kv/ring': { at: T2, outcome: 'failed', summary: '1 of 4 tests failed', failures: ['ring › balance: off by 30%'] } }),
+    );
+    assert.equal(failing.label, '2. Ring');
+    assert.equal(failing.description, 'failing');
+    assert.match(failing.tooltipMarkdown, /- ring › balance: off by 30%/);
+  });
+
+  it('describes a project by scaffold state and verified milestones', () => {
+    const project = FIXTURE.steps[2].projects?.[0];
+    assert.ok(project);
+    assert.equal(presentProject(project, view()).description, 'not scaffolded · 0/2 verified');
+    const scaffolded = view({ 'kv/ring': { origin: 'verified' } }, {}, { kv: { folder: 'file:///home/me/kv', at: T1 } });
+    assert.equal(presentProject(project, scaffolded).description, 'scaffolded · 1/2 verified');
+  });
+
+  it('describes a topic by hours and state', () => {
+    assert.equal(presentTopic(topic('a', 6), view()).description, '6 h');
+    assert.equal(presentTopic(topic('a', 6), view({ a: {} })).description, '6 h · done');
+  });
+
+  it('puts objective, textbook with authors and edition, and goal in a step tooltip', () => {
+    const tooltip = presentStep(shippedRoadmap().steps[2], 3, view()).tooltipMarkdown;
+    assert.match(tooltip, /\*\*Step 3: Fault Tolerance and Consistency\*\* · not started/);
+    assert.match(tooltip, /\*Designing Data\\-Intensive Applications\* by Martin Kleppmann, 1st edition, 2017/);
+    assert.match(tooltip, /\*\*Goal:\*\* Understand concepts like consensus/);
+  });
+
+  it('knows steps, topics, projects and milestones as progress items', () => {
+    assert.deepEqual([...progressItemIds(FIXTURE)].sort(), ['a', 'b', 'c', 'kv', 'kv/ring', 'kv/wal', 'one', 'projects', 'two']);
   });
 
   it('formats durations and author lists', () => {

@@ -1,0 +1,15 @@
+// Build-time rendering of lesson Markdown to HTML with markdown-it, raw HTML disabled: a lesson
+// can format text and link to web pages, never inject markup or script.
+import MarkdownIt from 'markdown-it';
+
+const markdown = new MarkdownIt({ html: false, linkify: false, typographer: true });
+// Images come from the topic's diagram, shipped with the extension; a lesson never loads one from the web.
+markdown.disable('image');
+
+/** Links may go to the web only; markdown-it's own check already refuses javascript:, data: and the like. */
+const defaultValidate = markdown.validateLink.bind(markdown);
+markdown.validateLink = (url: string): boolean => defaultValidate(url) && /^https?:\/\//i.test(url.trim());
+
+export function renderLessonMarkdown(source: string): string {
+  return markdown.render(source);
+}

@@ -1,0 +1,147 @@
+// The lesson page of a topic as one HTML document for a webview: strict Content Security Policy
+// with a nonce, no inline handlers, every curriculum string escaped. Pure: the adapter supplies
+// the webview's CSP source, the nonce and the URIs of the script, style and diagram.
+import { formatAuthors, type Curriculum, type Step, type Topic } from '../curriculum/model';
+
+export interface LessonLinks {
+  /** Projects' milestones that list this topic under "read first". */
+  readonly usedIn: readonly { readonly project: string; readonly projectTitle: string; readonly milestone: string; readonly title: string; readonly number: number }[];
+  readonly next?: { readonly id: string; readonly title: string };
+  readonly previous?: { readonly id: string; readonly title: string };
+}
+
+export interface LessonPageInput {
+  readonly step: Step;
+  readonly stepNumber: number;
+  readonly topic: Topic;
+  /** HTML rendered at build time from the topic's Markdown (markdown-it, html disabled). */
+  readonly lessonHtml: string;
+  readonly done: boolean;
+  readonly links: LessonLinks;
+  readonly cspSource: string;
+  readonly nonce: string;
+  readonly scriptUri: string;
+  readonly styleUri: string;
+  readonly diagramUri?: string;
+}
+
+/** Messages the page may send; the panel ignores and logs anything else. */
+export type LessonMessage =
+  | { readonly type: 'markDone'; readonly topicId: string; readonly done: boolean }
+  | { readonly type: 'openTopic'; readonly topicId: string }
+  | { readonly type: 'openMilestone'; readonly project: string; readonly milestone: string };
+
+export function parseLessonMessage(message: unknown): LessonMessage | undefined {
+  if (typeof message !== 'object' || message === null) {
+    return undefined;
+  }
+  const m = message as Record<string, unknown>;
+  const keys = Object.keys(m).sort().join(',');
+  if (m.type === 'markDone' && keys === 'done,topicId,type' && typeof m.topicId === 'string' && typeof m.done === 'boolean') {
+    return { type: 'markDone', topicId: m.topicId, done: m.done };
+  }
+  if (m.type === 'openTopic' && keys === 'topicId,type' && typeof m.topicId === 'string') {
+    return { type: 'openTopic', topicId: m.topicId };
+  }
+  if (m.type === 'openMilestone' && keys === 'milestone,project,type' && typeof m.project === 'string' && typeof m.milestone === 'string') {
+    return { type: 'openMilestone', project: m.project, milestone: m.milestone };
+  }
+  return undefined;
+}
+
+/** The milestones that read this topic first, and the topics before and after it in its step. */
+export function lessonLinks(curriculum: Curriculum, step: Step, topic: Topic): LessonLinks {
+  const usedIn = curriculum.steps
+    .flatMap((s) => s.projects ?? [])
+    .flatMap((project) =>
+      (project.milestones ?? [])
+        .map((milestone, index) => ({ project, milestone, number: index + 1 }))
+        .filter(({ milestone }) => milestone.readFirst.includes(topic.id))
+        .map(({ project, milestone, number }) => ({
+          project: project.id,
+          projectTitle: project.title,
+          milestone: milestone.id,
+          title: milestone.title,
+          number,
+        })),
+    );
+  const index = step.topics.findIndex((candidate) => candidate.id === topic.id);
+  const neighbour = (i: number) => (step.topics[i] ? { id: step.topics[i].id, title: step.topics[i].title } : undefined);
+  return { usedIn, next: neighbour(index + 1), previous: neighbour(index - 1) };
+}
+
+export function renderLessonPage(input: LessonPageInput): string {
+  const { topic, step, links } = input;
+  const csp = [
+    "default-src 'none'",
+    `img-src ${input.cspSource}`,
+    `style-src ${input.cspSource}`,
+    `script-src 'nonce-${input.nonce}'`,
+  ].join('; ');
+  const book = step.textbook;
+  const reading = book
+    ? `<p><cite>${esc(book.title)}</cite> by ${esc(formatAuthors(book.authors))}${book.edition ? `, ${esc(book.edition)}` : ''}</p>`
+    : '';
+  const chapters = topic.reading.chapters?.length
+    ? `<p>${topic.reading.chapters.length === 1 ? 'Chapter' : 'Chapters'}: ${topic.reading.chapters.map(esc).join('; ')}</p>`
+    : '';
+  const papers = (topic.papers ?? [])
+    .map((paper) => `<li>${esc(formatAuthors(paper.authors))} (${paper.year}). <cite>${esc(paper.title)}</cite>${paper.venue ? `. ${esc(paper.venue)}` : ''}.</li>`)
+    .join('');
+  const questions = topic.selfCheck
+    .map(
+      (check, i) =>
+        `<li><p>${esc(check.question)}</p><details><summary>Show answer</summary><p data-answer="${i}">${esc(check.answer)}</p></details></li>`,
+    )
+    .join('');
+  const usedIn = links.usedIn
+    .map(
+      (use) =>
+        `<li><button class="link" data-action="openMilestone" data-project="${esc(use.project)}" data-milestone="${esc(use.milestone)}">${esc(use.projectTitle)}, milestone ${use.number}: ${esc(use.title)}</button></li>`,
+    )
+    .join('');
+  const diagram =
+    input.diagramUri && topic.diagram
+      ? `<figure><img src="${esc(input.diagramUri)}" alt="${esc(topic.diagram.alt)}"><figcaption>${esc(topic.diagram.alt)}</figcaption></figure>`
+      : '';
+  const nav = (target: { id: string; title: string } | undefined, label: string) =>
+    target ? `<button class="secondary" data-action="openTopic" data-topic="${esc(target.id)}">${label}: ${esc(target.title)}</button>` : '';
+
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${esc(input.styleUri)}">
+<title>${esc(topic.title)}</title>
+</head>
+<body data-topic="${esc(topic.id)}" data-done="${input.done}">
+<header>
+<p class="eyebrow">Step ${input.stepNumber}: ${esc(step.title)} · ${topic.hours} h</p>
+<h1>${esc(topic.title)}</h1>
+<p class="summary">${esc(topic.summary)}</p>
+<p class="concepts">${topic.concepts.map((concept) => `<span class="tag">${esc(concept)}</span>`).join(' ')}</p>
+</header>
+<main>
+${diagram}
+<section class="lesson">${input.lessonHtml}</section>
+<section><h2>Read</h2>${reading}${chapters}<p>${esc(topic.reading.guide)}</p>${papers ? `<h3>Papers</h3><ul>${papers}</ul>` : ''}</section>
+<section><h2>Check yourself</h2><ol class="questions">${questions}</ol></section>
+<section><h2>Try it</h2><p>${esc(topic.tryIt)}</p></section>
+${usedIn ? `<section><h2>Used in</h2><ul class="used-in">${usedIn}</ul></section>` : ''}
+</main>
+<footer>
+<button id="mark-done" data-action="markDone">${input.done ? 'Mark topic not done' : 'Mark topic done'}</button>
+${nav(links.previous, 'Previous')}
+${nav(links.next, 'Next topic')}
+</footer>
+<script nonce="${input.nonce}" src="${esc(input.scriptUri)}"></script>
+</body>
+</html>`;
+}
+
+/** Escapes text for HTML element content and double-quoted attributes. */
+export function esc(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}

@@ -1,0 +1,244 @@
+// "Check Project Milestone…": runs a milestone's tests and every earlier milestone's with Node in a
+// VS Code task (the learner watches the output), reads node:test's TAP report, and records a pass
+// as verified completion with its evidence, or the failing tests.
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { CHECK_TASK_TYPE } from '../constants';
+import { checkCommand, compareVersions, judgeRun, type CheckOutcome } from '../core/check/outcome';
+import { parseTap } from '../core/check/tap';
+import { findProject, type Milestone, type Project } from '../core/curriculum/model';
+import { milestoneKey } from '../core/progress/projectRecords';
+import type { LoadedRoadmap, RoadmapContext } from '../roadmapContext';
+
+export interface MilestoneRef {
+  readonly project: string;
+  readonly milestone: string;
+}
+
+export async function checkMilestone(
+  ctx: RoadmapContext,
+  roadmap: LoadedRoadmap,
+  ref: MilestoneRef | undefined,
+): Promise<CheckOutcome | undefined> {
+  if (!vscode.workspace.isTrusted) {
+    const manage = vscode.l10n.t('Manage Workspace Trust');
+    const choice = await vscode.window.showErrorMessage(
+      vscode.l10n.t(
+        'Checking a milestone runs the project\'s tests, which executes its code, and this workspace is not trusted. Trust the workspace to check milestones.',
+      ),
+      manage,
+    );
+    if (choice === manage) {
+      await vscode.commands.executeCommand('workbench.trust.manage');
+    }
+    return undefined;
+  }
+  const target = ref ? resolveRef(roadmap, ref) : await pickMilestone(roadmap);
+  if (!target) {
+    return undefined;
+  }
+  const { project, milestone } = target;
+  const template = (await ctx.templates()).find((candidate) => candidate.project === project.id);
+  if (!template) {
+    throw new Error(vscode.l10n.t('The template of "{0}" is not available in this version of the extension.', project.title));
+  }
+  const folder = await projectFolder(roadmap, project);
+  if (!folder) {
+    return undefined;
+  }
+  const workspaceFolder = vscode.workspace.getWorkspaceFolder(folder);
+  if (!workspaceFolder) {
+    throw new Error(vscode.l10n.t('{0} is outside the open workspace: open it, or add it to the workspace, to check it.', folder.fsPath));
+  }
+  const nodeVersion = await findNode(folder.fsPath);
+  if (compareVersions(nodeVersion, template.minNodeVersion) < 0) {
+    throw new Error(
+      vscode.l10n.t(
+        'This project needs Node.js {0} or later, which runs TypeScript directly; Node.js {1} was found on PATH. Install a newer Node.js and restart VS Code.',
+        template.minNodeVersion,
+        nodeVersion,
+      ),
+    );
+  }
+
+  const key = milestoneKey(project.id, milestone.id);
+  const tapFile = join(ctx.scratchDir, `check-${randomUUID()}.tap`);
+  const command = checkCommand(template, milestone.id, tapFile);
+  ctx.log.info(`Checking ${key} in ${folder.fsPath}: node ${command.args.join(' ')}`);
+  const exitCode = await runTask(workspaceFolder, folder, project, milestone, command.args);
+  const report = await readFile(tapFile, 'utf8').then(parseTap, () => undefined);
+  await rm(tapFile, { force: true });
+  const outcome = judgeRun(exitCode, report);
+  await recordOutcome(roadmap, key, outcome, { node: nodeVersion, folder: folder.fsPath, milestones: command.milestones.length });
+  ctx.log.info(`Check of ${key}: ${JSON.stringify(outcome)}`);
+  showOutcome(milestone, command.milestones.length, outcome);
+  return outcome;
+}
+
+function resolveRef(roadmap: LoadedRoadmap, ref: MilestoneRef): { project: Project; milestone: Milestone } {
+  const project = findProject(roadmap.curriculum, ref.project);
+  const milestone = project?.milestones?.find((candidate) => candidate.id === ref.milestone);
+  if (!project || !milestone) {
+    throw new Error(vscode.l10n.t('"{0}/{1}" is not a project milestone of the roadmap.', ref.project, ref.milestone));
+  }
+  return { project, milestone };
+}
+
+async function pickMilestone(roadmap: LoadedRoadmap): Promise<{ project: Project; milestone: Milestone } | undefined> {
+  const items = roadmap.curriculum.steps
+    .flatMap((step) => step.projects ?? [])
+    .flatMap((project) =>
+      (project.milestones ?? []).map((milestone, index) => ({
+        label: `${index + 1}. ${milestone.title}`,
+        description: project.title,
+        detail: milestone.goal,
+        project,
+        milestone,
+      })),
+    );
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Check Project Milestone'),
+    placeHolder: vscode.l10n.t('Choose the milestone to check'),
+    matchOnDescription: true,
+  });
+  return picked && { project: picked.project, milestone: picked.milestone };
+}
+
+/** Where the project was scaffolded, or a folder the learner points to (then remembered). */
+async function projectFolder(roadmap: LoadedRoadmap, project: Project): Promise<vscode.Uri | undefined> {
+  const recorded = roadmap.projects.scaffold(project.id);
+  if (recorded) {
+    const uri = vscode.Uri.parse(recorded.folder);
+    const exists = await Promise.resolve(vscode.workspace.fs.stat(uri)).then(
+      () => true,
+      () => false,
+    );
+    if (exists) {
+      return uri;
+    }
+  }
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    openLabel: vscode.l10n.t('Check This Project'),
+    title: vscode.l10n.t('Where is your {0} project?', project.title),
+  });
+  if (!picked?.[0]) {
+    return undefined;
+  }
+  await roadmap.projects.recordScaffold(project.id, { folder: picked[0].toString(), at: new Date().toISOString() });
+  return picked[0];
+}
+
+function findNode(cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('node', ['--version'], { cwd, timeout: 15_000 }, (error, stdout) => {
+      if (error) {
+        reject(
+          new Error(
+            vscode.l10n.t('Node.js was not found on PATH ({0}). Install Node.js 22.18 or later and restart VS Code.', error.message),
+          ),
+        );
+      } else {
+        resolve(stdout.trim());
+      }
+    });
+  });
+}
+
+/** Runs the tests as a task in a visible terminal; resolves with the exit code, undefined when stopped. */
+async function runTask(
+  scope: vscode.WorkspaceFolder,
+  folder: vscode.Uri,
+  project: Project,
+  milestone: Milestone,
+  args: readonly string[],
+): Promise<number | undefined> {
+  const task = new vscode.Task(
+    { type: CHECK_TASK_TYPE, project: project.id, milestone: milestone.id },
+    scope,
+    vscode.l10n.t('Check {0}: {1}', project.title, milestone.title),
+    'Roadmap',
+    new vscode.ProcessExecution('node', [...args], { cwd: folder.fsPath }),
+  );
+  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, clear: true, panel: vscode.TaskPanelKind.Dedicated };
+  const ended = new Promise<number | undefined>((resolve) => {
+    const processEnded = vscode.tasks.onDidEndTaskProcess((event) => {
+      if (event.execution.task.definition.type === CHECK_TASK_TYPE && event.execution.task.name === task.name) {
+        processEnded.dispose();
+        taskEnded.dispose();
+        resolve(event.exitCode);
+      }
+    });
+    // A task whose process never started ends without a process event.
+    const taskEnded = vscode.tasks.onDidEndTask((event) => {
+      if (event.execution.task.definition.type === CHECK_TASK_TYPE && event.execution.task.name === task.name) {
+        setTimeout(() => {
+          processEnded.dispose();
+          taskEnded.dispose();
+          resolve(undefined);
+        }, 1000);
+      }
+    });
+  });
+  await vscode.tasks.executeTask(task);
+  return ended;
+}
+
+async function recordOutcome(
+  roadmap: LoadedRoadmap,
+  key: string,
+  outcome: CheckOutcome,
+  context: { node: string; folder: string; milestones: number },
+): Promise<void> {
+  const at = new Date().toISOString();
+  if (outcome.kind === 'passed') {
+    const commit = await gitCommit(context.folder);
+    const evidence: Record<string, string | number> = {
+      tests: outcome.tests,
+      milestones: context.milestones,
+      node: context.node,
+      ...(commit ? { commit } : {}),
+    };
+    await roadmap.progress.setDone(key, true, 'verified', evidence);
+    await roadmap.projects.recordCheck(key, { at, outcome: 'passed', summary: vscode.l10n.t('{0} tests passed', outcome.tests) });
+  } else if (outcome.kind === 'failed') {
+    await roadmap.projects.recordCheck(key, {
+      at,
+      outcome: 'failed',
+      summary: vscode.l10n.t('{0} of {1} tests failed', outcome.failed, outcome.tests),
+      failures: outcome.failures.slice(0, 20),
+    });
+  } else {
+    await roadmap.projects.recordCheck(key, { at, outcome: 'crashed', summary: outcome.reason });
+  }
+}
+
+/** The project's HEAD commit when it is a git repository; never fails the check. */
+function gitCommit(cwd: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile('git', ['rev-parse', '--short=12', 'HEAD'], { cwd, timeout: 10_000 }, (error, stdout) =>
+      resolve(error ? undefined : stdout.trim() || undefined),
+    );
+  });
+}
+
+function showOutcome(milestone: Milestone, milestones: number, outcome: CheckOutcome): void {
+  if (outcome.kind === 'passed') {
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('"{0}" verified: {1} tests passed across {2} milestone(s).', milestone.title, outcome.tests, milestones),
+    );
+  } else if (outcome.kind === 'failed') {
+    const names = outcome.failures.slice(0, 3).join('; ');
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('"{0}" is not verified yet: {1} of {2} tests failed. {3}', milestone.title, outcome.failed, outcome.tests, names),
+    );
+  } else {
+    void vscode.window.showErrorMessage(vscode.l10n.t('"{0}" could not be checked: {1}.', milestone.title, outcome.reason));
+  }
+}
+

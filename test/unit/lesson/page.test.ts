@@ -1,0 +1,166 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { compileCurriculum } from '../../../src/core/curriculum/compile';
+import type { Curriculum } from '../../../src/core/curriculum/model';
+import { renderLessonMarkdown } from '../../../src/core/lesson/markdown';
+import { lessonLinks, parseLessonMessage, renderLessonPage } from '../../../src/core/lesson/page';
+
+const PAYLOADS = readFileSync(join(__dirname, '..', '..', 'fixtures', 'xss-payloads.txt'), 'utf8').split('\n').filter(Boolean);
+const NONCE = 'bm9uY2Utbm9uY2Utbm9uY2U=';
+
+/** A curriculum whose every text field carries one payload, compiled by the real pipeline. */
+function hostileCurriculum(payload: string): Curriculum {
+  const roadmap = {
+    schemaVersion: 1,
+    title: payload,
+    steps: [
+      {
+        id: 'hostile',
+        title: payload,
+        objective: payload,
+        textbook: { title: payload, authors: [payload], edition: payload },
+        duration: { min: 1, max: 1, unit: 'month' },
+        goal: payload,
+      },
+    ],
+  };
+  const topic = (id: string) => ({
+    id,
+    title: payload,
+    hours: 1,
+    summary: payload,
+    concepts: [payload],
+    lesson: `# ${payload}\n\n${payload}\n\n- ${payload}\n\n\`${payload}\`\n`,
+    reading: { chapters: [payload], guide: payload },
+    papers: [{ authors: [payload], title: payload, year: 2000, venue: payload }],
+    selfCheck: [1, 2, 3].map(() => ({ question: payload, answer: payload })),
+    tryIt: payload,
+  });
+  const result = compileCurriculum({
+    roadmap: { path: 'roadmap.yaml', text: stringify(roadmap) },
+    topicFiles: [{ path: 'topics/hostile.yaml', text: stringify({ step: 'hostile', topics: ['t-a', 't-b', 't-c', 't-d', 't-e'].map(topic) }) }],
+    fileExists: () => true,
+  });
+  assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.problems));
+  return result.curriculum;
+}
+
+function page(curriculum: Curriculum): string {
+  const step = curriculum.steps[0];
+  const topic = step.topics[0];
+  return renderLessonPage({
+    step,
+    stepNumber: 1,
+    topic,
+    lessonHtml: renderLessonMarkdown(topic.lesson),
+    done: false,
+    links: lessonLinks(curriculum, step, topic),
+    cspSource: 'https://webview.example',
+    nonce: NONCE,
+    scriptUri: 'https://webview.example/media/lesson.js',
+    styleUri: 'https://webview.example/media/lesson.css',
+  });
+}
+
+/** Every real tag of the page, with its attributes. */
+function tags(html: string): { name: string; attributes: string }[] {
+  return [...html.matchAll(/<([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>/g)].map((m) => ({ name: m[1].toLowerCase(), attributes: m[2] }));
+}
+
+describe('lesson page', () => {
+  it(`neutralises each of ${PAYLOADS.length} hostile payloads placed in every text field`, () => {
+    assert.ok(PAYLOADS.length >= 20);
+    const allowed = new Set(['html', 'head', 'meta', 'link', 'title', 'body', 'header', 'p', 'h1', 'h2', 'h3', 'span', 'main', 'section', 'cite', 'ol', 'ul', 'li', 'details', 'summary', 'footer', 'button', 'script', 'code', 'em', 'strong', 'a', 'pre', 'br', 'hr', 'blockquote']);
+    for (const payload of PAYLOADS) {
+      const html = page(hostileCurriculum(payload));
+      const found = tags(html);
+      const where = `payload ${JSON.stringify(payload)}`;
+      for (const tag of found) {
+        assert.ok(allowed.has(tag.name), `${where}: unexpected <${tag.name}>`);
+        assert.doesNotMatch(tag.attributes, /\son[a-z]+\s*=/i, `${where}: event handler in <${tag.name}${tag.attributes}>`);
+        assert.doesNotMatch(tag.attributes, /(href|src|action|data)\s*=\s*["']?\s*(javascript|vbscript|data|file):/i, `${where}: script URL`);
+      }
+      assert.equal(found.filter((tag) => tag.name === 'script').length, 1, `${where}: extra script`);
+      assert.equal(found.filter((tag) => tag.name === 'link').length, 1, `${where}: extra stylesheet`);
+      assert.equal(found.filter((tag) => tag.name === 'meta').length, 3, `${where}: extra meta`);
+      for (const anchor of found.filter((tag) => tag.name === 'a')) {
+        assert.match(anchor.attributes, /href="https?:\/\//, `${where}: a link that is not http(s): ${anchor.attributes}`);
+      }
+    }
+  });
+
+  it('carries a strict Content Security Policy with the nonce, and the only script uses it', () => {
+    const html = page(hostileCurriculum('plain text'));
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
+    assert.equal(
+      csp,
+      `default-src 'none'; img-src https://webview.example; style-src https://webview.example; script-src 'nonce-${NONCE}'`,
+    );
+    assert.match(html, new RegExp(`<script nonce="${NONCE}" src="https://webview.example/media/lesson.js"></script>`));
+    assert.doesNotMatch(html, /\son[a-z]+=/i);
+    assert.doesNotMatch(html, /style="/);
+  });
+
+  it('hides each self-check answer until asked', () => {
+    const html = page(hostileCurriculum('plain text'));
+    assert.equal((html.match(/<details><summary>Show answer<\/summary>/g) ?? []).length, 3);
+    assert.doesNotMatch(html, /<details open/);
+  });
+
+  it('renders lesson Markdown with raw HTML shown as text', () => {
+    assert.equal(renderLessonMarkdown('<b>x</b> **y**'), '<p>&lt;b&gt;x&lt;/b&gt; <strong>y</strong></p>\n');
+    assert.equal(renderLessonMarkdown('[ok](https://example.org)'), '<p><a href="https://example.org">ok</a></p>\n');
+  });
+
+  it('accepts only the listed messages from the page, with exactly their fields', () => {
+    assert.deepEqual(parseLessonMessage({ type: 'markDone', topicId: 'a', done: true }), { type: 'markDone', topicId: 'a', done: true });
+    assert.deepEqual(parseLessonMessage({ type: 'openTopic', topicId: 'a' }), { type: 'openTopic', topicId: 'a' });
+    assert.deepEqual(parseLessonMessage({ type: 'openMilestone', project: 'p', milestone: 'm' }), {
+      type: 'openMilestone',
+      project: 'p',
+      milestone: 'm',
+    });
+    for (const bad of [
+      null,
+      'markDone',
+      { type: 'runCommand', command: 'workbench.action.terminal.new' },
+      { type: 'markDone', topicId: 'a' },
+      { type: 'markDone', topicId: 'a', done: 'yes' },
+      { type: 'openTopic', topicId: 'a', extra: 1 },
+      { type: 'openMilestone', project: 'p' },
+      { type: '__proto__' },
+    ]) {
+      assert.equal(parseLessonMessage(bad), undefined, JSON.stringify(bad));
+    }
+  });
+
+  it('links a topic to the milestones that read it first and to its neighbours', () => {
+    const curriculum: Curriculum = {
+      ...hostileCurriculum('x'),
+    };
+    const step = curriculum.steps[0];
+    const links = lessonLinks(
+      {
+        ...curriculum,
+        steps: [
+          ...curriculum.steps,
+          {
+            id: 'p',
+            title: 'P',
+            objective: 'o',
+            duration: { min: 1, max: 1, unit: 'month' },
+            topics: [],
+            projects: [{ id: 'db', title: 'DB', idea: 'i', milestones: [{ id: 'm1', title: 'M1', goal: 'g', readFirst: ['t-b'] }] }],
+          },
+        ],
+      },
+      step,
+      step.topics[1],
+    );
+    assert.deepEqual(links.usedIn, [{ project: 'db', projectTitle: 'DB', milestone: 'm1', title: 'M1', number: 1 }]);
+    assert.equal(links.previous?.id, 't-a');
+    assert.equal(links.next?.id, 't-c');
+  });
+});
