@@ -50,8 +50,19 @@ function listFiles(dir, suffix) {
     .filter((file) => file.endsWith(suffix));
 }
 
+/** Checks that package.json's walkthroughs and walkthroughs/ are what the curriculum generates. */
+function checkWalkthroughs() {
+  try {
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'walkthroughs.ts')], { cwd: root, stdio: 'inherit' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function main() {
-  if (!compileCurriculum() && !watch) {
+  const skipWalkthroughCheck = process.argv.includes('--no-walkthrough-check');
+  if ((!compileCurriculum() || (!skipWalkthroughCheck && !checkWalkthroughs())) && !watch) {
     process.exit(1);
   }
   const extension = await esbuild.context({

@@ -1,10 +1,11 @@
 // Every command of the extension: each a small function that takes the roadmap context and
 // returns its handler. Errors the learner can meet are shown once; details go to the log.
 import * as vscode from 'vscode';
-import { Commands, SHOW_CONTAINER_COMMAND, type CommandId } from './constants';
-import { findStep, findTopic, type Step, type Topic } from './core/curriculum/model';
+import { Commands, EXTENSION_ID, SHOW_CONTAINER_COMMAND, type CommandId } from './constants';
+import { findProject, findStep, findTopic, type Step, type Topic } from './core/curriculum/model';
 import { UnknownProgressItemError } from './core/progress/store';
 import type { RoadmapNode } from './core/roadmap/treeModel';
+import { WalkthroughIds } from './core/walkthrough/keys';
 import type { LessonPanels } from './lesson/lessonPanel';
 import { checkMilestone, type MilestoneRef } from './projects/check';
 import { scaffoldProject, type ScaffoldOptions } from './projects/scaffold';
@@ -29,6 +30,8 @@ export function registerCommands(extensionContext: vscode.ExtensionContext, ctx:
     [Commands.goToTopic]: goToTopic(ctx, targets),
     [Commands.scaffoldProject]: scaffold(ctx),
     [Commands.checkMilestone]: check(ctx),
+    [Commands.openProjectReadme]: openProjectReadme(ctx),
+    [Commands.openInWalkthrough]: openInWalkthrough(),
     [Commands.showLog]: () => Promise.resolve(ctx.log.show()),
   };
   for (const [id, handler] of Object.entries(handlers)) {
@@ -128,6 +131,52 @@ function check(ctx: RoadmapContext): Handler {
     }
     return checkMilestone(ctx, roadmap, ref);
   });
+}
+
+/** Opens the README of a scaffolded project (walkthrough button). */
+function openProjectReadme(ctx: RoadmapContext): Handler {
+  return withRoadmap(ctx, async (roadmap, arg) => {
+    const projectId = isNode(arg, 'project') ? arg.project.id : typeof arg === 'string' ? arg : undefined;
+    const project = projectId ? findProject(roadmap.curriculum, projectId) : undefined;
+    if (!project) {
+      throw new UnknownProgressItemError(String(projectId));
+    }
+    const scaffold = roadmap.projects.scaffold(project.id);
+    const template = (await ctx.templates()).find((candidate) => candidate.project === project.id);
+    if (!scaffold || !template) {
+      const scaffoldIt = vscode.l10n.t('Scaffold Project');
+      const choice = await vscode.window.showInformationMessage(
+        vscode.l10n.t('{0} has not been scaffolded on this machine yet.', project.title),
+        scaffoldIt,
+      );
+      return choice === scaffoldIt ? vscode.commands.executeCommand(Commands.scaffoldProject, project.id) : undefined;
+    }
+    const readme = vscode.Uri.joinPath(vscode.Uri.parse(scaffold.folder), ...template.readme.split('/'));
+    await vscode.commands.executeCommand('markdown.showPreview', readme);
+    return readme.toString();
+  });
+}
+
+/** Opens the walkthrough of a step or project from the tree, at the topic or milestone chosen. */
+function openInWalkthrough(): Handler {
+  return async (arg) => {
+    const category = (id: string) => `${EXTENSION_ID}#${id}`;
+    let target: { category: string; step?: string } | undefined;
+    if (isNode(arg, 'step')) {
+      const id = arg.step.projects ? WalkthroughIds.startHere : WalkthroughIds.step(arg.step.id);
+      target = { category: category(id) };
+    } else if (isNode(arg, 'topic')) {
+      const id = WalkthroughIds.step(arg.stepId);
+      target = { category: category(id), step: `${category(id)}#${WalkthroughIds.topicStep(arg.topic.id)}` };
+    } else if (isNode(arg, 'project')) {
+      target = { category: category(WalkthroughIds.project(arg.project.id)) };
+    } else if (isNode(arg, 'milestone')) {
+      const id = WalkthroughIds.project(arg.project.id);
+      target = { category: category(id), step: `${category(id)}#${WalkthroughIds.milestoneStep(arg.milestone.id)}` };
+    }
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', target ?? category(WalkthroughIds.startHere), false);
+    return target ?? category(WalkthroughIds.startHere);
+  };
 }
 
 async function resolveStep(roadmap: LoadedRoadmap, arg: unknown, done: boolean): Promise<Step | undefined> {

@@ -15,6 +15,8 @@ export const Commands = {
   goToTopic: 'dsRoadmap.goToTopic',
   scaffoldProject: 'dsRoadmap.scaffoldProject',
   checkMilestone: 'dsRoadmap.checkMilestone',
+  openProjectReadme: 'dsRoadmap.openProjectReadme',
+  openInWalkthrough: 'dsRoadmap.openInWalkthrough',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -11,6 +11,7 @@ import type { CompiledTemplate } from './core/scaffold/template';
 import { LessonPanels } from './lesson/lessonPanel';
 import { registerRoadmapViews, revealMilestone, type RoadmapViews } from './roadmap/register';
 import type { Roadmap, RoadmapContext } from './roadmapContext';
+import { registerWalkthroughContext } from './walkthrough/contextKeys';
 
 /** What the extension exports, for its integration tests. */
 export interface RoadmapApi {
@@ -43,6 +44,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
     : undefined;
   if (lessons) {
     context.subscriptions.push(lessons);
+  }
+  if (roadmap.ok) {
+    registerWalkthroughContext(context.subscriptions, roadmap);
   }
   registerCommands(context, ctx, { lessons });
   log.info(`Activated in ${Date.now() - started} ms.`);

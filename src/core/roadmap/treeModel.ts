@@ -10,6 +10,7 @@ import {
   type Topic,
 } from '../curriculum/model';
 import { milestoneKey } from '../progress/projectRecords';
+import { escapeMarkdown } from '../util/markdown';
 import {
   childTally,
   milestoneState,
@@ -201,9 +202,4 @@ export function presentMilestone(node: MilestoneNode, progress: ProgressView): P
     tooltipMarkdown: lines.join('\n'),
     state,
   };
-}
-
-/** Escapes the characters Markdown would interpret, so curriculum text renders as written. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (char) => `\\${char}`);
 }

@@ -8,7 +8,6 @@ import type { CheckRecord, ScaffoldRecord } from '../../../src/core/progress/pro
 import { milestoneState, overallTally, stepState, type ProgressView } from '../../../src/core/progress/summary';
 import {
   childNodes,
-  escapeMarkdown,
   parentNode,
   presentMilestone,
   presentProject,
@@ -17,6 +16,7 @@ import {
   stepNodes,
   type MilestoneNode,
 } from '../../../src/core/roadmap/treeModel';
+import { escapeMarkdown } from '../../../src/core/util/markdown';
 
 function shippedRoadmap(): Curriculum {
   const result = compileRoadmap(readFileSync(join(__dirname, '..', '..', '..', 'curriculum', 'roadmap.yaml'), 'utf8'), 'x');

@@ -1,0 +1,54 @@
+// Generates the walkthroughs from the compiled curriculum (run `npm run build` first):
+// `--write` rewrites package.json's contributes.walkthroughs and walkthroughs/**.md;
+// without it, checks that the committed files are what the curriculum generates and exits 1 if not.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import type { Curriculum } from '../src/core/curriculum/model';
+import type { CompiledTemplate } from '../src/core/scaffold/template';
+import { generateWalkthroughs } from '../src/core/walkthrough/generate';
+
+const root = join(__dirname, '..');
+const write = process.argv.includes('--write');
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(join(root, path), 'utf8')) as T;
+
+const generated = generateWalkthroughs(readJson<Curriculum>('dist/curriculum.json'), readJson<CompiledTemplate[]>('dist/templates.json'));
+const manifestPath = join(root, 'package.json');
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { contributes: Record<string, unknown> };
+const committedFiles = existsSync(join(root, 'walkthroughs'))
+  ? readdirSync(join(root, 'walkthroughs'), { recursive: true, encoding: 'utf8' })
+      .map((name) => join('walkthroughs', name))
+      .filter((path) => path.endsWith('.md'))
+      .map((path) => path.split(sep).join('/'))
+  : [];
+
+if (write) {
+  manifest.contributes.walkthroughs = generated.walkthroughs;
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  for (const stale of committedFiles.filter((path) => !generated.files.has(path))) {
+    rmSync(join(root, stale));
+  }
+  for (const [path, content] of generated.files) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  const steps = generated.walkthroughs.reduce((sum, walkthrough) => sum + walkthrough.steps.length, 0);
+  console.log(`walkthroughs: ${generated.walkthroughs.length} walkthroughs, ${steps} steps, ${generated.files.size} Markdown files written.`);
+} else {
+  const drift: string[] = [];
+  if (JSON.stringify(manifest.contributes.walkthroughs ?? []) !== JSON.stringify(generated.walkthroughs)) {
+    drift.push('package.json: contributes.walkthroughs');
+  }
+  for (const [path, content] of generated.files) {
+    const file = join(root, path);
+    if (!existsSync(file) || readFileSync(file, 'utf8') !== content) {
+      drift.push(path);
+    }
+  }
+  drift.push(...committedFiles.filter((path) => !generated.files.has(path)).map((path) => `${path} (no longer generated)`));
+  if (drift.length > 0) {
+    console.error(`walkthroughs: out of date with the curriculum: ${drift.join(', ')}.`);
+    console.error('walkthroughs: run "npm run generate:walkthroughs" and commit the result.');
+    process.exit(1);
+  }
+  console.log(`walkthroughs: ${generated.walkthroughs.length} walkthroughs match the curriculum (${relative(process.cwd(), root) || '.'}).`);
+}

@@ -1,0 +1,250 @@
+// Generates the walkthroughs (package.json contributes.walkthroughs and the Markdown under
+// walkthroughs/) from the curriculum, so content is changed in one place. Pure: the script
+// writes or verifies the output.
+import { Commands } from '../../constants';
+import { formatAuthors, formatDuration, type Curriculum, type Project, type Step, type Topic } from '../curriculum/model';
+import { milestoneKey } from '../progress/projectRecords';
+import type { CompiledTemplate } from '../scaffold/template';
+import { commandLink, escapeMarkdown } from '../util/markdown';
+import { WalkthroughContext, WalkthroughIds } from './keys';
+
+export type WalkthroughMedia =
+  | { readonly markdown: string }
+  | { readonly svg: string; readonly altText: string };
+
+export interface WalkthroughStep {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly media: WalkthroughMedia;
+  readonly completionEvents: readonly string[];
+}
+
+export interface Walkthrough {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly steps: readonly WalkthroughStep[];
+}
+
+export interface GeneratedWalkthroughs {
+  readonly walkthroughs: readonly Walkthrough[];
+  /** Markdown files, by path from the repository root (walkthroughs/…). */
+  readonly files: ReadonlyMap<string, string>;
+}
+
+const ROOT = 'walkthroughs';
+
+export function generateWalkthroughs(curriculum: Curriculum, templates: readonly CompiledTemplate[]): GeneratedWalkthroughs {
+  const files = new Map<string, string>();
+  const markdown = (path: string, content: string): WalkthroughMedia => {
+    files.set(`${ROOT}/${path}`, `${content.trim()}\n`);
+    return { markdown: `${ROOT}/${path}` };
+  };
+  const walkthroughs: Walkthrough[] = [startHere(curriculum, markdown)];
+  curriculum.steps.forEach((step, index) => {
+    if (step.topics.length > 0) {
+      walkthroughs.push(stepWalkthrough(step, index + 1, markdown));
+    }
+  });
+  for (const project of curriculum.steps.flatMap((step) => step.projects ?? [])) {
+    const template = templates.find((candidate) => candidate.project === project.id);
+    walkthroughs.push(projectWalkthrough(curriculum, project, template, markdown));
+  }
+  return { walkthroughs, files };
+}
+
+type Markdown = (path: string, content: string) => WalkthroughMedia;
+
+function startHere(curriculum: Curriculum, markdown: Markdown): Walkthrough {
+  const firstTopic = curriculum.steps.flatMap((step) => step.topics)[0];
+  const steps: WalkthroughStep[] = [
+    {
+      id: 'open-roadmap',
+      title: 'Open the roadmap',
+      description: `Six steps, from fundamentals to hands-on projects, each with topics to study and a textbook to read.\n${commandLink('Open Roadmap', Commands.openRoadmap)}`,
+      media: markdown(
+        'start-here/roadmap.md',
+        [
+          '# The roadmap',
+          '',
+          '| Step | Duration | Textbook |',
+          '| --- | --- | --- |',
+          ...curriculum.steps.map(
+            (step, index) =>
+              `| ${index + 1}. ${escapeMarkdown(step.title)} | ${formatDuration(step.duration)} | ${
+                step.textbook ? `*${escapeMarkdown(step.textbook.title)}*, ${escapeMarkdown(formatAuthors(step.textbook.authors))}` : 'the three projects'
+              } |`,
+          ),
+        ].join('\n'),
+      ),
+      completionEvents: [`onCommand:${Commands.openRoadmap}`, 'onView:dsRoadmap.roadmap'],
+    },
+    {
+      id: 'progress',
+      title: 'Track your progress',
+      description: 'Tick a topic or a step in the roadmap when you are done with it. Project milestones are verified by their tests.',
+      media: markdown(
+        'start-here/progress.md',
+        [
+          '# How progress works',
+          '',
+          '- **Topics and steps**: tick the checkbox in the roadmap, or press *Mark Done* in a lesson. A step is complete when all its topics are, or when you mark it complete yourself.',
+          '- **Project milestones** are *verified*: *Check Milestone* runs the milestone\'s tests, and those of every earlier milestone, in a terminal. A pass is recorded with the time, the number of tests, the Node.js version and the git commit of your project.',
+          '- Your progress is kept by VS Code and follows you to other machines through Settings Sync.',
+          '- The ticks in these walkthroughs mirror the roadmap. VS Code does not let an extension clear a walkthrough tick: after *Reset Progress*, the roadmap is the one to trust.',
+        ].join('\n'),
+      ),
+      completionEvents: ['onStepSelected'],
+    },
+  ];
+  if (firstTopic) {
+    steps.push({
+      id: 'first-lesson',
+      title: 'Open your first lesson',
+      description: `Start with “${firstTopic.title}”.\n${commandLink('Open Lesson', Commands.openLesson, firstTopic.id)}`,
+      media: markdown('start-here/first-lesson.md', `# ${escapeMarkdown(firstTopic.title)}\n\n${escapeMarkdown(firstTopic.summary)}`),
+      completionEvents: [`onCommand:${Commands.openLesson}`],
+    });
+  }
+  steps.push({
+    id: 'projects',
+    title: 'Build the projects',
+    description: `Step 6 has three projects. Scaffold one into your workspace and check each milestone from the editor.\n${commandLink('Scaffold Project', Commands.scaffoldProject)}`,
+    media: markdown(
+      'start-here/projects.md',
+      [
+        '# Hands-on projects',
+        '',
+        ...curriculum.steps
+          .flatMap((step) => step.projects ?? [])
+          .map((project) => `- **${escapeMarkdown(project.title)}** — ${escapeMarkdown(project.description ?? project.idea)}`),
+      ].join('\n'),
+    ),
+    completionEvents: [`onCommand:${Commands.scaffoldProject}`],
+  });
+  return {
+    id: WalkthroughIds.startHere,
+    title: 'Distributed Systems Roadmap: Start Here',
+    description: 'Find your way around the roadmap, its lessons and its projects.',
+    steps,
+  };
+}
+
+function stepWalkthrough(step: Step, number: number, markdown: Markdown): Walkthrough {
+  const steps: WalkthroughStep[] = step.topics.map((topic) => ({
+    id: WalkthroughIds.topicStep(topic.id),
+    title: topic.title,
+    description: [
+      escapeMarkdown(topic.summary),
+      commandLink('Open Lesson', Commands.openLesson, topic.id),
+      commandLink('Mark Done', Commands.markTopicComplete, topic.id),
+    ].join('\n'),
+    media: topic.diagram
+      ? { svg: topic.diagram.file, altText: topic.diagram.alt }
+      : markdown(`${step.id}/${topic.id}.md`, topicMarkdown(step, topic)),
+    completionEvents: [`onContext:${WalkthroughContext.done(topic.id)}`],
+  }));
+  steps.push({
+    id: 'complete-step',
+    title: `Complete step ${number}`,
+    description: `When every topic is done the step completes by itself; you can also mark it complete.\n${commandLink('Mark Step Complete', Commands.markStepComplete, step.id)}`,
+    media: markdown(`${step.id}/goal.md`, `# Goal of step ${number}\n\n${escapeMarkdown(step.goal ?? step.objective)}`),
+    completionEvents: [`onContext:${WalkthroughContext.done(step.id)}`],
+  });
+  return {
+    id: WalkthroughIds.step(step.id),
+    title: `Step ${number}: ${step.title}`,
+    description: `${step.objective} (${formatDuration(step.duration)})`,
+    steps,
+  };
+}
+
+function topicMarkdown(step: Step, topic: Topic): string {
+  const lines = [`# ${escapeMarkdown(topic.title)}`, '', escapeMarkdown(topic.summary), '', '**Key concepts:** ' + topic.concepts.map(escapeMarkdown).join(' · ')];
+  if (step.textbook) {
+    const chapters = topic.reading.chapters?.length ? ` — ${topic.reading.chapters.map(escapeMarkdown).join('; ')}` : '';
+    lines.push('', `**Read:** *${escapeMarkdown(step.textbook.title)}*${chapters}`);
+  }
+  lines.push('', `**Try it:** ${escapeMarkdown(topic.tryIt)}`);
+  return lines.join('\n');
+}
+
+function projectWalkthrough(curriculum: Curriculum, project: Project, template: CompiledTemplate | undefined, markdown: Markdown): Walkthrough {
+  const topicTitle = (id: string) => curriculum.steps.flatMap((step) => step.topics).find((topic) => topic.id === id)?.title ?? id;
+  const milestones = project.milestones ?? [];
+  const brief = [
+    `# ${escapeMarkdown(project.title)}`,
+    '',
+    escapeMarkdown(project.description ?? project.idea),
+    '',
+    ...(project.concepts?.length ? [`**Concepts:** ${project.concepts.map((id) => escapeMarkdown(topicTitle(id))).join(' · ')}`, ''] : []),
+    '| # | Milestone | Read first |',
+    '| --- | --- | --- |',
+    ...milestones.map(
+      (milestone, index) =>
+        `| ${index + 1} | ${escapeMarkdown(milestone.title)} | ${milestone.readFirst.map((id) => escapeMarkdown(topicTitle(id))).join(', ')} |`,
+    ),
+  ].join('\n');
+  const steps: WalkthroughStep[] = [
+    {
+      id: 'brief',
+      title: 'Read the brief',
+      description: escapeMarkdown(project.idea),
+      media: markdown(`projects/${project.id}/brief.md`, brief),
+      completionEvents: ['onStepSelected'],
+    },
+    {
+      id: 'scaffold',
+      title: 'Scaffold the project',
+      description: `Write the starter project into a folder of your workspace. Existing files are never overwritten.\n${commandLink('Scaffold Project', Commands.scaffoldProject, project.id)}`,
+      media: markdown(
+        `projects/${project.id}/scaffold.md`,
+        [
+          '# Scaffolding',
+          '',
+          `The starter is a TypeScript project on Node.js${template ? ` ${template.minNodeVersion} or later` : ''}, with no runtime dependencies. Each milestone has its tests under \`test/\`; the harness that breaks things on purpose lives under \`harness/\` and is not yours to change.`,
+        ].join('\n'),
+      ),
+      completionEvents: [`onContext:${WalkthroughContext.scaffolded(project.id)}`],
+    },
+    {
+      id: 'readme',
+      title: 'Open its README',
+      description: `The README explains the architecture, the protocol and each milestone.\n${commandLink('Open README', Commands.openProjectReadme, project.id)}`,
+      media: markdown(
+        `projects/${project.id}/readme.md`,
+        '# The README\n\nIt has the architecture diagram, how to run the system locally, and for each milestone: what to build, how it is checked, what to read first.',
+      ),
+      completionEvents: [`onCommand:${Commands.openProjectReadme}`],
+    },
+    ...milestones.map((milestone, index): WalkthroughStep => {
+      const key = milestoneKey(project.id, milestone.id);
+      const tests = template?.milestones.find((candidate) => candidate.id === milestone.id)?.tests ?? [];
+      return {
+        id: WalkthroughIds.milestoneStep(milestone.id),
+        title: `Milestone ${index + 1}: ${milestone.title}`,
+        description: `${escapeMarkdown(milestone.goal)}\n${commandLink('Check Milestone', Commands.checkMilestone, key)}`,
+        media: markdown(
+          `projects/${project.id}/${milestone.id}.md`,
+          [
+            `# Milestone ${index + 1}: ${escapeMarkdown(milestone.title)}`,
+            '',
+            `**Build:** ${escapeMarkdown(milestone.goal)}`,
+            '',
+            `**Checked by:** ${tests.length > 0 ? tests.map((test) => `\`${test}\``).join(', ') : 'the milestone\'s tests'}${index > 0 ? ', with every earlier milestone\'s tests run again' : ''}.`,
+            '',
+            `**Read first:** ${milestone.readFirst.map((id) => escapeMarkdown(topicTitle(id))).join(', ')}`,
+          ].join('\n'),
+        ),
+        completionEvents: [`onContext:${WalkthroughContext.verified(key)}`],
+      };
+    }),
+  ];
+  return {
+    id: WalkthroughIds.project(project.id),
+    title: `Project: ${project.title}`,
+    description: project.idea,
+    steps,
+  };
+}
