@@ -1,0 +1,80 @@
+// `npm run test:integration`: runs test/integration/ inside the extension host of a real VS Code
+// server (1.139), loaded through the smoke-test driver's `payload` parameter in headless Chromium.
+// The host exits 0 even when tests fail, so the verdict comes from the results file that
+// test/integration/index.ts writes: no file, zero tests, any failure or a time-out is a failure.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestResults } from '../../test/integration/index';
+import { launchBrowser } from './browser';
+import { ensureServer, startServer } from './server';
+
+const ROOT = join(__dirname, '..', '..');
+const TIMEOUT_MS = Number(process.env.DS_ROADMAP_TEST_TIMEOUT_MS ?? 300_000);
+/** Console noise of built-in features that want the network; never a verdict. */
+const NOISE = /github|gallery|marketplace|ERR_NAME_NOT_RESOLVED|ERR_CONNECTION_REFUSED|Failed to load resource|net::ERR|telemetry|chat|copilot/i;
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  if (!process.argv.includes('--no-build')) {
+    execFileSync(process.execPath, [join(ROOT, 'esbuild.js'), '--tests'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  const testsPath = process.env.DS_ROADMAP_TESTS_PATH ?? join(ROOT, 'out', 'test', 'integration', 'index.js');
+  const install = ensureServer();
+  const resultsFile = join(ROOT, 'out', `integration-results-${process.pid}.json`);
+  const server = await startServer(install, {
+    smokeTestDriver: true,
+    env: {
+      DS_ROADMAP_TEST_RESULTS: resultsFile,
+      DS_ROADMAP_INJECT_FAILING_TEST: process.env.DS_ROADMAP_INJECT_FAILING_TEST ?? '',
+    },
+  });
+  const browser = await launchBrowser();
+  try {
+    const remote = (path: string) => `vscode-remote://127.0.0.1:${server.port}${path}`;
+    const payload = JSON.stringify([
+      ['extensionDevelopmentPath', remote(ROOT)],
+      ['extensionTestsPath', remote(testsPath)],
+    ]);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('console', (message) => {
+      const text = message.text();
+      if (!NOISE.test(text)) {
+        console.log(`  | ${text.replace(/%c/g, '').trim()}`);
+      }
+    });
+    await page.goto(`${server.origin}/?folder=${encodeURIComponent(server.dirs.workspace)}&payload=${encodeURIComponent(payload)}`);
+    const deadline = started + TIMEOUT_MS;
+    while (!existsSync(resultsFile) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    if (!existsSync(resultsFile)) {
+      console.error(`integration: no results after ${Math.round(TIMEOUT_MS / 1000)} s. Server output:\n${server.output()}`);
+      return 1;
+    }
+    const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as TestResults;
+    for (const test of results.tests) {
+      console.log(`${test.state === 'passed' ? '  ✔' : test.state === 'failed' ? '  ✖' : '  -'} ${test.title}`);
+      if (test.error) {
+        console.log(test.error.split('\n').map((line) => `      ${line}`).join('\n'));
+      }
+    }
+    console.log(`integration: ${results.passed} passed, ${results.failed} failed, ${results.pending} pending in ${Math.round((Date.now() - started) / 1000)} s`);
+    if (results.passed + results.failed === 0) {
+      console.error('integration: no test ran.');
+      return 1;
+    }
+    return results.failed > 0 ? 1 : 0;
+  } finally {
+    await browser.close().catch(() => undefined);
+    server.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`integration: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);

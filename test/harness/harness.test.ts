@@ -1,0 +1,43 @@
+// Proves the real-VS Code harness cannot pass a broken run: a failing test, a suite that runs no
+// test and a suite that never reports each turn it red. Runs the harness as `npm test` does.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+function runHarness(env: Record<string, string>): { status: number | null; output: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'vscode', 'run-integration.ts'), '--no-build'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+describe('integration harness (real VS Code)', function () {
+  this.timeout(300_000);
+
+  it('turns red when one integration test fails, and names it', () => {
+    const { status, output } = runHarness({ DS_ROADMAP_INJECT_FAILING_TEST: '1' });
+    assert.equal(status, 1, output);
+    assert.match(output, /✖ injected failure: this test fails on purpose/);
+    assert.match(output, /integration: \d+ passed, 1 failed/);
+  });
+
+  it('turns red when the suite runs no test', () => {
+    const { status, output } = runHarness({ DS_ROADMAP_TESTS_PATH: join(ROOT, 'test', 'fixtures', 'suites', 'zero-tests.js') });
+    assert.equal(status, 1, output);
+    assert.match(output, /integration: no test ran\./);
+  });
+
+  it('turns red when the suite never reports, though the extension host exits 0', () => {
+    const { status, output } = runHarness({
+      DS_ROADMAP_TESTS_PATH: join(ROOT, 'test', 'fixtures', 'suites', 'throws.js'),
+      DS_ROADMAP_TEST_TIMEOUT_MS: '25000',
+    });
+    assert.equal(status, 1, output);
+    assert.match(output, /integration: no results after 25 s/);
+  });
+});
