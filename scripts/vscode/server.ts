@@ -68,6 +68,7 @@ export function ensureServer(): ServerInstall {
     throw new Error(
       `Installing code-server failed (${(error as Error).message}). Its native modules need the Kerberos headers: ` +
         'run "apt-get install -y libkrb5-dev" (Debian/Ubuntu) and try again.',
+      { cause: error },
     );
   }
   if (!existsSync(install.serverMain)) {
