@@ -1,0 +1,62 @@
+// `npm run test:ui`: packages the extension, installs the .vsix into a fresh real VS Code server,
+// opens the workbench on a fresh workspace in headless Chromium and runs the UI tests in order,
+// saving screenshots under test-results/. Ends with "N passed, M failed".
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { roadmapTests } from '../../test/ui/roadmap.ui';
+import { Workbench } from '../../test/ui/workbench';
+import { launchBrowser } from './browser';
+import { ensureServer, startServer, type RunningServer } from './server';
+
+export interface UiTest {
+  readonly name: string;
+  run(workbench: Workbench, server: RunningServer): Promise<void>;
+}
+
+const ROOT = join(__dirname, '..', '..');
+const VSIX = join(ROOT, 'distributed-systems-roadmap.vsix');
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  if (!process.argv.includes('--no-package')) {
+    execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  const server = await startServer(ensureServer(), { extensions: [{ vsix: VSIX }] });
+  const browser = await launchBrowser();
+  let passed = 0;
+  let failed = 0;
+  try {
+    const page: Page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const workbench = new Workbench(page);
+    await page.goto(`${server.origin}/?folder=${encodeURIComponent(server.dirs.workspace)}`);
+    await workbench.waitReady();
+    const filter = process.env.DS_ROADMAP_UI_FILTER;
+    for (const test of roadmapTests.filter((t) => !filter || t.name.includes(filter))) {
+      const testStarted = Date.now();
+      try {
+        await test.run(workbench, server);
+        passed++;
+        console.log(`  ✔ ${test.name} (${Date.now() - testStarted} ms)`);
+      } catch (error) {
+        failed++;
+        console.log(`  ✖ ${test.name}\n${String((error as Error).stack ?? error).split('\n').map((line) => `      ${line}`).join('\n')}`);
+        await workbench.screenshot(`failed-${passed + failed}`).catch(() => undefined);
+      }
+    }
+  } finally {
+    await browser.close().catch(() => undefined);
+    server.stop();
+  }
+  console.log(`ui: finished in ${Math.round((Date.now() - started) / 1000)} s; screenshots in test-results/`);
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed > 0 || passed === 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`ui: ${(error as Error).stack ?? String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,89 @@
+// UI tests of the roadmap in the real workbench: what a learner sees and clicks. They run in
+// order on one page; each leaves the state the next expects.
+import * as assert from 'node:assert/strict';
+import type { UiTest } from '../../scripts/vscode/run-ui';
+import { eventually } from './workbench';
+
+const STEPS = [
+  'Fundamentals of Distributed Systems',
+  'Networks and Communication',
+  'Fault Tolerance and Consistency',
+  'Scalability and Performance Optimization',
+  'Practical Implementations and Advanced Topics',
+  'Hands-On Projects',
+];
+
+export const roadmapTests: UiTest[] = [
+  {
+    name: 'the activity bar opens the roadmap with the six steps in order, each with its duration',
+    run: async (wb) => {
+      await wb.openRoadmap();
+      const rows = await wb.stepRows();
+      assert.deepEqual(
+        rows.map((row) => row.label),
+        STEPS,
+      );
+      assert.match(rows[0].description, /^1–2 months/);
+      assert.match(rows[1].description, /^1 month/);
+      assert.match(rows[5].description, /^2–3 months/);
+      assert.ok(rows.every((row) => row.checked === 'false'));
+      assert.equal(await wb.statusBarText(), 'Roadmap 0/6');
+      await wb.screenshot('01-roadmap');
+    },
+  },
+  {
+    name: 'ticking a step\'s checkbox marks it complete: the row, its icon and the status bar follow',
+    run: async (wb) => {
+      await wb.checkbox('Networks and Communication').click();
+      await eventually(async () => {
+        assert.equal(await wb.checkbox('Networks and Communication').getAttribute('aria-checked'), 'true');
+        assert.match((await wb.stepRows())[1].description, /done/);
+        assert.equal(await wb.statusBarText(), 'Roadmap 1/6');
+      });
+      await wb.screenshot('02-step-checked');
+    },
+  },
+  {
+    name: 'the mark survives a reload of the window',
+    run: async (wb) => {
+      await wb.page.reload();
+      await wb.waitReady();
+      await wb.openRoadmap();
+      await eventually(async () => assert.equal(await wb.checkbox('Networks and Communication').getAttribute('aria-checked'), 'true'));
+      await wb.screenshot('03-after-reload');
+    },
+  },
+  {
+    name: 'the context menu marks a step complete and incomplete',
+    run: async (wb) => {
+      await wb.contextMenu(wb.stepRow('Scalability and Performance Optimization'), 'Mark Step Complete');
+      await eventually(async () => assert.equal(await wb.checkbox('Scalability and Performance Optimization').getAttribute('aria-checked'), 'true'));
+      await wb.contextMenu(wb.stepRow('Scalability and Performance Optimization'), 'Mark Step Incomplete');
+      await eventually(async () => assert.equal(await wb.checkbox('Scalability and Performance Optimization').getAttribute('aria-checked'), 'false'));
+    },
+  },
+  {
+    name: 'Reset Progress… from the Command Palette asks first, then clears every mark',
+    run: async (wb) => {
+      await wb.runCommand('Roadmap: Reset Progress…');
+      await wb.page.locator('.monaco-dialog-box').waitFor();
+      await wb.screenshot('04-reset-dialog');
+      await wb.answerDialog('Reset');
+      await eventually(async () => {
+        assert.ok((await wb.stepRows()).every((row) => row.checked === 'false'));
+        assert.equal(await wb.statusBarText(), 'Roadmap 0/6');
+      });
+    },
+  },
+  {
+    name: 'the sidebar, for the README',
+    run: async (wb) => {
+      await wb.checkbox('Fundamentals of Distributed Systems').click();
+      await wb.stepRow('Hands-On Projects').click();
+      await wb.page.keyboard.press('ArrowRight');
+      await eventually(async () => assert.ok(await wb.row('Fault-tolerant database').isVisible()));
+      await wb.page.mouse.move(700, 500);
+      await wb.screenshot('roadmap-sidebar', wb.page.locator('.part.sidebar'));
+    },
+  },
+];

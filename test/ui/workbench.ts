@@ -1,0 +1,102 @@
+// Helpers for driving the real VS Code workbench in Chromium: the roadmap view, its rows, the
+// Command Palette and dialogs, and screenshots under test-results/.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+
+export const RESULTS_DIR = join(__dirname, '..', '..', 'test-results');
+
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  async waitReady(): Promise<void> {
+    await this.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await this.page.waitForSelector('.activitybar .action-item', { timeout: 60_000 });
+  }
+
+  async openRoadmap(): Promise<void> {
+    const entry = this.page.locator('.activitybar .action-item a[aria-label*="Distributed Systems"]');
+    await entry.waitFor({ timeout: 30_000 });
+    const checked = await entry.getAttribute('aria-expanded');
+    if (checked !== 'true') {
+      await entry.click();
+    }
+    await this.stepRow('Fundamentals of Distributed Systems').waitFor({ timeout: 30_000 });
+  }
+
+  /** The tree row of a step, found by its label. */
+  stepRow(title: string): Locator {
+    return this.page.locator(`.monaco-list-row[aria-level="1"]:has(.monaco-icon-label[aria-label="${title}"])`);
+  }
+
+  row(title: string): Locator {
+    return this.page.locator(`.monaco-list-row:has(.monaco-icon-label[aria-label="${title}"])`).first();
+  }
+
+  async stepRows(): Promise<{ label: string; description: string; checked: string | null }[]> {
+    return this.page.locator('.pane-body .monaco-list-row[aria-level="1"]').evaluateAll((rows) =>
+      rows.map((row) => ({
+        label: row.querySelector('.label-name')?.textContent ?? '',
+        description: row.querySelector('.label-description')?.textContent ?? '',
+        checked: row.querySelector('[role="checkbox"]')?.getAttribute('aria-checked') ?? null,
+      })),
+    );
+  }
+
+  checkbox(title: string): Locator {
+    return this.stepRow(title).locator('[role="checkbox"]');
+  }
+
+  async statusBarText(): Promise<string> {
+    return (await this.page.locator('.statusbar-item:has-text("Roadmap")').first().innerText()).trim();
+  }
+
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    await this.page.locator(`.quick-input-list .monaco-list-row:has-text("${title}")`).first().waitFor();
+    await this.page.keyboard.press('Enter');
+  }
+
+  async contextMenu(row: Locator, item: string): Promise<void> {
+    await row.click({ button: 'right' });
+    const entry = this.page.locator(`.context-view .action-item:has-text("${item}"), .monaco-menu .action-label:text-is("${item}")`).first();
+    await entry.waitFor({ timeout: 10_000 });
+    await entry.click();
+  }
+
+  async answerDialog(button: string): Promise<void> {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 10_000 });
+    await dialog.locator(`.monaco-button:has-text("${button}")`).first().click();
+  }
+
+  async screenshot(name: string, clip?: Locator): Promise<string> {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const path = join(RESULTS_DIR, `${name}.png`);
+    if (clip) {
+      await clip.screenshot({ path });
+    } else {
+      await this.page.screenshot({ path });
+    }
+    return path;
+  }
+}
+
+/** Polls until `check` passes or the time is up; the last error explains a failure. */
+export async function eventually(check: () => Promise<void>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
