@@ -34,11 +34,12 @@ export class Workbench {
   }
 
   async stepRows(): Promise<{ label: string; description: string; checked: string | null }[]> {
-    return this.page.locator('.pane-body .monaco-list-row[aria-level="1"]').evaluateAll((rows) =>
-      rows.map((row) => ({
-        label: row.querySelector('.label-name')?.textContent ?? '',
-        description: row.querySelector('.label-description')?.textContent ?? '',
-        checked: row.querySelector('[role="checkbox"]')?.getAttribute('aria-checked') ?? null,
+    const rows = await this.page.locator('.pane-body .monaco-list-row[aria-level="1"]').all();
+    return Promise.all(
+      rows.map(async (row) => ({
+        label: await row.locator('.label-name').innerText(),
+        description: (await row.locator('.label-description').count()) > 0 ? await row.locator('.label-description').innerText() : '',
+        checked: await row.locator('[role="checkbox"]').getAttribute('aria-checked'),
       })),
     );
   }
