@@ -35,6 +35,7 @@ async function main(): Promise<number> {
     for (const test of roadmapTests.filter((t) => !filter || t.name.includes(filter))) {
       const testStarted = Date.now();
       try {
+        await workbench.dismiss();
         await test.run(workbench, server);
         passed++;
         console.log(`  ✔ ${test.name} (${Date.now() - testStarted} ms)`);

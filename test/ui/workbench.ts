@@ -15,13 +15,16 @@ export class Workbench {
   }
 
   async openRoadmap(): Promise<void> {
-    const entry = this.page.locator('.activitybar .action-item a[aria-label*="Distributed Systems"]');
-    await entry.waitFor({ timeout: 30_000 });
-    const checked = await entry.getAttribute('aria-expanded');
-    if (checked !== 'true') {
-      await entry.click();
+    const firstRow = this.stepRow('Fundamentals of Distributed Systems');
+    // After a reload the workbench may restore the view by itself; clicking then would close it.
+    const restored = await firstRow.waitFor({ timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (!restored) {
+      await this.page.locator('.activitybar .action-item a[aria-label*="Distributed Systems"]').click();
+      await firstRow.waitFor({ timeout: 30_000 });
     }
-    await this.stepRow('Fundamentals of Distributed Systems').waitFor({ timeout: 30_000 });
   }
 
   /** The tree row of a step, found by its label. */
@@ -63,9 +66,30 @@ export class Workbench {
 
   async contextMenu(row: Locator, item: string): Promise<void> {
     await row.click({ button: 'right' });
-    const entry = this.page.locator(`.context-view .action-item:has-text("${item}"), .monaco-menu .action-label:text-is("${item}")`).first();
-    await entry.waitFor({ timeout: 10_000 });
-    await entry.click();
+    const menu = this.page.locator('.monaco-menu-container:visible');
+    await menu.waitFor({ timeout: 10_000 });
+    const entry = menu.locator(`.action-menu-item:has(.action-label:text-is("${item}"))`).first();
+    // The menu sometimes lays itself out again just after opening and swallows the first click.
+    for (let attempt = 1; ; attempt++) {
+      await entry.hover();
+      await entry.click();
+      const closed = await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (closed) {
+        return;
+      }
+      if (attempt === 3) {
+        throw new Error(`the context menu entry "${item}" did not respond to three clicks`);
+      }
+    }
+  }
+
+  /** Closes whatever menu, quick input or hover is open, so the next step starts clean. */
+  async dismiss(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Escape');
   }
 
   async answerDialog(button: string): Promise<void> {
