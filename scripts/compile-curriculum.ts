@@ -5,7 +5,9 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { dirname, join, relative, sep } from 'node:path';
 import { compileCurriculum, formatProblem, type CurriculumProblem } from '../src/core/curriculum/compile';
 import { compileTemplate } from '../src/core/curriculum/templates';
+import { diagramProblems } from '../src/core/lesson/diagram';
 import { renderLessonMarkdown } from '../src/core/lesson/markdown';
+import type { LessonContent } from '../src/core/lesson/page';
 import type { CompiledTemplate } from '../src/core/scaffold/template';
 
 const root = join(__dirname, '..');
@@ -70,8 +72,23 @@ if (templateProblems.length > 0) {
 mkdirSync(dirname(target), { recursive: true });
 writeFileSync(target, JSON.stringify(result.curriculum));
 writeFileSync(join(dirname(target), 'templates.json'), JSON.stringify(templates));
-// Lessons are rendered here, at build time, so no Markdown parser ships on the activation path.
-const lessons = Object.fromEntries(result.curriculum.steps.flatMap((step) => step.topics).map((topic) => [topic.id, renderLessonMarkdown(topic.lesson)]));
+// Lessons are rendered here, at build time, so no Markdown parser ships on the activation path;
+// diagrams are checked and inlined so that they take the theme's colours.
+const lessons: Record<string, LessonContent> = {};
+const diagramIssues: CurriculumProblem[] = [];
+for (const topic of result.curriculum.steps.flatMap((step) => step.topics)) {
+  let diagramSvg: string | undefined;
+  if (topic.diagram) {
+    diagramSvg = readFileSync(join(root, topic.diagram.file), 'utf8');
+    for (const problem of diagramProblems(diagramSvg)) {
+      diagramIssues.push({ file: topic.diagram.file, line: 1, column: 1, message: `${problem} (diagram of topic "${topic.id}").` });
+    }
+  }
+  lessons[topic.id] = { html: renderLessonMarkdown(topic.lesson), ...(diagramSvg ? { diagramSvg } : {}) };
+}
+if (diagramIssues.length > 0) {
+  fail(diagramIssues);
+}
 writeFileSync(join(dirname(target), 'lessons.json'), JSON.stringify(lessons));
 const topics = result.curriculum.steps.reduce((sum, step) => sum + step.topics.length, 0);
 console.log(

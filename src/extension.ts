@@ -36,7 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
     log,
     extensionUri: context.extensionUri,
     scratchDir: context.globalStorageUri.fsPath,
-    templates: () => (templates ??= readJson<CompiledTemplate[]>(vscode.Uri.joinPath(context.extensionUri, 'dist', 'templates.json'))),
+    templates: () => (templates ??= readJson<CompiledTemplate[]>(templatesFile(context))),
   };
   const views = registerRoadmapViews(context, roadmap);
   const lessons = roadmap.ok
@@ -104,6 +104,18 @@ async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.LogOutp
       scaffold: (projectId) => projects.scaffold(projectId),
     },
   };
+}
+
+/**
+ * dist/templates.json; under test (ExtensionMode.Test) the integration tests may point
+ * DS_ROADMAP_TEST_TEMPLATES at compiled fixture templates instead.
+ */
+function templatesFile(context: vscode.ExtensionContext): vscode.Uri {
+  const fixture = process.env.DS_ROADMAP_TEST_TEMPLATES;
+  if (context.extensionMode === vscode.ExtensionMode.Test && fixture) {
+    return vscode.Uri.file(fixture);
+  }
+  return vscode.Uri.joinPath(context.extensionUri, 'dist', 'templates.json');
 }
 
 async function readJson<T>(uri: vscode.Uri): Promise<T> {

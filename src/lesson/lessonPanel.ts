@@ -5,14 +5,14 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import { findTopic } from '../core/curriculum/model';
-import { lessonLinks, parseLessonMessage, renderLessonPage } from '../core/lesson/page';
+import { lessonLinks, parseLessonMessage, renderLessonPage, type LessonContent } from '../core/lesson/page';
 import type { LoadedRoadmap, RoadmapContext } from '../roadmapContext';
 
 const VIEW_TYPE = 'dsRoadmap.lesson';
 
 export class LessonPanels implements vscode.Disposable {
   private readonly panels = new Map<vscode.ViewColumn, { panel: vscode.WebviewPanel; topicId: string }>();
-  private lessons: Promise<Readonly<Record<string, string>>> | undefined;
+  private lessons: Promise<Readonly<Record<string, LessonContent>>> | undefined;
   private readonly subscription: { dispose(): void };
 
   constructor(
@@ -82,16 +82,13 @@ export class LessonPanels implements vscode.Disposable {
       step,
       stepNumber: this.roadmap.curriculum.steps.indexOf(step) + 1,
       topic,
-      lessonHtml: lessons[topic.id] ?? '',
+      content: lessons[topic.id] ?? { html: '' },
       done: this.roadmap.progress.isDone(topic.id),
       links: lessonLinks(this.roadmap.curriculum, step, topic),
       cspSource: webview.cspSource,
       nonce: randomBytes(16).toString('base64'),
       scriptUri: media('lesson.js'),
       styleUri: media('lesson.css'),
-      diagramUri: topic.diagram
-        ? webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extensionUri, ...topic.diagram.file.split('/'))).toString()
-        : undefined,
     });
   }
 
@@ -115,9 +112,9 @@ export class LessonPanels implements vscode.Disposable {
   }
 
   /** dist/lessons.json: the lessons' HTML, rendered at build time; read once, on the first lesson. */
-  private loadLessons(): Promise<Readonly<Record<string, string>>> {
+  private loadLessons(): Promise<Readonly<Record<string, LessonContent>>> {
     this.lessons ??= Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'lessons.json'))).then(
-      (bytes) => JSON.parse(new TextDecoder().decode(bytes)) as Record<string, string>,
+      (bytes) => JSON.parse(new TextDecoder().decode(bytes)) as Record<string, LessonContent>,
       (error: unknown) => {
         this.ctx.log.error('Could not read dist/lessons.json', error);
         return {};

@@ -2,6 +2,7 @@
 // (so remote and virtual workspaces work) and the template files shipped with the extension.
 import * as vscode from 'vscode';
 import type { FileStat, TargetFileSystem, TemplateSource } from '../core/scaffold/plan';
+import type { CompiledTemplate } from '../core/scaffold/template';
 
 export function targetFileSystem(root: vscode.Uri): TargetFileSystem {
   const at = (path: string): vscode.Uri => (path === '' ? root : vscode.Uri.joinPath(root, ...path.split('/')));
@@ -25,7 +26,9 @@ export function targetFileSystem(root: vscode.Uri): TargetFileSystem {
   };
 }
 
-export function templateSource(extensionUri: vscode.Uri, projectId: string): TemplateSource {
-  const root = vscode.Uri.joinPath(extensionUri, 'curriculum', 'projects', projectId, 'template');
+export function templateSource(extensionUri: vscode.Uri, template: CompiledTemplate): TemplateSource {
+  const root = template.root
+    ? vscode.Uri.file(template.root)
+    : vscode.Uri.joinPath(extensionUri, 'curriculum', 'projects', template.project, 'template');
   return { read: (path) => Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, ...path.split('/')))) };
 }

@@ -58,7 +58,7 @@ export async function scaffoldProject(
     result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Scaffolding {0}', project.title) },
       (progress) =>
-        applyScaffold(template, plan, values, templateSource(ctx.extensionUri, project.id), target, {
+        applyScaffold(template, plan, values, templateSource(ctx.extensionUri, template), target, {
           skipExisting,
           onProgress: (written, total, path) => progress.report({ increment: 100 / total, message: `${written}/${total} ${path}` }),
         }),

@@ -10,19 +10,25 @@ export interface LessonLinks {
   readonly previous?: { readonly id: string; readonly title: string };
 }
 
+/** What the build writes per topic into dist/lessons.json. */
+export interface LessonContent {
+  /** The lesson's Markdown rendered by markdown-it with raw HTML disabled. */
+  readonly html: string;
+  /** The topic's diagram, checked by diagramProblems at build time, to inline. */
+  readonly diagramSvg?: string;
+}
+
 export interface LessonPageInput {
   readonly step: Step;
   readonly stepNumber: number;
   readonly topic: Topic;
-  /** HTML rendered at build time from the topic's Markdown (markdown-it, html disabled). */
-  readonly lessonHtml: string;
+  readonly content: LessonContent;
   readonly done: boolean;
   readonly links: LessonLinks;
   readonly cspSource: string;
   readonly nonce: string;
   readonly scriptUri: string;
   readonly styleUri: string;
-  readonly diagramUri?: string;
 }
 
 /** Messages the page may send; the panel ignores and logs anything else. */
@@ -100,9 +106,10 @@ export function renderLessonPage(input: LessonPageInput): string {
         `<li><button class="link" data-action="openMilestone" data-project="${esc(use.project)}" data-milestone="${esc(use.milestone)}">${esc(use.projectTitle)}, milestone ${use.number}: ${esc(use.title)}</button></li>`,
     )
     .join('');
+  // Inlined, not an <img>, so that currentColor takes the theme's foreground colour.
   const diagram =
-    input.diagramUri && topic.diagram
-      ? `<figure><img src="${esc(input.diagramUri)}" alt="${esc(topic.diagram.alt)}"><figcaption>${esc(topic.diagram.alt)}</figcaption></figure>`
+    input.content.diagramSvg && topic.diagram
+      ? `<figure>${input.content.diagramSvg}<figcaption>${esc(topic.diagram.alt)}</figcaption></figure>`
       : '';
   const nav = (target: { id: string; title: string } | undefined, label: string) =>
     target ? `<button class="secondary" data-action="openTopic" data-topic="${esc(target.id)}">${label}: ${esc(target.title)}</button>` : '';
@@ -125,7 +132,7 @@ export function renderLessonPage(input: LessonPageInput): string {
 </header>
 <main>
 ${diagram}
-<section class="lesson">${input.lessonHtml}</section>
+<section class="lesson">${input.content.html}</section>
 <section><h2>Read</h2>${reading}${chapters}<p>${esc(topic.reading.guide)}</p>${papers ? `<h3>Papers</h3><ul>${papers}</ul>` : ''}</section>
 <section><h2>Check yourself</h2><ol class="questions">${questions}</ol></section>
 <section><h2>Try it</h2><p>${esc(topic.tryIt)}</p></section>

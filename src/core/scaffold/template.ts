@@ -28,6 +28,8 @@ export interface CompiledTemplate {
   readonly variables: readonly TemplateVariable[];
   readonly milestones: readonly TemplateMilestone[];
   readonly files: readonly TemplateFile[];
+  /** Absolute folder of the template's files; only fixture templates of the integration tests set it. */
+  readonly root?: string;
 }
 
 /** Default values of a template's variables, with `projectName` taken from the target folder. */

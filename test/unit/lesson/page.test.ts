@@ -54,7 +54,7 @@ function page(curriculum: Curriculum): string {
     step,
     stepNumber: 1,
     topic,
-    lessonHtml: renderLessonMarkdown(topic.lesson),
+    content: { html: renderLessonMarkdown(topic.lesson) },
     done: false,
     links: lessonLinks(curriculum, step, topic),
     cspSource: 'https://webview.example',

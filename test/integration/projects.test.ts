@@ -1,0 +1,86 @@
+// Scaffolding and checking in the real VS Code, with the fixture template of
+// test/fixtures/projects (milestone 2's tests fail on purpose, the others pass).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { CheckOutcome } from '../../src/core/check/outcome';
+import type { RoadmapApi } from '../../src/extension';
+import type { ScaffoldResult } from '../../src/projects/scaffold';
+import { activatedApi } from './helpers';
+
+const decoder = new TextDecoder();
+
+describe('Step-6 projects in a real VS Code', function () {
+  this.timeout(120_000);
+  let api: RoadmapApi;
+  let folder: vscode.Uri;
+
+  before(async () => {
+    api = await activatedApi();
+    const workspace = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(workspace, 'the integration tests need an open folder');
+    folder = vscode.Uri.joinPath(workspace.uri, 'my-db');
+    // A file of the learner's, there before scaffolding: it must survive untouched.
+    await vscode.workspace.fs.createDirectory(folder);
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, 'README.md'), new TextEncoder().encode('my own notes\n'));
+  });
+
+  it('scaffolds a project into the workspace without touching a file that was there', async () => {
+    const result = await vscode.commands.executeCommand<ScaffoldResult | undefined>('dsRoadmap.scaffoldProject', 'fault-tolerant-db', {
+      folder,
+      onConflict: 'skip-existing',
+    });
+    assert.ok(result, 'scaffolding was cancelled or failed');
+    assert.deepEqual(result.skipped, ['README.md']);
+    assert.ok(result.written.includes('test/m1.test.mjs'));
+    assert.equal(decoder.decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, 'README.md'))), 'my own notes\n');
+    const pkg = decoder.decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, 'package.json')));
+    assert.match(pkg, /"name": "my-db"/);
+    assert.ok(api.roadmap.ok);
+    assert.equal(api.roadmap.projects.scaffold('fault-tolerant-db')?.folder, folder.toString());
+  });
+
+  it('shows the project as scaffolded in the tree, with its six milestones', () => {
+    const provider = api.views.treeProvider;
+    assert.ok(provider);
+    const step = provider.getChildren().find((node) => node.id === 'step/projects');
+    assert.ok(step);
+    const project = provider.getChildren(step).find((node) => node.id === 'project/fault-tolerant-db');
+    assert.ok(project);
+    assert.match(String(provider.getTreeItem(project).description), /^scaffolded · 0\/6 verified$/);
+    assert.equal(provider.getChildren(project).length, 6);
+  });
+
+  it('checks a milestone whose tests pass: verified, with its evidence, in the store and the tree', async () => {
+    const outcome = await vscode.commands.executeCommand<CheckOutcome | undefined>('dsRoadmap.checkMilestone', 'fault-tolerant-db/single-node-wal');
+    assert.deepEqual(outcome, { kind: 'passed', tests: 1, skipped: 0 });
+    assert.ok(api.roadmap.ok);
+    const record = api.roadmap.progress.get('fault-tolerant-db/single-node-wal');
+    assert.equal(record?.state, 'done');
+    assert.equal(record?.origin, 'verified');
+    assert.equal(record?.evidence?.tests, 1);
+    assert.match(String(record?.evidence?.node), /^v\d+/);
+    const provider = api.views.treeProvider;
+    const milestone = provider
+      ?.getChildren(provider.getChildren().find((node) => node.id === 'step/projects'))
+      .flatMap((node) => provider.getChildren(node))
+      .find((node) => node.id === 'milestone/fault-tolerant-db/single-node-wal');
+    assert.ok(provider && milestone);
+    assert.match(String(provider.getTreeItem(milestone).description), /^verified \d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('checks a milestone whose tests fail: names the failing test and keeps it unverified', async () => {
+    const outcome = await vscode.commands.executeCommand<CheckOutcome | undefined>('dsRoadmap.checkMilestone', {
+      project: 'fault-tolerant-db',
+      milestone: 'consistent-hashing',
+    });
+    assert.ok(outcome?.kind === 'failed', JSON.stringify(outcome));
+    assert.equal(outcome.tests, 3);
+    assert.equal(outcome.failed, 1);
+    assert.deepEqual(outcome.failures, ['keys are balanced across shards: largest shard holds 3x the smallest']);
+    assert.ok(api.roadmap.ok);
+    assert.equal(api.roadmap.progress.isDone('fault-tolerant-db/consistent-hashing'), false);
+    assert.equal(api.roadmap.projects.lastCheck('fault-tolerant-db/consistent-hashing')?.outcome, 'failed');
+    // The earlier milestone's verification is kept.
+    assert.equal(api.roadmap.progress.get('fault-tolerant-db/single-node-wal')?.origin, 'verified');
+  });
+});

@@ -1,0 +1,126 @@
+// Checks of the shipped content itself: every study step's topics, readings, papers, hours and
+// diagrams, and the links between project milestones and topics.
+import * as assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileCurriculum, formatProblem } from '../../../src/core/curriculum/compile';
+import type { Curriculum } from '../../../src/core/curriculum/model';
+import { diagramProblems } from '../../../src/core/lesson/diagram';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const WEEKS_PER_MONTH = 52 / 12;
+
+function shipped(): Curriculum {
+  const topicsDir = join(ROOT, 'curriculum', 'topics');
+  const result = compileCurriculum({
+    roadmap: { path: 'curriculum/roadmap.yaml', text: readFileSync(join(ROOT, 'curriculum', 'roadmap.yaml'), 'utf8') },
+    topicFiles: readdirSync(topicsDir).map((name) => ({ path: `curriculum/topics/${name}`, text: readFileSync(join(topicsDir, name), 'utf8') })),
+    fileExists: (path) => existsSync(join(ROOT, path)),
+  });
+  assert.ok(result.ok, result.ok ? '' : result.problems.map(formatProblem).join('\n'));
+  return result.curriculum;
+}
+
+describe('shipped curriculum content', () => {
+  const curriculum = shipped();
+  const studySteps = curriculum.steps.filter((step) => !step.projects);
+  const topics = curriculum.steps.flatMap((step) => step.topics);
+
+  it('gives steps 1–5 five to nine topics each', () => {
+    assert.equal(studySteps.length, 5);
+    for (const step of studySteps) {
+      assert.ok(step.topics.length >= 5 && step.topics.length <= 9, `${step.id}: ${step.topics.length} topics`);
+    }
+  });
+
+  it('keeps each step\'s topic hours within its duration at the stated hours per week', () => {
+    const perWeek = curriculum.studyHoursPerWeek ?? 0;
+    assert.equal(perWeek, 8);
+    for (const step of studySteps) {
+      const hours = step.topics.reduce((sum, topic) => sum + topic.hours, 0);
+      const most = step.duration.max * WEEKS_PER_MONTH * perWeek;
+      assert.ok(hours <= most && hours >= (step.duration.min * WEEKS_PER_MONTH * perWeek) / 2, `${step.id}: ${hours} h`);
+    }
+  });
+
+  it('gives every topic 2–4 summary sentences, 3–5 self-checks and a reading guide', () => {
+    for (const topic of topics) {
+      const sentences = topic.summary.split(/(?<=[.!?])\s+/).filter(Boolean).length;
+      assert.ok(sentences >= 2 && sentences <= 4, `${topic.id}: ${sentences} summary sentences`);
+      assert.ok(topic.selfCheck.length >= 3 && topic.selfCheck.length <= 5, topic.id);
+      assert.ok(topic.reading.guide.length > 40, `${topic.id}: reading guide too short`);
+      assert.ok(topic.concepts.length >= 3, `${topic.id}: fewer than 3 concepts`);
+    }
+  });
+
+  it('keeps each lesson short enough to read in one sitting', () => {
+    for (const topic of topics) {
+      const words = topic.lesson.split(/\s+/).length;
+      assert.ok(words >= 100 && words <= 380, `${topic.id}: ${words} words`);
+    }
+  });
+
+  it('cites every paper with authors, title, year and venue', () => {
+    const papers = topics.flatMap((topic) => topic.papers ?? []);
+    assert.ok(papers.length >= 15);
+    for (const paper of papers) {
+      assert.ok(paper.authors.length > 0 && paper.title && paper.venue, JSON.stringify(paper));
+      assert.ok(paper.year >= 1970 && paper.year <= 2026);
+    }
+  });
+
+  it('names the textbook edition for every study step', () => {
+    for (const step of studySteps) {
+      assert.match(step.textbook?.edition ?? '', /edition, \d{4}$/, step.id);
+    }
+  });
+
+  it('has at least one diagram per study step, each well-formed, themed and used', () => {
+    for (const step of studySteps) {
+      assert.ok(step.topics.some((topic) => topic.diagram), `${step.id} has no diagram`);
+    }
+    const files = readdirSync(join(ROOT, 'media', 'diagrams'));
+    const used = new Set(topics.flatMap((topic) => (topic.diagram ? [topic.diagram.file] : [])));
+    for (const file of files) {
+      assert.ok(used.has(`media/diagrams/${file}`), `media/diagrams/${file} is not used by any topic`);
+      assert.deepEqual(diagramProblems(readFileSync(join(ROOT, 'media', 'diagrams', file), 'utf8')), [], file);
+    }
+  });
+
+  it('links every project milestone to topics to read first, and every project to its concepts', () => {
+    const ids = new Set(topics.map((topic) => topic.id));
+    for (const project of curriculum.steps.flatMap((step) => step.projects ?? [])) {
+      assert.ok((project.milestones ?? []).length >= 6, `${project.id} has fewer than 6 milestones`);
+      assert.ok((project.concepts ?? []).every((id) => ids.has(id)));
+      for (const milestone of project.milestones ?? []) {
+        assert.ok(milestone.readFirst.every((id) => ids.has(id)), `${project.id}/${milestone.id}`);
+      }
+    }
+  });
+});
+
+describe('diagramProblems', () => {
+  const ok = '<svg viewBox="0 0 10 10" role="img"><title>t</title><circle fill="currentColor" r="1"/></svg>';
+
+  it('accepts a themed, inert SVG', () => {
+    assert.deepEqual(diagramProblems(ok), []);
+  });
+
+  const bad: [string, RegExp][] = [
+    ['<svg viewBox="0 0 1 1"><title>t</title><script>alert(1)</script></svg>', /<script> is not allowed/],
+    ['<svg viewBox="0 0 1 1"><title>t</title><rect onclick="x()"/></svg>', /event handler/],
+    ['<svg viewBox="0 0 1 1"><title>t</title><rect style="fill:red"/></svg>', /style attribute/],
+    ['<svg viewBox="0 0 1 1"><title>t</title><rect fill="#ff0000"/></svg>', /fill="#ff0000"/],
+    ['<svg viewBox="0 0 1 1"><title>t</title><a href="https://x"><rect/></a></svg>', /<a> is not allowed/],
+    ['<svg viewBox="0 0 1 1"><title>t</title><g><rect/></svg>', /closes <g>/],
+    ['<svg viewBox="0 0 1 1"><rect/></svg>', /no <title>/],
+    ['<svg><title>t</title></svg>', /no viewBox/],
+    ['<svg viewBox="0 0 1 1"><title>t</title><text>a < b</text></svg>', /stray "<"/],
+    ['<svg viewBox="0 0 1 1"><title>t</title><foreignObject/></svg>', /<foreignObject> is not allowed/],
+  ];
+  for (const [svg, reason] of bad) {
+    it(`refuses ${svg.slice(41, 80)}`, () => {
+      assert.ok(diagramProblems(svg).some((problem) => reason.test(problem)), JSON.stringify(diagramProblems(svg)));
+    });
+  }
+});
