@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestResults } from '../../test/integration/index';
 import { launchBrowser } from './browser';
+import { compileFixtureTemplates } from './fixture-templates';
 import { ensureServer, startServer } from './server';
 
 const ROOT = join(__dirname, '..', '..');
@@ -26,6 +27,7 @@ async function main(): Promise<number> {
     smokeTestDriver: true,
     env: {
       DS_ROADMAP_TEST_RESULTS: resultsFile,
+      DS_ROADMAP_TEST_TEMPLATES: compileFixtureTemplates(),
       DS_ROADMAP_INJECT_FAILING_TEST: process.env.DS_ROADMAP_INJECT_FAILING_TEST ?? '',
     },
   });
