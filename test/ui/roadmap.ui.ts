@@ -87,3 +87,50 @@ export const roadmapTests: UiTest[] = [
     },
   },
 ];
+
+/** The lesson webview's document: VS Code nests it in two iframes. */
+function lessonFrame(wb: Parameters<UiTest['run']>[0]) {
+  return wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+export const lessonTests: UiTest[] = [
+  {
+    name: 'a topic opens its lesson from the tree; an answer stays hidden until asked',
+    run: async (wb) => {
+      await wb.openRoadmap();
+      await wb.stepRow('Fundamentals of Distributed Systems').click();
+      await wb.page.keyboard.press('ArrowRight');
+      await wb.row('Clocks and synchronization').click();
+      const lesson = lessonFrame(wb);
+      await lesson.locator('h1:text-is("Clocks and synchronization")').waitFor({ timeout: 30_000 });
+      await lesson.locator('figure svg title').waitFor({ state: 'attached' });
+      await wb.screenshot('05-lesson-light');
+      const answer = lesson.locator('[data-answer="0"]');
+      assert.equal(await answer.isVisible(), false);
+      await lesson.locator('summary').first().click();
+      await eventually(async () => assert.equal(await answer.isVisible(), true));
+    },
+  },
+  {
+    name: 'Mark topic done in the lesson ticks the topic in the tree',
+    run: async (wb) => {
+      await lessonFrame(wb).locator('#mark-done').click();
+      await eventually(async () => {
+        const checkbox = wb.row('Clocks and synchronization').locator('[role="checkbox"]');
+        assert.equal(await checkbox.getAttribute('aria-checked'), 'true');
+      });
+      await eventually(async () => assert.equal(await lessonFrame(wb).locator('#mark-done').innerText(), 'Mark topic not done'));
+    },
+  },
+  {
+    name: 'the lesson follows a dark theme',
+    run: async (wb) => {
+      await wb.runCommand('Preferences: Toggle between Light/Dark Themes');
+      await eventually(async () => assert.ok(await wb.page.locator('.monaco-workbench.vs-dark').count() > 0));
+      await lessonFrame(wb).locator('h1').scrollIntoViewIfNeeded();
+      await wb.page.waitForTimeout(1000);
+      await wb.screenshot('06-lesson-dark');
+      await wb.runCommand('Preferences: Toggle between Light/Dark Themes');
+    },
+  },
+];
