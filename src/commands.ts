@@ -167,12 +167,13 @@ function openInWalkthrough(): Handler {
       target = { category: category(id) };
     } else if (isNode(arg, 'topic')) {
       const id = WalkthroughIds.step(arg.stepId);
-      target = { category: category(id), step: `${category(id)}#${WalkthroughIds.topicStep(arg.topic.id)}` };
+      // VS Code prefixes the step id with the category itself.
+      target = { category: category(id), step: WalkthroughIds.topicStep(arg.topic.id) };
     } else if (isNode(arg, 'project')) {
       target = { category: category(WalkthroughIds.project(arg.project.id)) };
     } else if (isNode(arg, 'milestone')) {
       const id = WalkthroughIds.project(arg.project.id);
-      target = { category: category(id), step: `${category(id)}#${WalkthroughIds.milestoneStep(arg.milestone.id)}` };
+      target = { category: category(id), step: WalkthroughIds.milestoneStep(arg.milestone.id) };
     }
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', target ?? category(WalkthroughIds.startHere), false);
     return target ?? category(WalkthroughIds.startHere);

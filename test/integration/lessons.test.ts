@@ -52,7 +52,7 @@ describe('Topics and lessons in a real VS Code', () => {
     const target = await vscode.commands.executeCommand('dsRoadmap.openInWalkthrough', topic);
     assert.deepEqual(target, {
       category: 'ds-roadmap.distributed-systems-roadmap#step-networks',
-      step: 'ds-roadmap.distributed-systems-roadmap#step-networks#topic-transport-tcp',
+      step: 'topic-transport-tcp',
     });
   });
 });

@@ -134,3 +134,40 @@ export const lessonTests: UiTest[] = [
     },
   },
 ];
+
+export const walkthroughTests: UiTest[] = [
+  {
+    name: 'a topic ticked in the tree is ticked in its walkthrough, opened from the tree at that topic',
+    run: async (wb) => {
+      await wb.openRoadmap();
+      const topic = wb.row('Architectures');
+      if (!(await topic.isVisible())) {
+        await wb.stepRow('Fundamentals of Distributed Systems').click();
+        await wb.page.keyboard.press('ArrowRight');
+      }
+      await topic.locator('[role="checkbox"]').click();
+      await eventually(async () => assert.equal(await topic.locator('[role="checkbox"]').getAttribute('aria-checked'), 'true'));
+      await wb.contextMenu(wb.row('Naming'), 'Open in Walkthrough');
+      const ticked = wb.page.locator('.getting-started-step[data-step-id$="#step-fundamentals#topic-architectures"]');
+      await ticked.waitFor({ timeout: 20_000 });
+      await eventually(async () => assert.equal(await ticked.getAttribute('aria-checked'), 'true'), 30_000);
+      // Opened at the topic the learner chose, not at the first unfinished one.
+      const chosen = wb.page.locator('.getting-started-step[data-step-id$="#step-fundamentals#topic-naming"]');
+      await eventually(async () => assert.equal(await chosen.getAttribute('aria-expanded'), 'true'));
+      await wb.screenshot('07-walkthrough-step');
+    },
+  },
+  {
+    name: 'a project opens its walkthrough: brief, scaffold, README and one step per milestone',
+    run: async (wb) => {
+      await wb.stepRow('Hands-On Projects').click();
+      await wb.page.keyboard.press('ArrowRight');
+      await wb.contextMenu(wb.row('Fault-tolerant database'), 'Open in Walkthrough');
+      const steps = wb.page.locator('.getting-started-step[data-step-id*="#project-fault-tolerant-db#"]');
+      await eventually(async () => assert.equal(await steps.count(), 9));
+      await wb.page.locator('.getting-started-step[data-step-id$="#scaffold"]').click();
+      await wb.page.locator('.monaco-button:has-text("Scaffold Project")').first().waitFor();
+      await wb.screenshot('08-walkthrough-project');
+    },
+  },
+];

@@ -136,7 +136,7 @@ function stepWalkthrough(step: Step, number: number, markdown: Markdown): Walkth
     id: WalkthroughIds.topicStep(topic.id),
     title: topic.title,
     description: [
-      escapeMarkdown(topic.summary),
+      descriptionText(topic.summary),
       commandLink('Open Lesson', Commands.openLesson, topic.id),
       commandLink('Mark Done', Commands.markTopicComplete, topic.id),
     ].join('\n'),
@@ -158,6 +158,15 @@ function stepWalkthrough(step: Step, number: number, markdown: Markdown): Walkth
     description: `${step.objective} (${formatDuration(step.duration)})`,
     steps,
   };
+}
+
+/**
+ * Walkthrough step descriptions support links and little else: backslash escapes show up as
+ * written, so plain text goes in as it is, with brackets turned into parentheses so that no
+ * text is taken for a link.
+ */
+function descriptionText(text: string): string {
+  return text.replace(/\[/g, '(').replace(/\]/g, ')');
 }
 
 function topicMarkdown(step: Step, topic: Topic): string {
@@ -190,7 +199,7 @@ function projectWalkthrough(curriculum: Curriculum, project: Project, template: 
     {
       id: 'brief',
       title: 'Read the brief',
-      description: escapeMarkdown(project.idea),
+      description: descriptionText(project.idea),
       media: markdown(`projects/${project.id}/brief.md`, brief),
       completionEvents: ['onStepSelected'],
     },
@@ -224,7 +233,7 @@ function projectWalkthrough(curriculum: Curriculum, project: Project, template: 
       return {
         id: WalkthroughIds.milestoneStep(milestone.id),
         title: `Milestone ${index + 1}: ${milestone.title}`,
-        description: `${escapeMarkdown(milestone.goal)}\n${commandLink('Check Milestone', Commands.checkMilestone, key)}`,
+        description: `${descriptionText(milestone.goal)}\n${commandLink('Check Milestone', Commands.checkMilestone, key)}`,
         media: markdown(
           `projects/${project.id}/${milestone.id}.md`,
           [

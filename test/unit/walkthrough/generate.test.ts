@@ -105,6 +105,14 @@ describe('walkthroughs', () => {
     }
   });
 
+  it('write step descriptions as plain text, since walkthroughs show Markdown escapes as written', () => {
+    for (const step of shipped().generated.walkthroughs.flatMap((walkthrough) => walkthrough.steps)) {
+      const text = step.description.replace(/\[[^\]]*\]\(command:[^)]*\)/g, '');
+      assert.doesNotMatch(text, /\\[-.()[\]*_#!]/, `${step.id}: ${text}`);
+      assert.doesNotMatch(text, /[[\]]/, `${step.id}: brackets outside a link`);
+    }
+  });
+
   it('keep each Markdown page short enough for one screen', () => {
     for (const [path, content] of shipped().generated.files) {
       assert.ok(content.split(/\s+/).length <= 320, `${path} has ${content.split(/\s+/).length} words`);
