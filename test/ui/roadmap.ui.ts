@@ -78,11 +78,21 @@ export const roadmapTests: UiTest[] = [
   {
     name: 'the sidebar, for the README',
     run: async (wb) => {
+      await wb.openRoadmap();
       await wb.checkbox('Fundamentals of Distributed Systems').click();
       await wb.stepRow('Hands-On Projects').click();
       await wb.page.keyboard.press('ArrowRight');
       await eventually(async () => assert.ok(await wb.row('Fault-tolerant database').isVisible()));
-      await wb.page.mouse.move(700, 500);
+      // Widen the sidebar so labels and descriptions show in full.
+      const sash = wb.page.locator('.part.sidebar + .monaco-sash, .monaco-sash.vertical').first();
+      const box = await sash.boundingBox();
+      if (box) {
+        await wb.page.mouse.move(box.x + box.width / 2, box.y + 300);
+        await wb.page.mouse.down();
+        await wb.page.mouse.move(box.x + 260, box.y + 300, { steps: 8 });
+        await wb.page.mouse.up();
+      }
+      await wb.page.mouse.move(1000, 600);
       await wb.screenshot('roadmap-sidebar', wb.page.locator('.part.sidebar'));
     },
   },
