@@ -2,6 +2,7 @@
 // Strict CSP with a fresh nonce per render, resources only from the extension's media, and only
 // the messages of parseLessonMessage accepted from the page.
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import { findTopic } from '../core/curriculum/model';
@@ -113,8 +114,8 @@ export class LessonPanels implements vscode.Disposable {
 
   /** dist/lessons.json: the lessons' HTML, rendered at build time; read once, on the first lesson. */
   private loadLessons(): Promise<Readonly<Record<string, LessonContent>>> {
-    this.lessons ??= Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'lessons.json'))).then(
-      (bytes) => JSON.parse(new TextDecoder().decode(bytes)) as Record<string, LessonContent>,
+    this.lessons ??= readFile(vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'lessons.json').fsPath, 'utf8').then(
+      (text) => JSON.parse(text) as Record<string, LessonContent>,
       (error: unknown) => {
         this.ctx.log.error('Could not read dist/lessons.json', error);
         return {};

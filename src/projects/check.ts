@@ -3,7 +3,7 @@
 // as verified completion with its evidence, or the failing tests.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CHECK_TASK_TYPE } from '../constants';
@@ -65,6 +65,7 @@ export async function checkMilestone(
   }
 
   const key = milestoneKey(project.id, milestone.id);
+  await mkdir(ctx.scratchDir, { recursive: true });
   const tapFile = join(ctx.scratchDir, `check-${randomUUID()}.tap`);
   const command = checkCommand(template, milestone.id, tapFile);
   ctx.log.info(`Checking ${key} in ${folder.fsPath}: node ${command.args.join(' ')}`);

@@ -83,15 +83,6 @@ export const roadmapTests: UiTest[] = [
       await wb.stepRow('Hands-On Projects').click();
       await wb.page.keyboard.press('ArrowRight');
       await eventually(async () => assert.ok(await wb.row('Fault-tolerant database').isVisible()));
-      // Widen the sidebar so labels and descriptions show in full.
-      const sash = wb.page.locator('.part.sidebar + .monaco-sash, .monaco-sash.vertical').first();
-      const box = await sash.boundingBox();
-      if (box) {
-        await wb.page.mouse.move(box.x + box.width / 2, box.y + 300);
-        await wb.page.mouse.down();
-        await wb.page.mouse.move(box.x + 260, box.y + 300, { steps: 8 });
-        await wb.page.mouse.up();
-      }
       await wb.page.mouse.move(1000, 600);
       await wb.screenshot('roadmap-sidebar', wb.page.locator('.part.sidebar'));
     },
@@ -177,6 +168,7 @@ export const walkthroughTests: UiTest[] = [
       await eventually(async () => assert.equal(await steps.count(), 9));
       await wb.page.locator('.getting-started-step[data-step-id$="#scaffold"]').click();
       await wb.page.locator('.monaco-button:has-text("Scaffold Project")').first().waitFor();
+      await wb.page.waitForTimeout(1500);
       await wb.screenshot('08-walkthrough-project');
     },
   },
