@@ -40,7 +40,7 @@ class MemoryStore implements KeyValueStore {
   }
 }
 
-async function sizes(): Promise<void> {
+function sizes(): void {
   execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: 'ignore' });
   const size = (path: string) => (existsSync(join(ROOT, path)) ? kb(statSync(join(ROOT, path)).size) : 'missing');
   console.log('sizes (production build)');
@@ -118,7 +118,7 @@ async function activation(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  await sizes();
+  sizes();
   await core();
   if (!process.argv.includes('--no-vscode')) {
     await activation();
