@@ -3,15 +3,8 @@
 import * as assert from 'node:assert/strict';
 import type { UiTest } from '../../scripts/vscode/run-ui';
 import { eventually } from './workbench';
+import { STEP_TITLES } from '../shared/steps';
 
-const STEPS = [
-  'Fundamentals of Distributed Systems',
-  'Networks and Communication',
-  'Fault Tolerance and Consistency',
-  'Scalability and Performance Optimization',
-  'Practical Implementations and Advanced Topics',
-  'Hands-On Projects',
-];
 
 export const roadmapTests: UiTest[] = [
   {
@@ -21,7 +14,7 @@ export const roadmapTests: UiTest[] = [
       const rows = await wb.stepRows();
       assert.deepEqual(
         rows.map((row) => row.label),
-        STEPS,
+        [...STEP_TITLES],
       );
       assert.match(rows[0].description, /^1–2 months/);
       assert.match(rows[1].description, /^1 month/);
