@@ -49,10 +49,13 @@ export function ensureServer(): ServerInstall {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
   }
+  // Run from `npm test`, the environment carries the outer npm's npm_config_* values (Node 20's
+  // user agent among them, which code-server's install script reads as the Node version): drop them.
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
   const npm = (cwd: string, pkg: string, env: NodeJS.ProcessEnv) =>
     execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error', pkg], { cwd, env, stdio: 'inherit' });
   if (!existsSync(install.node)) {
-    npm(nodeDir, `node@${NODE_MAJOR}`, process.env);
+    npm(nodeDir, `node@${NODE_MAJOR}`, clean);
   }
   if (!existsSync(install.node)) {
     throw new Error(`Node ${NODE_MAJOR} did not install into ${nodeDir}; remove ${root} and try again.`);
@@ -60,14 +63,14 @@ export function ensureServer(): ServerInstall {
   try {
     // code-server's install script wants Node 24 exactly, and its native modules must build against Node 24's headers.
     npm(serverDir, `code-server@${CODE_SERVER_VERSION}`, {
-      ...process.env,
+      ...clean,
       PATH: `${install.nodeBin}:${process.env.PATH ?? ''}`,
       npm_config_nodedir: nodeHome,
     });
   } catch (error) {
     throw new Error(
-      `Installing code-server failed (${(error as Error).message}). Its native modules need the Kerberos headers: ` +
-        'run "apt-get install -y libkrb5-dev" (Debian/Ubuntu) and try again.',
+      `Installing code-server failed (${(error as Error).message}); its output is above. If it failed building ` +
+        'native modules, install the Kerberos headers ("apt-get install -y libkrb5-dev" on Debian/Ubuntu) and try again.',
       { cause: error },
     );
   }

@@ -1,0 +1,162 @@
+// `npm run test:templates`: proves each step-6 template's milestone tests mean something
+// (docs/TEMPLATES.md). For every template with a proof.yaml: scaffold the starter into a temporary
+// folder with the extension's own scaffolder and check every milestone fails there with a
+// TODO(milestone …) message; overlay the reference solution and check every milestone passes for
+// each seed; overlay each known bug on the reference and check one of the milestones that should
+// catch it fails. Runs on Node 24 (the templates are TypeScript run directly), from the same cache
+// as the VS Code server. Ends with "N passed, M failed".
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
+import { parseTap } from '../src/core/check/tap';
+import { checkCommand, judgeRun } from '../src/core/check/outcome';
+import { applyScaffold, planScaffold, type FileStat, type TargetFileSystem } from '../src/core/scaffold/plan';
+import { variableValues, type CompiledTemplate } from '../src/core/scaffold/template';
+import { ensureServer } from './vscode/server';
+
+const ROOT = join(__dirname, '..');
+
+interface Proof {
+  readonly seeds: readonly number[];
+  readonly bugs: readonly { readonly id: string; readonly description: string; readonly caughtBy: readonly string[] }[];
+}
+
+/** node:fs behind the scaffolder's interface, rooted at a folder. */
+function nodeTarget(root: string): TargetFileSystem {
+  return {
+    stat: (path) => {
+      const full = join(root, path);
+      if (!existsSync(full)) {
+        return Promise.resolve(undefined);
+      }
+      const stat = statSync(full);
+      const result: FileStat = { type: stat.isDirectory() ? 'directory' : stat.isFile() ? 'file' : 'other', symbolicLink: false };
+      return Promise.resolve(result);
+    },
+    createDirectory: (path) => Promise.resolve(void mkdirSync(join(root, path))),
+    writeFile: (path, content) => Promise.resolve(writeFileSync(join(root, path), content)),
+    delete: (path) => Promise.resolve(rmSync(join(root, path))),
+  };
+}
+
+/** Copies every file of `from` over `to`, replacing files of the same path. */
+function overlay(from: string, to: string): void {
+  for (const name of readdirSync(from, { recursive: true, encoding: 'utf8' })) {
+    const source = join(from, name);
+    if (statSync(source).isFile()) {
+      mkdirSync(dirname(join(to, name)), { recursive: true });
+      cpSync(source, join(to, name));
+    }
+  }
+}
+
+interface Run {
+  readonly outcome: ReturnType<typeof judgeRun>;
+  readonly output: string;
+  readonly seconds: number;
+}
+
+function runMilestone(node: string, project: string, template: CompiledTemplate, milestone: string, seed: number | undefined, only: boolean): Run {
+  const tap = join(project, `.proof-${milestone}.tap`);
+  const command = checkCommand(only ? { ...template, milestones: template.milestones.filter((m) => m.id === milestone) } : template, milestone, tap);
+  const started = Date.now();
+  const result = spawnSync(node, [...command.args], {
+    cwd: project,
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { ...process.env, ...(seed === undefined ? {} : { ROADMAP_SEED: String(seed) }), PATH: `${dirname(node)}:${process.env.PATH ?? ''}` },
+  });
+  const report = existsSync(tap) ? parseTap(readFileSync(tap, 'utf8')) : undefined;
+  rmSync(tap, { force: true });
+  return { outcome: judgeRun(result.status ?? undefined, report), output: `${result.stdout}${result.stderr}`, seconds: (Date.now() - started) / 1000 };
+}
+
+async function scaffoldStarter(template: CompiledTemplate): Promise<string> {
+  const target = mkdtempSync(join(tmpdir(), `proof-${template.project}-`));
+  const values = variableValues(template, { projectName: template.project });
+  const fs = nodeTarget(target);
+  const plan = await planScaffold(template, values, fs);
+  const source = join(ROOT, 'curriculum', 'projects', template.project, 'template');
+  await applyScaffold(template, plan, values, { read: (path) => Promise.resolve(readFileSync(join(source, path))) }, fs, { skipExisting: false });
+  return target;
+}
+
+function installDependencies(project: string, node: string): void {
+  const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { dependencies?: object; devDependencies?: object };
+  if (Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).length > 0) {
+    const result = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ''}` },
+    });
+    if (result.status !== 0) {
+      throw new Error(`npm install failed in the scaffolded ${project}:\n${result.stderr}`);
+    }
+  }
+}
+
+async function main(): Promise<number> {
+  const node = ensureServer().node;
+  const templates = JSON.parse(readFileSync(join(ROOT, 'dist', 'templates.json'), 'utf8')) as CompiledTemplate[];
+  const filter = process.env.DS_ROADMAP_TEMPLATE;
+  let passed = 0;
+  let failed = 0;
+  const record = (ok: boolean, title: string, detail = '') => {
+    if (ok) {
+      passed++;
+    } else {
+      failed++;
+    }
+    console.log(`  ${ok ? '✔' : '✖'} ${title}${detail ? `\n${detail.split('\n').slice(-25).map((line) => `      ${line}`).join('\n')}` : ''}`);
+  };
+  for (const template of templates.filter((t) => !filter || t.project === filter)) {
+    const proofFile = join(ROOT, 'test', 'templates', template.project, 'proof.yaml');
+    if (!existsSync(proofFile)) {
+      record(false, `${template.project}: no test/templates/${template.project}/proof.yaml`);
+      continue;
+    }
+    const proof = parse(readFileSync(proofFile, 'utf8')) as Proof;
+    console.log(`${template.project}`);
+
+    const starter = await scaffoldStarter(template);
+    installDependencies(starter, node);
+    for (const milestone of template.milestones) {
+      const run = runMilestone(node, starter, template, milestone.id, undefined, true);
+      const forTheRightReason = run.outcome.kind === 'failed' && /TODO\(milestone/.test(`${run.outcome.failures.join('\n')}\n${run.output}`);
+      record(forTheRightReason, `starter fails ${milestone.id} with a TODO(milestone …) message`, forTheRightReason ? '' : JSON.stringify(run.outcome));
+    }
+
+    const reference = mkdtempSync(join(tmpdir(), `proof-${template.project}-ref-`));
+    cpSync(starter, reference, { recursive: true });
+    overlay(join(ROOT, 'test', 'templates', template.project, 'reference'), reference);
+    const last = template.milestones[template.milestones.length - 1].id;
+    for (const seed of proof.seeds) {
+      const run = runMilestone(node, reference, template, last, seed, false);
+      const ok = run.outcome.kind === 'passed';
+      record(ok, `reference passes all ${template.milestones.length} milestones with seed ${seed} (${run.seconds.toFixed(0)} s)`, ok ? '' : `${JSON.stringify(run.outcome)}\n${run.output}`);
+    }
+
+    for (const bug of proof.bugs) {
+      const buggy = mkdtempSync(join(tmpdir(), `proof-${template.project}-${bug.id}-`));
+      cpSync(reference, buggy, { recursive: true });
+      overlay(join(ROOT, 'test', 'templates', template.project, 'bugs', bug.id), buggy);
+      const caught = bug.caughtBy.filter((milestone) => runMilestone(node, buggy, template, milestone, proof.seeds[0], true).outcome.kind !== 'passed');
+      record(caught.length > 0, `bug "${bug.id}" (${bug.description}) is caught by ${caught.length > 0 ? caught.join(', ') : 'none of ' + bug.caughtBy.join(', ')}`);
+      rmSync(buggy, { recursive: true, force: true });
+    }
+    rmSync(starter, { recursive: true, force: true });
+    rmSync(reference, { recursive: true, force: true });
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed > 0 || passed === 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`templates: ${(error as Error).stack ?? String(error)}`);
+    process.exit(1);
+  },
+);
