@@ -1,0 +1,187 @@
+// Milestone 5: churn and lies. Seeders die in the middle of a chunk, a new one joins, one peer's
+// proxy corrupts every chunk it serves, a link stalls. Whenever every chunk exists on some honest
+// live peer, the file must arrive byte-identical, and only the liar may be banned.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+import { Cluster, type ClusterPeer } from '../harness/cluster.ts';
+import { formatRanges } from '../harness/files.ts';
+import { chunkRequests, deliveries } from '../harness/observe.ts';
+import { createRandom, seedFromEnv } from '../harness/random.ts';
+import { referenceManifest } from '../harness/wire.ts';
+import { DownloadError, download } from '../src/download.ts';
+import { PeerBook } from '../src/peerbook.ts';
+
+const random = createRandom(seedFromEnv(), 'm5');
+const CHUNK = 16 * 1024;
+let cluster: Cluster;
+
+before(async () => {
+  cluster = await Cluster.create('m5', random);
+});
+
+after(async () => {
+  await cluster?.close();
+});
+
+async function tracker(): Promise<string> {
+  return (cluster.tracker ?? (await cluster.startTracker(1500))).address;
+}
+
+async function seededFile(name: string, chunks: number): Promise<{ path: string; content: Buffer; root: string; chunks: number }> {
+  const { path, content } = await cluster.file(name, (chunks - 1) * CHUNK + random.int(1, CHUNK));
+  const manifest = await referenceManifest(path, CHUNK);
+  return { path, content, root: manifest.root, chunks: manifest.hashes.length };
+}
+
+async function assertSameFile(out: string, expected: Buffer): Promise<void> {
+  const got = await readFile(out);
+  assert.equal(got.length, expected.length, 'the downloaded file has the wrong size');
+  assert.ok(got.equals(expected), 'the downloaded file differs from the original');
+}
+
+test('PeerBook: peers are usable once added, in the order they were added', () => {
+  const book = new PeerBook();
+  book.add('127.0.0.1:1');
+  book.add('127.0.0.1:2');
+  book.add('127.0.0.1:1');
+  assert.deepEqual(book.usable(), ['127.0.0.1:1', '127.0.0.1:2']);
+  assert.equal(book.isUsable('127.0.0.1:2'), true);
+  assert.equal(book.isUsable('127.0.0.1:3'), false, 'a peer never added is not usable');
+});
+
+test('PeerBook: failures in a row suspend a peer for cooldownMs; a success in between resets the count', () => {
+  const book = new PeerBook({ maxFailures: 3, cooldownMs: 1000 });
+  book.add('a:1');
+  book.recordFailure('a:1', 0);
+  book.recordFailure('a:1', 0);
+  book.recordSuccess('a:1');
+  book.recordFailure('a:1', 0);
+  book.recordFailure('a:1', 0);
+  assert.deepEqual(book.usable(10), ['a:1'], 'two failures since the last success: still usable');
+  book.recordFailure('a:1', 100);
+  assert.deepEqual(book.usable(200), [], 'three failures in a row: suspended');
+  assert.equal(book.isUsable('a:1', 1099), false);
+  book.add('a:1');
+  assert.equal(book.isUsable('a:1', 1099), false, 'discovery listing it again does not lift a suspension');
+  assert.deepEqual(book.usable(1100), ['a:1'], 'usable again once the cooldown is over');
+});
+
+test('PeerBook: a banned peer stays banned, whatever discovery says', () => {
+  const book = new PeerBook();
+  book.add('liar:1');
+  book.add('honest:1');
+  book.ban('liar:1', 'chunk 3 did not match its hash');
+  book.add('liar:1');
+  assert.deepEqual(book.usable(), ['honest:1']);
+  assert.equal(book.isBanned('liar:1'), true);
+  assert.equal(book.isUsable('liar:1'), false);
+  assert.deepEqual(book.banned(), [{ peer: 'liar:1', reason: 'chunk 3 did not match its hash' }]);
+});
+
+test('seeders die mid-chunk, one joins, one lies: the file arrives byte-identical and only the liar is banned', { timeout: 90_000 }, async (t) => {
+  const file = await seededFile('churn.bin', 40);
+  const address = await tracker();
+  const honest = await Promise.all(
+    [1, 2, 3].map((i) =>
+      cluster.startPeer({ name: `honest${i}`, file: file.path, chunkSize: CHUNK, heartbeatMs: 300, proxy: { rateBytesPerSec: 96 * 1024 } }),
+    ),
+  );
+  const liar = await cluster.startPeer({
+    name: 'liar',
+    file: file.path,
+    chunkSize: CHUNK,
+    heartbeatMs: 300,
+    proxy: { rateBytesPerSec: 512 * 1024, corrupt: 1 },
+  });
+  await cluster.waitTracker(file.root, (listed) => listed.length === 4);
+  const [first, second, third] = random.shuffle(honest) as [ClusterPeer, ClusterPeer, ClusterPeer];
+  let finished = false;
+  // The script of the churn: `first` dies, a newcomer joins, then the other two die.
+  const churn = cluster.dieAfterChunks(first, random.int(2, 5)).then(async () => {
+    if (finished) {
+      return;
+    }
+    const newcomer = await cluster.startPeer({
+      name: 'newcomer',
+      file: file.path,
+      chunkSize: CHUNK,
+      heartbeatMs: 300,
+      proxy: { rateBytesPerSec: 512 * 1024 },
+    });
+    await cluster.waitTracker(file.root, (listed) => listed.includes(newcomer.address));
+    void cluster.dieAfterChunks(second, random.int(0, 2));
+    void cluster.dieAfterChunks(third, random.int(0, 2));
+  });
+  const out = cluster.path('churn-out.bin');
+  const report = await download({ root: file.root, out, tracker: address, rediscoverMs: 300, requestTimeoutMs: 5000, giveUpMs: 15_000 });
+  finished = true;
+  if (first.proxy!.dead) {
+    // The churn script ran (or is finishing): let it end, and fail here if it failed.
+    await churn;
+  }
+  await assertSameFile(out, file.content);
+  assert.deepEqual([...report.banned], [liar.address], 'the liar, and only the liar, is banned (a peer that dies is not lying)');
+  const events = cluster.log.events;
+  const firstLie = deliveries(events, 'liar').find((e) => e.corrupted);
+  assert.ok(firstLie, 'the liar was never asked for a chunk: every seeder should be tried');
+  const askedAfter = chunkRequests(events, 'liar').filter((e) => e.seq > firstLie.seq).length;
+  assert.ok(askedAfter <= 4, `the liar was asked for ${askedAfter} more chunks after its first bad one: ban it at once`);
+  const served = Object.fromEntries(cluster.peers.map((p) => [p.name, deliveries(events, p.name).length]));
+  t.diagnostic(`chunks served: ${JSON.stringify(served)}; dead: ${cluster.peers.filter((p) => p.proxy?.dead).map((p) => p.name).join(', ')}`);
+});
+
+test('a stalled link: the request times out and the chunk comes from another peer', { timeout: 60_000 }, async () => {
+  const file = await seededFile('stall.bin', 24);
+  const address = await tracker();
+  const peers = await Promise.all(
+    [1, 2, 3].map((i) =>
+      cluster.startPeer({ name: `steady${i}`, file: file.path, chunkSize: CHUNK, heartbeatMs: 300, proxy: { rateBytesPerSec: 256 * 1024 } }),
+    ),
+  );
+  await cluster.waitTracker(file.root, (listed) => listed.length === 3);
+  const stalled = random.pick(peers);
+  stalled.proxy!.stallAfterChunks(1);
+  const mark = cluster.log.events.length;
+  const out = cluster.path('stall-out.bin');
+  const report = await download({ root: file.root, out, tracker: address, requestTimeoutMs: 1500, giveUpMs: 15_000 });
+  await assertSameFile(out, file.content);
+  assert.deepEqual([...report.banned], [], 'a slow peer is not a liar: nobody is banned');
+  const events = cluster.log.events.slice(mark);
+  const stuck = chunkRequests(events, stalled.name)
+    .map((e) => e.index)
+    .filter((index) => !deliveries(events, stalled.name).some((d) => d.index === index));
+  assert.ok(stuck.length > 0, `${stalled.name} stalled but was never asked for a chunk: spread the requests`);
+  for (const index of stuck) {
+    assert.ok(deliveries(events).some((d) => d.index === index && d.proxy !== stalled.name), `chunk ${index}, stuck on ${stalled.name}, came from nowhere else`);
+  }
+});
+
+test('when a chunk exists on no live peer, the download fails with DownloadError instead of hanging', { timeout: 60_000 }, async () => {
+  const file = await seededFile('lost.bin', 16);
+  const address = await tracker();
+  const half = Math.floor(file.chunks / 2);
+  const all = Array.from({ length: file.chunks }, (_, i) => i);
+  const [, back] = await Promise.all([
+    cluster.startPeer({ name: 'front', file: file.path, chunkSize: CHUNK, heartbeatMs: 300, only: formatRanges(all.slice(0, half)) }),
+    cluster.startPeer({
+      name: 'back',
+      file: file.path,
+      chunkSize: CHUNK,
+      heartbeatMs: 300,
+      only: formatRanges(all.slice(half)),
+      proxy: { rateBytesPerSec: 128 * 1024 },
+    }),
+  ]);
+  await cluster.waitTracker(file.root, (listed) => listed.length === 2);
+  void cluster.dieAfterChunks(back as ClusterPeer, 2);
+  await assert.rejects(
+    download({ root: file.root, out: cluster.path('lost-out.bin'), tracker: address, rediscoverMs: 300, requestTimeoutMs: 2000, giveUpMs: 2500 }),
+    (error: unknown) => {
+      if (!(error instanceof DownloadError)) {
+        throw error;
+      }
+      return true;
+    },
+  );
+});
