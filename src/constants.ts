@@ -52,6 +52,11 @@ export const TreeItemKinds = {
   detail: 'detail',
 } as const;
 
+/** Setting keys (contributes.configuration in package.json). */
+export const Settings = {
+  nodePath: 'dsRoadmap.nodePath',
+} as const;
+
 /** The task type of milestone checks (contributed in package.json taskDefinitions). */
 export const CHECK_TASK_TYPE = 'dsRoadmap.check';
 

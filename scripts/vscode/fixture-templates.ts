@@ -1,5 +1,6 @@
 // Compiles the fixture templates under test/fixtures/projects (tiny stand-ins whose milestone
-// tests pass or fail on purpose) for the integration tests, against the built curriculum.
+// tests pass or fail on purpose) for the integration tests, against the built curriculum, and
+// lists them with the shipped templates they do not replace.
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { formatProblem } from '../../src/core/curriculum/compile';
@@ -26,6 +27,12 @@ export function compileFixtureTemplates(): string {
     }
     return { ...result.template, root: folder };
   });
+  // The shipped templates stay available (with their files in the repository), except where a
+  // fixture stands in for one.
+  const shipped = (JSON.parse(readFileSync(join(ROOT, 'dist', 'templates.json'), 'utf8')) as CompiledTemplate[])
+    .filter((template) => !templates.some((fixture) => fixture.project === template.project))
+    .map((template) => ({ ...template, root: join(ROOT, 'curriculum', 'projects', template.project, 'template') }));
+  templates.push(...shipped);
   const target = join(ROOT, 'out', 'test', 'fixture-templates.json');
   mkdirSync(join(target, '..'), { recursive: true });
   writeFileSync(target, JSON.stringify(templates));

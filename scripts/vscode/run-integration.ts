@@ -3,7 +3,7 @@
 // The host exits 0 even when tests fail, so the verdict comes from the results file that
 // test/integration/index.ts writes: no file, zero tests, any failure or a time-out is a failure.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestResults } from '../../test/integration/index';
 import { launchBrowser } from './browser';
@@ -31,6 +31,10 @@ async function main(): Promise<number> {
       DS_ROADMAP_INJECT_FAILING_TEST: process.env.DS_ROADMAP_INJECT_FAILING_TEST ?? '',
     },
   });
+  // Milestone checks run the projects' TypeScript directly, which needs Node >= 22.18: point
+  // them at the Node 24 that came with the server, whatever is first on the host's PATH.
+  mkdirSync(join(server.dirs.workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(server.dirs.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'dsRoadmap.nodePath': install.node }));
   const browser = await launchBrowser();
   try {
     const remote = (path: string) => `vscode-remote://127.0.0.1:${server.port}${path}`;
@@ -66,10 +70,24 @@ async function main(): Promise<number> {
       console.error('integration: no test ran.');
       return 1;
     }
+    if (results.failed > 0) {
+      printExtensionErrors(server.dirs.root);
+    }
     return results.failed > 0 ? 1 : 0;
   } finally {
     await browser.close().catch(() => undefined);
     server.stop();
+  }
+}
+
+/** The extension's own error lines from the host's logs, to explain a failure. */
+function printExtensionErrors(root: string): void {
+  const logs = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.log') && name.includes('ds-roadmap'));
+  for (const log of logs) {
+    const errors = readFileSync(join(root, log), 'utf8').split('\n').filter((line) => /\[(error|warning)\]/.test(line));
+    if (errors.length > 0) {
+      console.log(`integration: errors logged by the extension (${log}):\n${errors.map((line) => `  ${line}`).join('\n')}`);
+    }
   }
 }
 

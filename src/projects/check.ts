@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { nodeExecutable } from '../config';
 import { CHECK_TASK_TYPE } from '../constants';
 import { checkCommand, compareVersions, judgeRun, type CheckOutcome } from '../core/check/outcome';
 import { parseTap } from '../core/check/tap';
@@ -53,12 +54,14 @@ export async function checkMilestone(
   if (!workspaceFolder) {
     throw new Error(vscode.l10n.t('{0} is outside the open workspace: open it, or add it to the workspace, to check it.', folder.fsPath));
   }
-  const nodeVersion = await findNode(folder.fsPath);
+  const node = nodeExecutable();
+  const nodeVersion = await findNode(node, folder.fsPath);
   if (compareVersions(nodeVersion, template.minNodeVersion) < 0) {
     throw new Error(
       vscode.l10n.t(
-        'This project needs Node.js {0} or later, which runs TypeScript directly; Node.js {1} was found on PATH. Install a newer Node.js and restart VS Code.',
+        'This project needs Node.js {0} or later, which runs TypeScript directly; "{1}" is Node.js {2}. Install a newer Node.js, or set dsRoadmap.nodePath to one.',
         template.minNodeVersion,
+        node,
         nodeVersion,
       ),
     );
@@ -69,7 +72,7 @@ export async function checkMilestone(
   const tapFile = join(ctx.scratchDir, `check-${randomUUID()}.tap`);
   const command = checkCommand(template, milestone.id, tapFile);
   ctx.log.info(`Checking ${key} in ${folder.fsPath}: node ${command.args.join(' ')}`);
-  const exitCode = await runTask(workspaceFolder, folder, project, milestone, command.args);
+  const exitCode = await runTask(workspaceFolder, folder, project, milestone, node, command.args);
   const report = await readFile(tapFile, 'utf8').then(parseTap, () => undefined);
   await rm(tapFile, { force: true });
   const outcome = judgeRun(exitCode, report);
@@ -135,13 +138,17 @@ async function projectFolder(roadmap: LoadedRoadmap, project: Project): Promise<
   return picked[0];
 }
 
-function findNode(cwd: string): Promise<string> {
+function findNode(node: string, cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('node', ['--version'], { cwd, timeout: 15_000 }, (error, stdout) => {
+    execFile(node, ['--version'], { cwd, timeout: 15_000 }, (error, stdout) => {
       if (error) {
         reject(
           new Error(
-            vscode.l10n.t('Node.js was not found on PATH ({0}). Install Node.js 22.18 or later and restart VS Code.', error.message),
+            vscode.l10n.t(
+              'Node.js could not be run as "{0}" ({1}). Install Node.js 22.18 or later, or set dsRoadmap.nodePath to its executable.',
+              node,
+              error.message,
+            ),
           ),
         );
       } else {
@@ -157,6 +164,7 @@ async function runTask(
   folder: vscode.Uri,
   project: Project,
   milestone: Milestone,
+  node: string,
   args: readonly string[],
 ): Promise<number | undefined> {
   const task = new vscode.Task(
@@ -164,7 +172,7 @@ async function runTask(
     scope,
     vscode.l10n.t('Check {0}: {1}', project.title, milestone.title),
     'Roadmap',
-    new vscode.ProcessExecution('node', [...args], { cwd: folder.fsPath }),
+    new vscode.ProcessExecution(node, [...args], { cwd: folder.fsPath }),
   );
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, clear: true, panel: vscode.TaskPanelKind.Dedicated };
   const ended = new Promise<number | undefined>((resolve) => {

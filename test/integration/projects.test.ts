@@ -84,3 +84,20 @@ describe('Step-6 projects in a real VS Code', function () {
     assert.equal(api.roadmap.progress.get('fault-tolerant-db/single-node-wal')?.origin, 'verified');
   });
 });
+
+describe('A shipped template in a real VS Code', function () {
+  this.timeout(180_000);
+
+  it('scaffolds the file-sharing starter and checks milestone 1, which fails with its TODO', async () => {
+    const workspace = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(workspace);
+    const folder = vscode.Uri.joinPath(workspace.uri, 'file-sharing');
+    const result = await vscode.commands.executeCommand<ScaffoldResult | undefined>('dsRoadmap.scaffoldProject', 'file-sharing', { folder });
+    assert.ok(result);
+    assert.deepEqual(result.skipped, []);
+    assert.ok(result.written.includes('test/m1-chunking-manifests.test.ts'));
+    const outcome = await vscode.commands.executeCommand<CheckOutcome | undefined>('dsRoadmap.checkMilestone', 'file-sharing/chunking-manifests');
+    assert.ok(outcome?.kind === 'failed', JSON.stringify(outcome));
+    assert.ok(outcome.failures.some((failure) => failure.includes('TODO(milestone 1)')), outcome.failures.join('\n'));
+  });
+});
