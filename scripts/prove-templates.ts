@@ -2,8 +2,8 @@
 // (docs/TEMPLATES.md). For every template with a proof.yaml: scaffold the starter into a temporary
 // folder with the extension's own scaffolder and check every milestone fails there with a
 // TODO(milestone …) message; overlay the reference solution and check every milestone passes for
-// each seed; overlay each known bug on the reference and check one of the milestones that should
-// catch it fails. Runs on Node 24 (the templates are TypeScript run directly), from the same cache
+// each seed; apply each known bug (a patch) to the reference and check one of the milestones that
+// should catch it fails. Runs on Node 24 (the templates are TypeScript run directly), from the same cache
 // as the VS Code server. Ends with "N passed, M failed".
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -49,6 +49,14 @@ function overlay(from: string, to: string): void {
       mkdirSync(dirname(join(to, name)), { recursive: true });
       cpSync(source, join(to, name));
     }
+  }
+}
+
+/** Applies a unified diff (paths a/… b/… from the project root) to a copy of the reference. */
+function applyPatch(patch: string, project: string): void {
+  const result = spawnSync('git', ['apply', '-p1', '--whitespace=nowarn', patch], { cwd: project, encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(`${patch} does not apply to the reference: ${result.stderr}`);
   }
 }
 
@@ -141,7 +149,7 @@ async function main(): Promise<number> {
     for (const bug of proof.bugs) {
       const buggy = mkdtempSync(join(tmpdir(), `proof-${template.project}-${bug.id}-`));
       cpSync(reference, buggy, { recursive: true });
-      overlay(join(ROOT, 'test', 'templates', template.project, 'bugs', bug.id), buggy);
+      applyPatch(join(ROOT, 'test', 'templates', template.project, 'bugs', `${bug.id}.patch`), buggy);
       const caught = bug.caughtBy.filter((milestone) => runMilestone(node, buggy, template, milestone, proof.seeds[0], true).outcome.kind !== 'passed');
       record(caught.length > 0, `bug "${bug.id}" (${bug.description}) is caught by ${caught.length > 0 ? caught.join(', ') : 'none of ' + bug.caughtBy.join(', ')}`);
       rmSync(buggy, { recursive: true, force: true });
