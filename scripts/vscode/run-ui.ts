@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { lessonTests, roadmapTests, walkthroughTests } from '../../test/ui/roadmap.ui';
+import { lessonTests, roadmapTests, scaffoldTests, walkthroughTests } from '../../test/ui/roadmap.ui';
 import { Workbench } from '../../test/ui/workbench';
 import { launchBrowser } from './browser';
 import { ensureServer, startServer, type RunningServer } from './server';
@@ -33,7 +33,7 @@ async function main(): Promise<number> {
     await workbench.waitReady();
     await workbench.tryCommand('View: Hide Secondary Side Bar');
     const filter = process.env.DS_ROADMAP_UI_FILTER;
-    for (const test of [...roadmapTests, ...lessonTests, ...walkthroughTests].filter((t) => !filter || t.name.includes(filter))) {
+    for (const test of [...roadmapTests, ...lessonTests, ...walkthroughTests, ...scaffoldTests].filter((t) => !filter || t.name.includes(filter))) {
       const testStarted = Date.now();
       try {
         await workbench.dismiss();

@@ -89,7 +89,13 @@ async function pickProject(roadmap: LoadedRoadmap, templates: readonly CompiledT
         project,
       };
     }),
-    { title: vscode.l10n.t('Scaffold Project'), placeHolder: vscode.l10n.t('Choose the project to start'), matchOnDetail: true },
+    {
+      title: vscode.l10n.t('Scaffold Project'),
+      placeHolder: vscode.l10n.t('Choose the project to start'),
+      matchOnDetail: true,
+      // Started from a walkthrough button, focus may move back to the walkthrough: keep the prompt.
+      ignoreFocusOut: true,
+    },
   );
   return picked?.project;
 }
@@ -109,7 +115,10 @@ async function pickTargetFolder(project: Project): Promise<vscode.Uri | undefine
     })),
     { label: `$(folder-opened) ${vscode.l10n.t('Choose a folder…')}` },
   ];
-  const choice = await vscode.window.showQuickPick(choices, { title: vscode.l10n.t('Where should {0} go?', project.title) });
+  const choice = await vscode.window.showQuickPick(choices, {
+    title: vscode.l10n.t('Where should {0} go?', project.title),
+    ignoreFocusOut: true,
+  });
   if (!choice) {
     return undefined;
   }
@@ -120,6 +129,7 @@ async function pickTargetFolder(project: Project): Promise<vscode.Uri | undefine
   const name = await vscode.window.showInputBox({
     title: vscode.l10n.t('Folder name'),
     value: project.id,
+    ignoreFocusOut: true,
     validateInput: async (value) => {
       const trimmed = value.trim();
       if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(trimmed)) {

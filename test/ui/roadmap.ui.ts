@@ -1,6 +1,8 @@
 // UI tests of the roadmap in the real workbench: what a learner sees and clicks. They run in
 // order on one page; each leaves the state the next expects.
 import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { UiTest } from '../../scripts/vscode/run-ui';
 import { eventually } from './workbench';
 import { STEP_TITLES } from '../shared/steps';
@@ -167,3 +169,36 @@ export const walkthroughTests: UiTest[] = [
   },
 ];
 
+
+export const scaffoldTests: UiTest[] = [
+  {
+    name: 'the Scaffold button of a project walkthrough writes the project and ticks the step',
+    run: async (wb, server) => {
+      await wb.openRoadmap();
+      const project = wb.row('Distributed file-sharing system');
+      if (!(await project.isVisible())) {
+        await wb.stepRow('Hands-On Projects').click();
+        await wb.page.keyboard.press('ArrowRight');
+      }
+      await wb.contextMenu(project, 'Open in Walkthrough');
+      const scaffoldStep = wb.page.locator('.getting-started-step[data-step-id$="#project-file-sharing#scaffold"]');
+      await scaffoldStep.click();
+      await wb.page.locator('.getting-started-step.expanded .monaco-button:has-text("Scaffold Project")').click();
+      // Where: a new folder in the workspace, named after the project.
+      await wb.page.locator('.quick-input-list .monaco-list-row.focused:has-text("New folder in")').first().waitFor();
+      const input = wb.page.locator('.quick-input-widget input');
+      await input.focus();
+      await input.press('Enter');
+      await eventually(async () => assert.equal(await input.inputValue(), 'file-sharing'));
+      await wb.screenshot('09-walkthrough-folder-name');
+      await input.focus();
+      await input.press('Enter');
+      const folder = join(server.dirs.workspace, 'file-sharing');
+      await eventually(async () => assert.ok(existsSync(join(folder, 'README.md')), 'README.md was not written'), 30_000);
+      assert.ok(existsSync(join(folder, 'test', 'm1-chunking-manifests.test.ts')));
+      assert.match(readFileSync(join(folder, 'package.json'), 'utf8'), /"name": "file-sharing"/);
+      await eventually(async () => assert.equal(await scaffoldStep.getAttribute('aria-checked'), 'true'), 30_000);
+      await wb.screenshot('10-walkthrough-scaffolded');
+    },
+  },
+];
