@@ -194,7 +194,7 @@ export const scaffoldTests: UiTest[] = [
       await input.focus();
       await input.press('Enter');
       const folder = join(server.dirs.workspace, 'file-sharing');
-      await eventually(async () => assert.ok(existsSync(join(folder, 'README.md')), 'README.md was not written'), 30_000);
+      await eventually(() => Promise.resolve(assert.ok(existsSync(join(folder, 'README.md')), 'README.md was not written')), 30_000);
       assert.ok(existsSync(join(folder, 'test', 'm1-chunking-manifests.test.ts')));
       assert.match(readFileSync(join(folder, 'package.json'), 'utf8'), /"name": "file-sharing"/);
       await eventually(async () => assert.equal(await scaffoldStep.getAttribute('aria-checked'), 'true'), 30_000);
