@@ -91,7 +91,8 @@ export function compileRoadmap(source: string, file: string): CompileResult {
   if (!result.ok) {
     return { ok: false, problems: result.problems };
   }
-  const problems = crossCheckRoadmap(result.parsed);
+  const problems: CurriculumProblem[] = [];
+  crossCheckRoadmap(result.parsed, problems);
   const curriculum: Curriculum = {
     ...result.parsed.data,
     steps: result.parsed.data.steps.map((step) => ({ ...step, topics: [] })),
@@ -112,7 +113,9 @@ export function compileCurriculum(input: CompileInput): CompileResult {
     return { ok: false, problems };
   }
   const parsedTopics = topicFiles.flatMap((result) => (result.ok ? [result.parsed] : []));
-  problems.push(...crossCheckRoadmap(roadmap.parsed), ...crossCheckTopics(roadmap.parsed, parsedTopics, input.fileExists));
+  // Topic ids share one namespace with the roadmap's step and project ids.
+  const ids = crossCheckRoadmap(roadmap.parsed, problems);
+  crossCheckTopics(roadmap.parsed, parsedTopics, input.fileExists, ids, problems);
   if (problems.length > 0) {
     return { ok: false, problems };
   }
@@ -129,9 +132,11 @@ function firstLine(message: string): string {
 }
 
 
-/** Checks the schema cannot express: ids unique across the file, ranges in order. */
-function crossCheckRoadmap({ data, doc, at }: Parsed<RoadmapData>): CurriculumProblem[] {
-  const problems: CurriculumProblem[] = [];
+/**
+ * Checks the schema cannot express: ids unique across the file, ranges in order. Adds to
+ * `problems` and returns the ids claimed, for the topic files to be checked against.
+ */
+function crossCheckRoadmap({ data, doc, at }: Parsed<RoadmapData>, problems: CurriculumProblem[]): UniqueIds {
   const ids = new UniqueIds(problems);
   data.steps.forEach((step, stepIndex) => {
     ids.claim(step.id, { doc, at, path: ['steps', stepIndex, 'id'] });
@@ -156,7 +161,7 @@ function crossCheckRoadmap({ data, doc, at }: Parsed<RoadmapData>): CurriculumPr
       });
     });
   });
-  return problems;
+  return ids;
 }
 
 interface Place {
@@ -197,15 +202,9 @@ function crossCheckTopics(
   roadmap: Parsed<RoadmapData>,
   files: readonly Parsed<TopicFileData>[],
   fileExists: (relativePath: string) => boolean,
-): CurriculumProblem[] {
-  const problems: CurriculumProblem[] = [];
-  const ids = new UniqueIds(problems);
-  roadmap.data.steps.forEach((step, stepIndex) => {
-    ids.claim(step.id, { doc: roadmap.doc, at: roadmap.at, path: ['steps', stepIndex, 'id'] });
-    step.projects?.forEach((project, projectIndex) =>
-      ids.claim(project.id, { doc: roadmap.doc, at: roadmap.at, path: ['steps', stepIndex, 'projects', projectIndex, 'id'] }),
-    );
-  });
+  ids: UniqueIds,
+  problems: CurriculumProblem[],
+): void {
   const stepsWithTopics = new Map<string, Parsed<TopicFileData>>();
   const topicIds = new Set<string>();
   for (const file of files) {
@@ -268,7 +267,6 @@ function crossCheckTopics(
       }
     });
   });
-  return problems;
 }
 
 /** A step's topic hours must fit its duration at the stated study hours per week. */

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileRoadmap as compileCurriculum, formatProblem } from '../../../src/core/curriculum/compile';
+import { compileCurriculum as compileAll, compileRoadmap as compileCurriculum, formatProblem } from '../../../src/core/curriculum/compile';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -186,5 +186,29 @@ describe('compileCurriculum', () => {
   it('reports every problem of a file, not just the first', () => {
     const broken = VALID.replace('    objective: Learn one thing.\n', '').replace('unit: week', 'unit: day');
     assert.equal(problemsOf(broken).length, 2);
+  });
+});
+
+describe('compileCurriculum with topic files', () => {
+  const roadmap = `schemaVersion: 1
+title: T
+steps:
+  - id: a
+    title: A
+    objective: o
+    duration: { min: 1, max: 1, unit: month }
+  - id: a
+    title: B
+    objective: o
+    duration: { min: 1, max: 1, unit: month }
+`;
+
+  it('reports a duplicate step id once, not once per check', () => {
+    const result = compileAll({ roadmap: { path: 'r.yaml', text: roadmap }, topicFiles: [], fileExists: () => true });
+    assert.equal(result.ok, false);
+    assert.deepEqual(result.ok ? [] : result.problems.map(formatProblem), [
+      'r.yaml:8:9: duplicate id "a" at steps[1].id (first used at line 4). ' +
+        "Ids key the learner's progress and must be unique: choose another id.",
+    ]);
   });
 });
