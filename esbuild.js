@@ -12,18 +12,18 @@ const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
 const root = __dirname;
 
-/** Validates curriculum/ and writes dist/curriculum.json; false (with messages printed) on failure. */
-function compileCurriculum() {
+/** Runs a TypeScript build script under scripts/; false (its messages printed) when it fails. */
+function runScript(name) {
   try {
-    execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'compile-curriculum.ts')], {
-      cwd: root,
-      stdio: 'inherit',
-    });
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', name)], { cwd: root, stdio: 'inherit' });
     return true;
   } catch {
     return false;
   }
 }
+
+/** Validates curriculum/ and writes dist/curriculum.json, lessons.json and templates.json. */
+const compileCurriculum = () => runScript('compile-curriculum.ts');
 
 /** Prints esbuild's problems as `file:line:column: error: text`, the shape editors link. */
 const problemReporter = {
@@ -51,14 +51,7 @@ function listFiles(dir, suffix) {
 }
 
 /** Checks that package.json's walkthroughs and walkthroughs/ are what the curriculum generates. */
-function checkWalkthroughs() {
-  try {
-    execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'walkthroughs.ts')], { cwd: root, stdio: 'inherit' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const checkWalkthroughs = () => runScript('walkthroughs.ts');
 
 async function main() {
   const skipWalkthroughCheck = process.argv.includes('--no-walkthrough-check');

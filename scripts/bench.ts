@@ -7,9 +7,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCompiledCurriculum } from '../src/core/curriculum/load';
 import { progressItemIds } from '../src/core/curriculum/model';
-import type { KeyValueStore } from '../src/core/progress/store';
 import { ProgressStore } from '../src/core/progress/store';
 import { childNodes, presentStep, stepNodes } from '../src/core/roadmap/treeModel';
+import { FakeMemento } from '../test/fakes/memento';
 import { launchBrowser } from './vscode/browser';
 import { ensureServer, startServer } from './vscode/server';
 
@@ -25,19 +25,6 @@ async function median(runs: number, fn: () => unknown): Promise<number> {
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
-}
-
-class MemoryStore implements KeyValueStore {
-  private readonly values = new Map<string, string>();
-  get(key: string): unknown {
-    const text = this.values.get(key);
-    return text === undefined ? undefined : (JSON.parse(text) as unknown);
-  }
-  update(key: string, value: unknown): Promise<void> {
-    // VS Code serialises the whole value on every update: so does this stand-in.
-    this.values.set(key, JSON.stringify(value));
-    return Promise.resolve();
-  }
 }
 
 function sizes(): void {
@@ -60,7 +47,8 @@ async function core(): Promise<void> {
   const curriculum = loaded.curriculum;
   const real = [...progressItemIds(curriculum)];
   const ids = new Set([...real, ...Array.from({ length: 1000 - real.length }, (_, i) => `extra-${i}`)]);
-  const storage = new MemoryStore();
+  // Serialises the whole value on every update, as VS Code's global state does.
+  const storage = new FakeMemento();
   const { store } = await ProgressStore.open(storage, { key: 'k', setAsidePrefix: 'aside.', knownIds: ids });
   for (const id of ids) {
     await store.setDone(id, true);

@@ -99,16 +99,10 @@ function openLesson(ctx: RoadmapContext, targets: CommandTargets): Handler {
   });
 }
 
-/** A quick pick over every topic, matching titles, step names and key concepts. */
+/** Open Lesson without a topic: the quick pick over every topic, matching titles, steps and concepts. */
 function goToTopic(ctx: RoadmapContext, targets: CommandTargets): Handler {
-  return withRoadmap(ctx, async (roadmap) => {
-    const topic = await resolveTopic(roadmap, undefined, () => true);
-    if (!topic || !targets.lessons) {
-      return undefined;
-    }
-    await targets.lessons.show(topic.id);
-    return topic.id;
-  });
+  const open = openLesson(ctx, targets);
+  return () => open();
 }
 
 function scaffold(ctx: RoadmapContext): Handler {

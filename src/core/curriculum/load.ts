@@ -1,5 +1,6 @@
 // Loads the compiled curriculum (dist/curriculum.json) at run time. The build already validated
 // it against the schema; this only guards against a damaged install, without a validator library.
+import { isRecord } from '../util/guards';
 import { CURRICULUM_SCHEMA_VERSION_AT_RUNTIME } from './version';
 import type { Curriculum } from './model';
 
@@ -40,8 +41,4 @@ function damaged(file: string, why: string): LoadResult {
     ok: false,
     reason: `The roadmap's curriculum file ${file} is damaged: ${why}. Reinstall the extension; if you build it from source, run "npm run build".`,
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,6 @@
 // Reads every stored shape of the learner's progress (migrating older versions and salvaging
 // what it can from damaged or newer ones) and writes the current one. Never throws.
+import { isRecord } from '../util/guards';
 
 export type ItemState = 'done' | 'not-done';
 export type Origin = 'self-reported' | 'verified';
@@ -127,10 +128,6 @@ function damaged(records: Map<string, ProgressRecord>, problems: string[]): Deco
 
 function isIsoTime(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(value) && !Number.isNaN(Date.parse(value));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describe(value: unknown): string {
