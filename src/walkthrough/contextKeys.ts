@@ -12,26 +12,29 @@ export function registerWalkthroughContext(subscriptions: vscode.Disposable[], r
   const projects = steps.flatMap((step) => step.projects ?? []);
   const set = (key: string, value: boolean) => void vscode.commands.executeCommand('setContext', key, value);
 
-  const mirrorTopics = (ids: readonly string[]) => ids.forEach((id) => set(WalkthroughContext.done(id), view.isDone(id)));
-  // A step is done when marked or when all its topics are.
-  const mirrorSteps = () => steps.forEach((step) => set(WalkthroughContext.done(step.id), stepState(step, view) === 'done'));
-  const mirrorProjects = () => {
-    for (const project of projects) {
-      set(WalkthroughContext.scaffolded(project.id), view.scaffold?.(project.id) !== undefined);
-      for (const key of projectMilestoneKeys(project)) {
-        set(WalkthroughContext.verified(key), view.get(key)?.origin === 'verified' && view.isDone(key));
-      }
+  const stepIds = new Set(steps.map((step) => step.id));
+  const milestoneKeys = new Set(projects.flatMap(projectMilestoneKeys));
+  /** A topic's done key, or a milestone's verified key; steps are derived below. */
+  const mirrorItem = (id: string) => {
+    if (milestoneKeys.has(id)) {
+      set(WalkthroughContext.verified(id), view.isDone(id) && view.get(id)?.origin === 'verified');
+    } else if (!stepIds.has(id)) {
+      set(WalkthroughContext.done(id), view.isDone(id));
     }
   };
-  mirrorTopics(steps.flatMap((step) => step.topics.map((topic) => topic.id)));
+  // A step is done when marked or when all its topics are, so any change may complete one.
+  const mirrorSteps = () => steps.forEach((step) => set(WalkthroughContext.done(step.id), stepState(step, view) === 'done'));
+  const mirrorScaffolds = () => projects.forEach((project) => set(WalkthroughContext.scaffolded(project.id), view.scaffold?.(project.id) !== undefined));
+
+  [...steps.flatMap((step) => step.topics.map((topic) => topic.id)), ...milestoneKeys].forEach(mirrorItem);
   mirrorSteps();
-  mirrorProjects();
+  mirrorScaffolds();
   subscriptions.push(
+    // Only what changed is mirrored: each key is a round trip to the workbench.
     roadmap.progress.onDidChange((ids) => {
-      mirrorTopics(ids);
+      ids.forEach(mirrorItem);
       mirrorSteps();
-      mirrorProjects();
     }),
-    roadmap.projects.onDidChange(mirrorProjects),
+    roadmap.projects.onDidChange(mirrorScaffolds),
   );
 }
