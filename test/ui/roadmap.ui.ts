@@ -143,6 +143,8 @@ export const walkthroughTests: UiTest[] = [
       }
       await topic.locator('[role="checkbox"]').click();
       await eventually(async () => assert.equal(await topic.locator('[role="checkbox"]').getAttribute('aria-checked'), 'true'));
+      // The box flips in the workbench at once; "· done" appears only once the extension recorded it.
+      await eventually(async () => assert.match(await topic.innerText(), /done/, 'the extension did not record the ticked topic'));
       await wb.contextMenu(wb.row('Naming'), 'Open in Walkthrough');
       const ticked = wb.page.locator('.getting-started-step[data-step-id$="#step-fundamentals#topic-architectures"]');
       await ticked.waitFor({ timeout: 20_000 });
@@ -194,10 +196,11 @@ export const scaffoldTests: UiTest[] = [
       await input.focus();
       await input.press('Enter');
       const folder = join(server.dirs.workspace, 'file-sharing');
-      await eventually(() => Promise.resolve(assert.ok(existsSync(join(folder, 'README.md')), 'README.md was not written')), 30_000);
+      // The step is ticked once the whole plan is written; files appear one by one before that.
+      await eventually(async () => assert.equal(await scaffoldStep.getAttribute('aria-checked'), 'true'), 60_000);
+      assert.ok(existsSync(join(folder, 'README.md')), 'README.md was not written');
       assert.ok(existsSync(join(folder, 'test', 'm1-chunking-manifests.test.ts')));
       assert.match(readFileSync(join(folder, 'package.json'), 'utf8'), /"name": "file-sharing"/);
-      await eventually(async () => assert.equal(await scaffoldStep.getAttribute('aria-checked'), 'true'), 30_000);
       await wb.screenshot('10-walkthrough-scaffolded');
     },
   },
