@@ -1,9 +1,12 @@
 // Every command of the extension: each a small function that takes the roadmap context and
 // returns its handler. Errors the learner can meet are shown once; details go to the log.
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID, SHOW_CONTAINER_COMMAND, type CommandId } from './constants';
 import { findProject, findStep, findTopic, type Step, type Topic } from './core/curriculum/model';
+import type { ProgressRecord } from './core/progress/codec';
 import { UnknownProgressItemError } from './core/progress/store';
+import { exportJson, markdownReport, parseImport, resetIds, type ResetTarget } from './core/progress/transfer';
 import type { RoadmapNode } from './core/roadmap/treeModel';
 import { WalkthroughIds } from './core/walkthrough/keys';
 import type { LessonPanels } from './lesson/lessonPanel';
@@ -33,6 +36,8 @@ export function registerCommands(extensionContext: vscode.ExtensionContext, ctx:
     [Commands.openProjectReadme]: openProjectReadme(ctx),
     [Commands.openInWalkthrough]: openInWalkthrough(),
     [Commands.showLog]: () => Promise.resolve(ctx.log.show()),
+    [Commands.exportProgress]: exportProgress(ctx),
+    [Commands.importProgress]: importProgress(ctx),
   };
   for (const [id, handler] of Object.entries(handlers)) {
     extensionContext.subscriptions.push(vscode.commands.registerCommand(id, guarded(ctx, id, handler)));
@@ -71,20 +76,131 @@ function markTopic(ctx: RoadmapContext, done: boolean): Handler {
   });
 }
 
+/**
+ * Resets everything (from the Command Palette or the view's title) or one step, topic or project
+ * (from its context menu), after asking; the notification that follows offers Undo.
+ */
 function resetProgress(ctx: RoadmapContext): Handler {
-  return withRoadmap(ctx, async (roadmap) => {
+  return withRoadmap(ctx, async (roadmap, arg) => {
+    const target = resetTarget(arg);
+    const ids = target ? resetIds(target) : undefined;
+    const what = target ? targetTitle(target) : undefined;
     const reset = vscode.l10n.t('Reset');
     const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Reset all roadmap progress?'),
-      { modal: true, detail: vscode.l10n.t('Every step, topic and milestone you completed will be marked not done.') },
+      what ? vscode.l10n.t('Reset the progress of "{0}"?', what) : vscode.l10n.t('Reset all roadmap progress?'),
+      {
+        modal: true,
+        detail: what
+          ? vscode.l10n.t('Everything inside it you completed will be marked not done. You can undo this right after.')
+          : vscode.l10n.t('Every step, topic and milestone you completed will be marked not done. You can undo this right after.'),
+      },
       reset,
     );
     if (answer !== reset) {
       return false;
     }
-    const ids = await roadmap.progress.reset();
-    ctx.log.info(`Reset progress of ${ids.length} item(s).`);
+    const previous = await roadmap.progress.reset(ids);
+    ctx.log.info(`Reset progress of ${previous.size} item(s)${what ? ` in "${what}"` : ''}.`);
+    if (previous.size > 0) {
+      void offerUndo(ctx, roadmap, previous);
+    }
     return true;
+  });
+}
+
+async function offerUndo(ctx: RoadmapContext, roadmap: LoadedRoadmap, previous: ReadonlyMap<string, ProgressRecord | undefined>): Promise<void> {
+  const undo = vscode.l10n.t('Undo');
+  const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Reset {0} completed item(s).', previous.size), undo);
+  if (choice === undo) {
+    await roadmap.progress.restore(previous);
+    ctx.log.info(`Undid the reset of ${previous.size} item(s).`);
+  }
+}
+
+function resetTarget(arg: unknown): ResetTarget | undefined {
+  if (isNode(arg, 'step')) {
+    return { kind: 'step', step: arg.step };
+  }
+  if (isNode(arg, 'topic')) {
+    return { kind: 'topic', topic: arg.topic };
+  }
+  if (isNode(arg, 'project')) {
+    return { kind: 'project', project: arg.project };
+  }
+  return undefined;
+}
+
+function targetTitle(target: ResetTarget): string {
+  return target.kind === 'step' ? target.step.title : target.kind === 'topic' ? target.topic.title : target.project.title;
+}
+
+/** A JSON backup (for Import) or a Markdown report (for sharing), saved where the learner chooses. */
+function exportProgress(ctx: RoadmapContext): Handler {
+  return withRoadmap(ctx, async (roadmap, arg) => {
+    const json = { label: vscode.l10n.t('JSON backup'), detail: vscode.l10n.t('Every record with its history stamp; Import Progress… merges it back.'), ext: 'json' };
+    const markdown = { label: vscode.l10n.t('Markdown report'), detail: vscode.l10n.t('Steps, topics and milestones with dates and evidence, to share.'), ext: 'md' };
+    const format = arg === 'json' ? json : arg === 'markdown' ? markdown : await vscode.window.showQuickPick([json, markdown], { title: vscode.l10n.t('Export Progress') });
+    if (!format) {
+      return undefined;
+    }
+    const now = new Date();
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
+    const target = await vscode.window.showSaveDialog({
+      title: vscode.l10n.t('Export Progress'),
+      defaultUri: vscode.Uri.joinPath(base, `roadmap-progress-${now.toISOString().slice(0, 10)}.${format.ext}`),
+      filters: format === json ? { JSON: ['json'] } : { Markdown: ['md'] },
+    });
+    if (!target) {
+      return undefined;
+    }
+    const text =
+      format === json
+        ? exportJson(roadmap.progress.stampedEntries(), now)
+        : markdownReport(roadmap.curriculum, (id) => roadmap.progress.get(id), now);
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+    ctx.log.info(`Exported progress to ${target.toString()}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Progress exported to {0}.', target.fsPath));
+    return target;
+  });
+}
+
+/** Merges a JSON backup: newer local records are kept; what was left out is reported. */
+function importProgress(ctx: RoadmapContext): Handler {
+  return withRoadmap(ctx, async (roadmap, arg) => {
+    const source =
+      arg instanceof vscode.Uri
+        ? arg
+        : (
+            await vscode.window.showOpenDialog({
+              title: vscode.l10n.t('Import Progress'),
+              canSelectMany: false,
+              filters: { JSON: ['json'] },
+            })
+          )?.[0];
+    if (!source) {
+      return undefined;
+    }
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(source));
+    const parsed = parseImport(text, source.fsPath, roadmap.progress.knownIds);
+    const report = await roadmap.progress.merge(parsed.records);
+    ctx.log.info(
+      `Imported ${source.toString()}: ${report.applied.length} applied, ${report.keptLocal.length} kept local, ${parsed.skipped.length} skipped` +
+        (parsed.skipped.length > 0 ? `: ${parsed.skipped.join('; ')}` : '.'),
+    );
+    const summary = vscode.l10n.t(
+      'Imported {0} record(s); kept {1} local record(s) that were as new or newer.',
+      report.applied.length,
+      report.keptLocal.length,
+    );
+    if (parsed.skipped.length > 0) {
+      const showLog = vscode.l10n.t('Show Log');
+      void vscode.window
+        .showWarningMessage(`${summary} ${vscode.l10n.t('Skipped {0}: {1}', parsed.skipped.length, parsed.skipped.slice(0, 3).join('; '))}`, showLog)
+        .then((choice) => choice === showLog && ctx.log.show());
+    } else {
+      void vscode.window.showInformationMessage(summary);
+    }
+    return { ...report, skipped: parsed.skipped };
   });
 }
 

@@ -17,6 +17,8 @@ export const Commands = {
   checkMilestone: 'dsRoadmap.checkMilestone',
   openProjectReadme: 'dsRoadmap.openProjectReadme',
   openInWalkthrough: 'dsRoadmap.openInWalkthrough',
+  exportProgress: 'dsRoadmap.exportProgress',
+  importProgress: 'dsRoadmap.importProgress',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

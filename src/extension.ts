@@ -1,6 +1,8 @@
 // Entry point: loads the compiled curriculum, the progress store and the project records, then
 // wires the commands, views and lesson panels. No logic of its own.
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { StateKeys } from './constants';
 import { registerCommands } from './commands';
@@ -8,6 +10,8 @@ import { parseCompiledCurriculum } from './core/curriculum/load';
 import { progressItemIds } from './core/curriculum/model';
 import { ProjectRecords } from './core/progress/projectRecords';
 import { ProgressStore } from './core/progress/store';
+import { JournalFiles } from './progress/journalFiles';
+import { watchJournals } from './progress/watch';
 import type { CompiledTemplate } from './core/scaffold/template';
 import { LessonPanels } from './lesson/lessonPanel';
 import { registerRoadmapViews, revealMilestone, type RoadmapViews } from './roadmap/register';
@@ -79,18 +83,24 @@ async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.LogOutp
     return loaded;
   }
 
-  const { store, problems, setAsideKey } = await ProgressStore.open(context.globalState, {
+  // Each window appends to its own journal: a fresh id per window, letters and digits only.
+  const journalFolder = join(context.globalStorageUri.fsPath, 'progress');
+  const { store, problems, setAsideKey, setAsideFiles } = await ProgressStore.open(context.globalState, {
     key: StateKeys.progress,
     setAsidePrefix: StateKeys.progressSetAsidePrefix,
     knownIds: progressItemIds(loaded.curriculum),
+    journal: new JournalFiles(journalFolder),
+    node: `w${randomBytes(6).toString('hex')}`,
   });
   const projects = new ProjectRecords(context.globalState, StateKeys.projects);
-  context.subscriptions.push(store, projects);
+  const reload = () => store.reload().catch((error: unknown) => log.error('Could not re-read the roadmap progress.', error));
+  context.subscriptions.push(store, projects, watchJournals(journalFolder, () => void reload(), (error) => log.warn(`Not watching ${journalFolder}: ${String(error)}`)));
   if (problems.length > 0) {
-    log.warn(`Stored progress had problems (${problems.join('; ')}); the original value is kept under "${setAsideKey}".`);
+    const kept = [setAsideKey && `globalState key "${setAsideKey}"`, ...setAsideFiles.map((name) => join(journalFolder, name))].filter(Boolean);
+    log.warn(`Stored progress had problems (${problems.join('; ')}); the originals are kept as ${kept.join(', ')}.`);
     void vscode.window.showWarningMessage(
       vscode.l10n.t(
-        'Some of your roadmap progress could not be read: {0}. Everything readable was kept, and the original was saved aside.',
+        'Some of your roadmap progress could not be read: {0}. Everything readable was kept, and the damaged data was saved aside (see the output log).',
         problems.join('; '),
       ),
     );

@@ -39,11 +39,12 @@ export function registerRoadmapViews(extensionContext: vscode.ExtensionContext, 
   subscriptions.push(treeProvider, treeView, treeView.onDidChangeCheckboxState(applyCheckboxChanges));
   registerStatusBar(subscriptions, roadmap, treeView);
 
-  // Settings Sync may replace the stored progress while the window is in the background.
+  // Settings Sync may replace the stored progress, and other windows write theirs, while this
+  // window is in the background.
   subscriptions.push(
     vscode.window.onDidChangeWindowState((state) => {
       if (state.focused) {
-        roadmap.progress.reload();
+        void roadmap.progress.reload().catch(() => undefined);
       }
     }),
   );

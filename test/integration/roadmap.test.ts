@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ProgressStore } from '../../src/core/progress/store';
+import { MemoryJournal } from '../fakes/memoryJournal';
 import type { RoadmapNode } from '../../src/core/roadmap/treeModel';
 import type { RoadmapApi } from '../../src/extension';
 import { activatedApi, answeringWarnings, EXTENSION_ID } from './helpers';
@@ -116,7 +117,7 @@ describe('Roadmap in a real VS Code', () => {
     const stored = api.storedProgress();
     const reopened = await ProgressStore.open(
       { get: () => stored, update: () => Promise.resolve() },
-      { key: 'k', setAsidePrefix: 'aside.', knownIds: new Set(['fundamentals']) },
+      { key: 'k', setAsidePrefix: 'aside.', knownIds: new Set(['fundamentals']), journal: new MemoryJournal(), node: 'test' },
     );
     assert.deepEqual(reopened.problems, []);
     assert.ok(reopened.store.isDone('fundamentals'));

@@ -1,6 +1,8 @@
 // Reads every stored shape of the learner's progress (migrating older versions and salvaging
-// what it can from damaged or newer ones) and writes the current one. Never throws.
+// what it can from damaged or newer ones) and writes the current one: the synced summary kept in
+// globalState and the lines of a window's journal. Never throws.
 import { isRecord } from '../util/guards';
+import { formatStamp, isStamp } from './hlc';
 
 export type ItemState = 'done' | 'not-done';
 export type Origin = 'self-reported' | 'verified';
@@ -14,13 +16,25 @@ export interface ProgressRecord {
   readonly evidence?: Readonly<Record<string, string | number>>;
 }
 
-export const PROGRESS_SCHEMA_VERSION = 2;
+/** A record with its hybrid-clock stamp (hlc.ts): the greater stamp wins a merge. */
+export interface StampedRecord extends ProgressRecord {
+  readonly stamp: string;
+}
 
-/** The value kept under the progress key. */
+export const PROGRESS_SCHEMA_VERSION = 3;
+
+/** The value kept under the progress key (format 3). */
 export interface StoredProgress {
   readonly version: typeof PROGRESS_SCHEMA_VERSION;
-  readonly records: Readonly<Record<string, ProgressRecord>>;
+  readonly records: Readonly<Record<string, StampedRecord>>;
 }
+
+/** Node id of the stamps given to records migrated from formats without stamps. */
+export const MIGRATED_NODE = 'migrated';
+
+// Earlier formats, read and migrated on open:
+// 2: `{ version: 2, records: { [id]: { state, at, origin, evidence? } } }`, records without stamps.
+// 1: `{ version: 1, completed: { [id]: isoTime } }`, below.
 
 /**
  * Version 1, the pre-release shape: completion times only, every one self-reported.
@@ -32,7 +46,7 @@ interface StoredProgressV1 {
 }
 
 export interface DecodeResult {
-  readonly records: Map<string, ProgressRecord>;
+  readonly records: Map<string, StampedRecord>;
   /** What was wrong, in words for the learner; empty when the value was sound. */
   readonly problems: string[];
   /** True when the raw value must be kept aside before it is replaced. */
@@ -41,8 +55,14 @@ export interface DecodeResult {
   readonly migratedFrom?: number;
 }
 
-export function encodeProgress(records: ReadonlyMap<string, ProgressRecord>): StoredProgress {
+export function encodeProgress(records: ReadonlyMap<string, StampedRecord>): StoredProgress {
   return { version: PROGRESS_SCHEMA_VERSION, records: Object.fromEntries(records) };
+}
+
+/** A record as the rest of the extension sees it: without its stamp. */
+export function unstamped(record: StampedRecord): ProgressRecord {
+  const { state, at, origin, evidence } = record;
+  return evidence ? { state, at, origin, evidence } : { state, at, origin };
 }
 
 export function decodeStoredProgress(raw: unknown): DecodeResult {
@@ -56,12 +76,16 @@ export function decodeStoredProgress(raw: unknown): DecodeResult {
   if (version === 1) {
     return decodeV1(raw as unknown as StoredProgressV1);
   }
+  if (version === 2) {
+    const { records, problems } = decodeRecords(raw.records, false);
+    return { records, problems, setAside: problems.length > 0, migratedFrom: 2 };
+  }
   if (version === PROGRESS_SCHEMA_VERSION) {
-    const { records, problems } = decodeRecords(raw.records);
+    const { records, problems } = decodeRecords(raw.records, true);
     return problems.length > 0 ? damaged(records, problems) : { records, problems, setAside: false };
   }
   // Unknown or newer version: salvage every record this version understands, keep the rest aside.
-  const { records, problems } = decodeRecords(raw.records);
+  const { records, problems } = decodeRecords(raw.records, true);
   const why =
     typeof version === 'number' && Number.isInteger(version) && version > PROGRESS_SCHEMA_VERSION
       ? `the stored progress was written by a newer version of the extension (format ${version})`
@@ -70,14 +94,14 @@ export function decodeStoredProgress(raw: unknown): DecodeResult {
 }
 
 function decodeV1(raw: StoredProgressV1): DecodeResult {
-  const records = new Map<string, ProgressRecord>();
+  const records = new Map<string, StampedRecord>();
   const problems: string[] = [];
   if (!isRecord(raw.completed)) {
     return damaged(records, ['the stored progress (format 1) has no list of completed items']);
   }
   for (const [id, at] of Object.entries(raw.completed)) {
     if (typeof at === 'string' && isIsoTime(at)) {
-      records.set(id, { state: 'done', at, origin: 'self-reported' });
+      records.set(id, { state: 'done', at, origin: 'self-reported', stamp: migratedStamp(at) });
     } else {
       problems.push(`item "${id}" has an unreadable completion time ${describe(at)}`);
     }
@@ -85,14 +109,14 @@ function decodeV1(raw: StoredProgressV1): DecodeResult {
   return { records, problems, setAside: problems.length > 0, migratedFrom: 1 };
 }
 
-function decodeRecords(raw: unknown): { records: Map<string, ProgressRecord>; problems: string[] } {
-  const records = new Map<string, ProgressRecord>();
+function decodeRecords(raw: unknown, stamped: boolean): { records: Map<string, StampedRecord>; problems: string[] } {
+  const records = new Map<string, StampedRecord>();
   if (!isRecord(raw)) {
     return { records, problems: [`the stored progress has no records (found ${describe(raw)})`] };
   }
   const problems: string[] = [];
   for (const [id, value] of Object.entries(raw)) {
-    const record = decodeRecord(value);
+    const record = decodeRecord(value, stamped);
     if (record) {
       records.set(id, record);
     } else {
@@ -102,7 +126,8 @@ function decodeRecords(raw: unknown): { records: Map<string, ProgressRecord>; pr
   return { records, problems };
 }
 
-function decodeRecord(value: unknown): ProgressRecord | undefined {
+/** A record of format 3 (`stamped`) or 2 (stamped here from its time); undefined when unreadable. */
+export function decodeRecord(value: unknown, stamped = true): StampedRecord | undefined {
   if (!isRecord(value)) {
     return undefined;
   }
@@ -113,16 +138,96 @@ function decodeRecord(value: unknown): ProgressRecord | undefined {
   if (origin !== 'self-reported' && origin !== 'verified') {
     return undefined;
   }
-  if (evidence === undefined) {
-    return { state, at, origin };
-  }
-  if (!isRecord(evidence) || !Object.values(evidence).every((v) => typeof v === 'string' || typeof v === 'number')) {
+  const stamp = stamped ? value.stamp : migratedStamp(at);
+  if (!isStamp(stamp)) {
     return undefined;
   }
-  return { state, at, origin, evidence: evidence as Record<string, string | number> };
+  if (evidence === undefined) {
+    return { state, at, origin, stamp };
+  }
+  if (!isRecord(evidence) || !Object.values(evidence).every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) {
+    return undefined;
+  }
+  return { state, at, origin, evidence: evidence as Record<string, string | number>, stamp };
 }
 
-function damaged(records: Map<string, ProgressRecord>, problems: string[]): DecodeResult {
+/** Records of earlier formats are ordered by their time, below any stamp written in the same millisecond. */
+function migratedStamp(at: string): string {
+  return formatStamp({ wall: Math.min(Math.max(Date.parse(at), 0), 9_999_999_999_999), counter: 0, node: MIGRATED_NODE });
+}
+
+// ---- Journal lines: `{"v":3,"id":"<item>","r":{…record…}}` one per line, appended by one window.
+
+export interface JournalEntry {
+  readonly id: string;
+  readonly record: StampedRecord;
+}
+
+export function encodeJournalLine(id: string, record: StampedRecord): string {
+  return `${JSON.stringify({ v: PROGRESS_SCHEMA_VERSION, id, r: record })}\n`;
+}
+
+export interface JournalDecodeResult {
+  readonly entries: JournalEntry[];
+  /** Lines that could not be read, with their 1-based line numbers; the torn tail is not one. */
+  readonly problems: string[];
+  /** A last line without its newline: a write cut off by a crash. */
+  readonly tornTail: boolean;
+}
+
+export function decodeJournal(text: string): JournalDecodeResult {
+  const lines = text.split('\n');
+  const tail = lines.pop() ?? '';
+  const entries: JournalEntry[] = [];
+  const problems: string[] = [];
+  lines.forEach((line, index) => {
+    if (line.trim() === '') {
+      return;
+    }
+    const entry = decodeJournalLine(line);
+    if (typeof entry === 'string') {
+      problems.push(`line ${index + 1}: ${entry}`);
+    } else {
+      entries.push(entry);
+    }
+  });
+  // A torn tail is dropped unless it happens to be a whole entry whose newline did not make it.
+  let tornTail = false;
+  if (tail.trim() !== '') {
+    const entry = decodeJournalLine(tail);
+    if (typeof entry === 'string') {
+      tornTail = true;
+    } else {
+      entries.push(entry);
+    }
+  }
+  return { entries, problems, tornTail };
+}
+
+/** An entry, or why the line cannot be read. */
+function decodeJournalLine(line: string): JournalEntry | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return 'not JSON';
+  }
+  if (!isRecord(value) || typeof value.id !== 'string' || value.id === '') {
+    return 'not a progress entry';
+  }
+  if (typeof value.v !== 'number' || !Number.isInteger(value.v) || value.v < PROGRESS_SCHEMA_VERSION) {
+    return `unknown format ${describe(value.v)}`;
+  }
+  const record = decodeRecord(value.r);
+  if (!record) {
+    return value.v > PROGRESS_SCHEMA_VERSION
+      ? `written by a newer version of the extension (format ${value.v}) in a shape this one cannot read`
+      : `the record of "${value.id}" is unreadable`;
+  }
+  return { id: value.id, record };
+}
+
+function damaged(records: Map<string, StampedRecord>, problems: string[]): DecodeResult {
   return { records, problems, setAside: true };
 }
 

@@ -1,8 +1,17 @@
-// The learner's progress: one record per curriculum item, kept under one versioned key of a
-// Memento-like store. Opening never throws on a bad stored value: it keeps that value aside
-// under its own key and carries on with every record it could read.
+// The learner's progress: one record per curriculum item, merged as a last-writer-wins map
+// (lww.ts) from three places that can each lose or replace what another holds:
+// - this window's journal (journal.ts), appended to before anything else changes: the commit point;
+// - the other windows' journals on this machine, folded on open and on reload;
+// - a compact summary in globalState, synced by Settings Sync, which replaces it whole ("remote
+//   wins") and which each window rewrites whole. It is merged with on every read and write,
+//   never taken as it is.
+// Opening never throws on bad stored data: damaged values and files are kept aside, every
+// readable record is kept, and the problems are returned once for the learner.
 import { Emitter, type Event } from '../util/event';
-import { decodeStoredProgress, encodeProgress, type Origin, type ProgressRecord } from './codec';
+import { decodeStoredProgress, encodeProgress, unstamped, type Origin, type ProgressRecord, type StampedRecord } from './codec';
+import { HybridClock } from './hlc';
+import { entriesText, foldJournals, isJournalName, journalName, type JournalDirectory } from './journal';
+import { changedIds, covers, mergeMaps, type RecordMap } from './lww';
 
 /** The part of vscode.Memento the store needs; tests pass an in-memory fake. */
 export interface KeyValueStore {
@@ -16,21 +25,31 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** A journal untouched this long belongs to a closed window; once folded into ours it is removed. */
+export const STALE_JOURNAL_MS = 10 * 60 * 1000;
+/** Our journal is rewritten as a snapshot once it has this many lines. */
+export const COMPACT_AFTER_LINES = 1000;
+
 export interface ProgressStoreOptions {
   readonly key: string;
   /** Prefix of the key under which a damaged stored value is kept, followed by a time stamp. */
   readonly setAsidePrefix: string;
   /** The ids the curriculum defines; marking any other id is refused. */
   readonly knownIds: ReadonlySet<string>;
+  /** This window's journals folder and id (letters, digits, `_`, `.`). */
+  readonly journal: JournalDirectory;
+  readonly node: string;
   readonly clock?: Clock;
 }
 
 export interface OpenResult {
   readonly store: ProgressStore;
-  /** Problems found in the stored value, for the learner; empty when it was sound. */
+  /** Problems found in the stored data, for the learner; empty when it was sound. */
   readonly problems: readonly string[];
-  /** Key the damaged value was kept under, if it was. */
+  /** Key the damaged globalState value was kept under, if it was. */
   readonly setAsideKey?: string;
+  /** Journal files moved aside as damaged. */
+  readonly setAsideFiles: readonly string[];
 }
 
 export class UnknownProgressItemError extends Error {
@@ -40,34 +59,76 @@ export class UnknownProgressItemError extends Error {
   }
 }
 
+/** One change to make: an item's new state, origin and evidence. */
+export interface Change {
+  readonly id: string;
+  readonly done: boolean;
+  readonly origin?: Origin;
+  readonly evidence?: Readonly<Record<string, string | number>>;
+  /** Keeps this time instead of now (an Undo puts back a record as it was). */
+  readonly at?: string;
+}
+
+export interface MergeReport {
+  /** Ids whose records the merge replaced. */
+  readonly applied: readonly string[];
+  /** Ids whose local record was as new or newer, so the incoming one was ignored. */
+  readonly keptLocal: readonly string[];
+}
+
 export class ProgressStore {
   private readonly changed = new Emitter<readonly string[]>();
   /** Fires with the ids whose records changed. */
   readonly onDidChange: Event<readonly string[]> = this.changed.event;
+  private readonly hlc: HybridClock;
+  private readonly ownJournal: string;
+  private journalLines = 0;
+  /** Operations run one at a time, so a reload never interleaves with a write of this window. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly storage: KeyValueStore,
     private readonly options: ProgressStoreOptions,
-    private records: ReadonlyMap<string, ProgressRecord>,
-  ) {}
+    private records: RecordMap,
+  ) {
+    const clock = options.clock ?? systemClock;
+    this.hlc = new HybridClock(options.node, () => clock.now().getTime());
+    this.ownJournal = journalName(options.node);
+    this.observeAll(records);
+  }
 
   static async open(storage: KeyValueStore, options: ProgressStoreOptions): Promise<OpenResult> {
-    const raw = storage.get(options.key);
-    const decoded = decodeStoredProgress(raw);
-    const store = new ProgressStore(storage, options, decoded.records);
+    const when = (options.clock ?? systemClock).now();
+    const stamp = String(when.getTime());
+    const decoded = decodeStoredProgress(storage.get(options.key));
     let setAsideKey: string | undefined;
     if (decoded.setAside) {
-      setAsideKey = `${options.setAsidePrefix}${store.now()}`;
-      await storage.update(setAsideKey, raw);
+      setAsideKey = `${options.setAsidePrefix}${when.toISOString()}`;
+      await storage.update(setAsideKey, storage.get(options.key));
     }
-    if (decoded.setAside || decoded.migratedFrom !== undefined) {
-      await storage.update(options.key, encodeProgress(decoded.records));
+    const folded = await foldJournals(options.journal, stamp);
+    const records = mergeMaps(decoded.records, folded.records);
+    const store = new ProgressStore(storage, options, records);
+    // Our journal starts as a snapshot of everything, so the journals of closed windows can go.
+    if (records.size > 0) {
+      await options.journal.replace(store.ownJournal, entriesText(records));
+      store.journalLines = records.size;
     }
-    return { store, problems: decoded.problems, setAsideKey };
+    await store.removeStaleJournals(folded.journals, when.getTime());
+    if (decoded.setAside || decoded.migratedFrom !== undefined || !covers(decoded.records, records)) {
+      await store.writeSummary();
+    }
+    return { store, problems: [...decoded.problems, ...folded.problems], setAsideKey, setAsideFiles: folded.setAside };
+  }
+
+  /** The ids the curriculum defines. */
+  get knownIds(): ReadonlySet<string> {
+    return this.options.knownIds;
   }
 
   get(id: string): ProgressRecord | undefined {
-    return this.records.get(id);
+    const record = this.records.get(id);
+    return record && unstamped(record);
   }
 
   isDone(id: string): boolean {
@@ -76,6 +137,11 @@ export class ProgressStore {
 
   /** Every record, including those of ids the current curriculum no longer has (kept, never dropped). */
   entries(): ReadonlyMap<string, ProgressRecord> {
+    return new Map([...this.records].map(([id, record]) => [id, unstamped(record)] as const));
+  }
+
+  /** Every record with its stamp, for export. */
+  stampedEntries(): RecordMap {
     return this.records;
   }
 
@@ -86,57 +152,147 @@ export class ProgressStore {
     origin: Origin = 'self-reported',
     evidence?: Readonly<Record<string, string | number>>,
   ): Promise<void> {
-    if (!this.options.knownIds.has(id)) {
-      throw new UnknownProgressItemError(id);
-    }
-    const record: ProgressRecord = evidence
-      ? { state: done ? 'done' : 'not-done', at: this.now(), origin, evidence }
-      : { state: done ? 'done' : 'not-done', at: this.now(), origin };
-    await this.write(new Map([...this.records, [id, record]]), [id]);
+    await this.apply([{ id, done, origin, evidence }]);
   }
 
-  /** Marks every item that is done as not done; records stay, so when it happened is kept. */
-  async reset(): Promise<readonly string[]> {
-    const at = this.now();
-    const ids = [...this.records].filter(([, record]) => record.state === 'done').map(([id]) => id);
-    const next = new Map(this.records);
-    for (const id of ids) {
-      next.set(id, { state: 'not-done', at, origin: 'self-reported' });
+  /**
+   * Makes several changes as one write. Returns the records they replaced (undefined for items
+   * that had none), which an Undo hands back to `restore`.
+   */
+  apply(changes: readonly Change[]): Promise<Map<string, ProgressRecord | undefined>> {
+    const unknown = changes.find((change) => !this.options.knownIds.has(change.id));
+    if (unknown) {
+      return Promise.reject(new UnknownProgressItemError(unknown.id));
     }
-    await this.write(next, ids);
-    return ids;
+    return this.serialized(async () => {
+      const now = this.now().toISOString();
+      const before = new Map(changes.map((change) => [change.id, this.get(change.id)] as const));
+      const next = new Map<string, StampedRecord>();
+      for (const { id, done, origin = 'self-reported', evidence, at = now } of changes) {
+        const stamp = this.hlc.tick();
+        next.set(id, evidence ? { state: done ? 'done' : 'not-done', at, origin, evidence, stamp } : { state: done ? 'done' : 'not-done', at, origin, stamp });
+      }
+      await this.commit(next);
+      return before;
+    });
   }
 
-  /** Re-reads the stored value (e.g. after Settings Sync replaced it); fires for what changed. */
-  reload(): readonly string[] {
-    const decoded = decodeStoredProgress(this.storage.get(this.options.key));
-    const ids = new Set([...this.records.keys(), ...decoded.records.keys()]);
-    const changed = [...ids].filter((id) => !sameRecord(this.records.get(id), decoded.records.get(id)));
-    this.records = decoded.records;
-    if (changed.length > 0) {
-      this.changed.fire(changed);
-    }
-    return changed;
+  /** Puts back records as `apply` returned them (an Undo): each with a new stamp, so it wins. */
+  restore(previous: ReadonlyMap<string, ProgressRecord | undefined>): Promise<Map<string, ProgressRecord | undefined>> {
+    return this.apply(
+      [...previous].map(([id, record]) =>
+        record ? { id, done: record.state === 'done', origin: record.origin, evidence: record.evidence, at: record.at } : { id, done: false },
+      ),
+    );
+  }
+
+  /** Marks every item that is done, or every one of `ids` that is, as not done. Records stay, so when it happened is kept. */
+  async reset(ids?: readonly string[]): Promise<Map<string, ProgressRecord | undefined>> {
+    const scope = ids ?? [...this.records.keys()];
+    const done = scope.filter((id) => this.isDone(id) && this.options.knownIds.has(id));
+    return done.length > 0 ? this.apply(done.map((id) => ({ id, done: false }))) : new Map();
+  }
+
+  /**
+   * Merges records from elsewhere (an import): each is taken only where it is newer than the
+   * local one, so nothing newer here is lost. Records of unknown ids must be filtered out first.
+   */
+  merge(incoming: RecordMap): Promise<MergeReport> {
+    return this.serialized(async () => {
+      const applied = new Map<string, StampedRecord>();
+      const keptLocal: string[] = [];
+      for (const [id, record] of incoming) {
+        if (covers(this.records, new Map([[id, record]]))) {
+          keptLocal.push(id);
+        } else {
+          applied.set(id, record);
+        }
+      }
+      if (applied.size > 0) {
+        await this.commit(applied);
+      }
+      return { applied: [...applied.keys()], keptLocal };
+    });
+  }
+
+  /**
+   * Re-reads the synced summary and every window's journal (after Settings Sync replaced the
+   * summary, or another window wrote); fires for what changed, and writes back to the summary
+   * whatever it was missing.
+   */
+  reload(): Promise<readonly string[]> {
+    return this.serialized(async () => {
+      const decoded = decodeStoredProgress(this.storage.get(this.options.key));
+      const folded = await foldJournals(this.options.journal, String(this.now().getTime()));
+      const next = mergeMaps(this.records, decoded.records, folded.records);
+      const changed = changedIds(this.records, next);
+      this.records = next;
+      this.observeAll(next);
+      if (!covers(decoded.records, next)) {
+        await this.writeSummary();
+      }
+      if (changed.length > 0) {
+        this.changed.fire(changed);
+      }
+      return changed;
+    });
   }
 
   dispose(): void {
     this.changed.dispose();
   }
 
-  private async write(next: ReadonlyMap<string, ProgressRecord>, changedIds: readonly string[]): Promise<void> {
-    // Memory follows the stored value: if the write fails, nothing changed.
-    await this.storage.update(this.options.key, encodeProgress(next));
-    this.records = next;
-    if (changedIds.length > 0) {
-      this.changed.fire(changedIds);
+  /** The journal first (the commit point), then memory, then the synced summary. */
+  private async commit(next: ReadonlyMap<string, StampedRecord>): Promise<void> {
+    await this.options.journal.append(this.ownJournal, entriesText(next));
+    this.journalLines += next.size;
+    const before = this.records;
+    this.records = mergeMaps(this.records, next);
+    try {
+      await this.writeSummary();
+      if (this.journalLines > COMPACT_AFTER_LINES) {
+        await this.options.journal.replace(this.ownJournal, entriesText(this.records));
+        this.journalLines = this.records.size;
+      }
+    } finally {
+      const changed = changedIds(before, this.records);
+      if (changed.length > 0) {
+        this.changed.fire(changed);
+      }
     }
   }
 
-  private now(): string {
-    return (this.options.clock ?? systemClock).now().toISOString();
+  /** globalState is rewritten whole: merge with what it holds now, never replace it blindly. */
+  private async writeSummary(): Promise<void> {
+    const current = decodeStoredProgress(this.storage.get(this.options.key)).records;
+    await this.storage.update(this.options.key, encodeProgress(mergeMaps(this.records, current)));
   }
-}
 
-function sameRecord(a: ProgressRecord | undefined, b: ProgressRecord | undefined): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  private async removeStaleJournals(journals: readonly string[], now: number): Promise<void> {
+    for (const name of journals) {
+      if (name === this.ownJournal || !isJournalName(name)) {
+        continue;
+      }
+      const modified = await this.options.journal.modified(name);
+      if (modified !== undefined && now - modified > STALE_JOURNAL_MS) {
+        await this.options.journal.remove(name);
+      }
+    }
+  }
+
+  private observeAll(records: RecordMap): void {
+    for (const record of records.values()) {
+      this.hlc.observe(record.stamp);
+    }
+  }
+
+  private serialized<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(operation);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private now(): Date {
+    return (this.options.clock ?? systemClock).now();
+  }
 }

@@ -1,46 +1,54 @@
 import * as assert from 'node:assert/strict';
-import { PROGRESS_SCHEMA_VERSION } from '../../../src/core/progress/codec';
-import { ProgressStore, UnknownProgressItemError } from '../../../src/core/progress/store';
+import { PROGRESS_SCHEMA_VERSION, type StampedRecord } from '../../../src/core/progress/codec';
+import { journalName } from '../../../src/core/progress/journal';
+import { COMPACT_AFTER_LINES, ProgressStore, STALE_JOURNAL_MS, UnknownProgressItemError } from '../../../src/core/progress/store';
 import { FakeMemento, steppingClock } from '../../fakes/memento';
+import { MemoryJournal } from '../../fakes/memoryJournal';
 
 const KEY = 'dsRoadmap.progress';
 const ASIDE = 'dsRoadmap.progress.setAside.';
-const KNOWN = new Set(['fundamentals', 'networks', 'projects', 'file-sharing']);
+const KNOWN = new Set(['fundamentals', 'networks', 'projects', 'file-sharing', ...Array.from({ length: 1200 }, (_, i) => `t${i}`)]);
 const T1 = '2026-01-02T03:04:05.000Z';
 const T2 = '2026-02-03T04:05:06.000Z';
 
-async function open(memento: FakeMemento, ...times: string[]) {
+async function open(memento: FakeMemento, options: { journal?: MemoryJournal; node?: string; times?: string[] } = {}) {
+  const times = options.times ?? [T1];
   return ProgressStore.open(memento, {
     key: KEY,
     setAsidePrefix: ASIDE,
     knownIds: KNOWN,
-    clock: steppingClock(...(times.length > 0 ? times : [T1])),
+    journal: options.journal ?? new MemoryJournal(),
+    node: options.node ?? 'w1',
+    clock: steppingClock(...times),
   });
+}
+
+function storedRecords(memento: FakeMemento): Record<string, { state: string; stamp: string }> {
+  return (memento.get(KEY) as { records: Record<string, { state: string; stamp: string }> }).records;
 }
 
 describe('ProgressStore', () => {
   it('starts empty with no stored value and writes nothing', async () => {
     const memento = new FakeMemento();
-    const { store, problems } = await open(memento);
+    const journal = new MemoryJournal();
+    const { store, problems } = await open(memento, { journal });
     assert.equal(store.isDone('fundamentals'), false);
     assert.deepEqual(problems, []);
     assert.equal(memento.updates, 0);
+    assert.equal(journal.files.size, 0);
   });
 
   it('marks a step done with the time and a self-reported origin', async () => {
-    const memento = new FakeMemento();
-    const { store } = await open(memento);
+    const { store } = await open(new FakeMemento());
     await store.setDone('networks', true);
     assert.equal(store.isDone('networks'), true);
     assert.deepEqual(store.get('networks'), { state: 'done', at: T1, origin: 'self-reported' });
   });
 
   it('unmarks a step, keeping a record of when', async () => {
-    const memento = new FakeMemento();
-    const { store } = await open(memento, T1, T2);
+    const { store } = await open(new FakeMemento(), { times: [T1, T1, T2] });
     await store.setDone('networks', true);
     await store.setDone('networks', false);
-    assert.equal(store.isDone('networks'), false);
     assert.deepEqual(store.get('networks'), { state: 'not-done', at: T2, origin: 'self-reported' });
   });
 
@@ -51,44 +59,89 @@ describe('ProgressStore', () => {
     assert.equal(store.get('file-sharing')?.origin, 'verified');
   });
 
-  it('persists across a reopen (round trip through the Memento)', async () => {
+  it('writes the journal first, then the synced summary: one versioned value under one key, with stamps', async () => {
     const memento = new FakeMemento();
-    const first = await open(memento);
+    const journal = new MemoryJournal();
+    const { store } = await open(memento, { journal });
+    await store.setDone('fundamentals', true);
+    assert.deepEqual(memento.keys(), [KEY]);
+    const stored = memento.get(KEY) as { version: number; records: Record<string, { stamp: string }> };
+    assert.equal(stored.version, PROGRESS_SCHEMA_VERSION);
+    assert.match(stored.records.fundamentals.stamp, /^\d{13}-\d{6}-w1$/);
+    assert.match(journal.files.get(journalName('w1'))?.text ?? '', /^\{"v":3,"id":"fundamentals","r":\{.*\}\}\n$/);
+  });
+
+  it('persists across a reopen in another window', async () => {
+    const memento = new FakeMemento();
+    const journal = new MemoryJournal();
+    const first = await open(memento, { journal });
     await first.store.setDone('fundamentals', true);
     await first.store.setDone('projects', true);
-    const second = await open(memento);
+    const second = await open(memento, { journal, node: 'w2' });
     assert.equal(second.store.isDone('fundamentals'), true);
     assert.equal(second.store.isDone('projects'), true);
     assert.equal(second.store.isDone('networks'), false);
     assert.deepEqual(second.problems, []);
   });
 
-  it('stores one versioned value under one key', async () => {
+  it('recovers every record from the journals when the synced summary is lost', async () => {
+    const journal = new MemoryJournal();
+    const first = await open(new FakeMemento(), { journal });
+    await first.store.setDone('networks', true);
+    const fresh = new FakeMemento();
+    const second = await open(fresh, { journal, node: 'w2' });
+    assert.equal(second.store.isDone('networks'), true);
+    assert.equal(storedRecords(fresh).networks.state, 'done', 'the summary is written back');
+  });
+
+  it('takes records from the synced summary alone (another machine), and journals them', async () => {
     const memento = new FakeMemento();
-    const { store } = await open(memento);
-    await store.setDone('fundamentals', true);
-    assert.deepEqual(memento.keys(), [KEY]);
-    assert.deepEqual(memento.get(KEY), {
-      version: PROGRESS_SCHEMA_VERSION,
-      records: { fundamentals: { state: 'done', at: T1, origin: 'self-reported' } },
-    });
+    await (await open(memento)).store.setDone('networks', true);
+    const journal = new MemoryJournal();
+    const { store } = await open(memento, { journal, node: 'm2' });
+    assert.equal(store.isDone('networks'), true);
+    assert.match(journal.files.get(journalName('m2'))?.text ?? '', /"networks"/);
   });
 
   it('rejects an unknown id and stores nothing', async () => {
     const memento = new FakeMemento();
-    const { store } = await open(memento);
+    const journal = new MemoryJournal();
+    const { store } = await open(memento, { journal });
     await assert.rejects(store.setDone('no-such-step', true), UnknownProgressItemError);
     assert.equal(memento.updates, 0);
+    assert.equal(journal.files.size, 0);
   });
 
-  it('resets every done item to not done and reports which', async () => {
-    const { store } = await open(new FakeMemento(), T1, T1, T2);
+  it('resets every done item, returns what it replaced, and an Undo puts it back over the reset', async () => {
+    let now = T1;
+    const { store } = await ProgressStore.open(new FakeMemento(), {
+      key: KEY,
+      setAsidePrefix: ASIDE,
+      knownIds: KNOWN,
+      journal: new MemoryJournal(),
+      node: 'w1',
+      clock: { now: () => new Date(now) },
+    });
     await store.setDone('fundamentals', true);
-    await store.setDone('networks', true);
-    const reset = await store.reset();
-    assert.deepEqual([...reset].sort(), ['fundamentals', 'networks']);
+    await store.setDone('networks', true, 'verified', { tests: 3 });
+    now = T2;
+    const previous = await store.reset();
+    assert.deepEqual([...previous.keys()].sort(), ['fundamentals', 'networks']);
     assert.equal(store.isDone('fundamentals'), false);
     assert.equal(store.get('networks')?.at, T2);
+    await store.restore(previous);
+    assert.deepEqual(store.get('networks'), { state: 'done', at: T1, origin: 'verified', evidence: { tests: 3 } });
+    assert.equal(store.isDone('fundamentals'), true);
+  });
+
+  it('resets only the ids of a scope', async () => {
+    const { store } = await open(new FakeMemento());
+    await store.setDone('fundamentals', true);
+    await store.setDone('networks', true);
+    const previous = await store.reset(['networks', 'projects']);
+    assert.deepEqual([...previous.keys()], ['networks']);
+    assert.equal(store.isDone('fundamentals'), true);
+    assert.equal(store.isDone('networks'), false);
   });
 
   it('fires a change event with the changed ids', async () => {
@@ -99,12 +152,25 @@ describe('ProgressStore', () => {
     assert.deepEqual(seen, [['networks']]);
   });
 
-  it('leaves memory unchanged when the write fails', async () => {
+  it('leaves memory and the summary unchanged when the journal write fails', async () => {
     const memento = new FakeMemento();
-    const { store } = await open(memento);
-    memento.failNextUpdate = new Error('disk full');
+    const journal = new MemoryJournal();
+    const { store } = await open(memento, { journal });
+    journal.failNextAppend = new Error('disk full');
     await assert.rejects(store.setDone('networks', true), /disk full/);
     assert.equal(store.isDone('networks'), false);
+    assert.equal(memento.updates, 0);
+  });
+
+  it('keeps a change whose summary write failed: the journal holds it and the next write syncs it', async () => {
+    const memento = new FakeMemento();
+    const journal = new MemoryJournal();
+    const { store } = await open(memento, { journal });
+    memento.failNextUpdate = new Error('storage closed');
+    await assert.rejects(store.setDone('networks', true), /storage closed/);
+    assert.equal(store.isDone('networks'), true);
+    await store.setDone('fundamentals', true);
+    assert.equal(storedRecords(memento).networks.state, 'done');
   });
 
   it('migrates a format-1 value to the current format, keeping every completion', async () => {
@@ -114,6 +180,14 @@ describe('ProgressStore', () => {
     assert.equal(setAsideKey, undefined);
     assert.deepEqual(store.get('networks'), { state: 'done', at: T2, origin: 'self-reported' });
     assert.equal((memento.get(KEY) as { version: number }).version, PROGRESS_SCHEMA_VERSION);
+  });
+
+  it('migrates a format-2 value, ordering its records by their time', async () => {
+    const memento = new FakeMemento({ [KEY]: { version: 2, records: { networks: { state: 'done', at: T2, origin: 'verified', evidence: { tests: 4 } } } } });
+    const { store, problems } = await open(memento);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(store.get('networks'), { state: 'done', at: T2, origin: 'verified', evidence: { tests: 4 } });
+    assert.equal(storedRecords(memento).networks.stamp, `${String(Date.parse(T2)).padStart(13, '0')}-000000-migrated`);
   });
 
   it('recovers from a corrupt value without throwing and keeps the bad value aside', async () => {
@@ -127,13 +201,8 @@ describe('ProgressStore', () => {
   });
 
   it('keeps every readable record of a partly damaged value', async () => {
-    const damaged = {
-      version: 2,
-      records: {
-        fundamentals: { state: 'done', at: T1, origin: 'self-reported' },
-        networks: { state: 'maybe', at: T1, origin: 'self-reported' },
-      },
-    };
+    const good = { state: 'done', at: T1, origin: 'self-reported', stamp: '0000000000001-000000-w9' };
+    const damaged = { version: 3, records: { fundamentals: good, networks: { ...good, state: 'maybe' } } };
     const memento = new FakeMemento({ [KEY]: damaged });
     const { store, problems, setAsideKey } = await open(memento);
     assert.equal(store.isDone('fundamentals'), true);
@@ -143,7 +212,8 @@ describe('ProgressStore', () => {
   });
 
   it('keeps a value from a newer version aside and salvages what it understands', async () => {
-    const future = { version: 99, records: { networks: { state: 'done', at: T1, origin: 'verified' } }, extra: [1] };
+    const record = { state: 'done', at: T1, origin: 'verified', stamp: '0000000000001-000000-w9' };
+    const future = { version: 99, records: { networks: record }, extra: [1] };
     const memento = new FakeMemento({ [KEY]: future });
     const { store, problems, setAsideKey } = await open(memento);
     assert.equal(store.isDone('networks'), true);
@@ -152,22 +222,100 @@ describe('ProgressStore', () => {
   });
 
   it('keeps records of ids the curriculum no longer has, without counting them', async () => {
-    const memento = new FakeMemento({
-      [KEY]: { version: 2, records: { retired: { state: 'done', at: T1, origin: 'self-reported' } } },
-    });
+    const memento = new FakeMemento({ [KEY]: { version: 2, records: { retired: { state: 'done', at: T1, origin: 'self-reported' } } } });
     const { store } = await open(memento);
     await store.setDone('networks', true);
     assert.ok(store.entries().has('retired'));
-    assert.ok((memento.get(KEY) as { records: Record<string, unknown> }).records.retired);
+    assert.ok(storedRecords(memento).retired);
   });
 
-  it('reloads a value replaced behind its back (Settings Sync) and reports what changed', async () => {
+  it('merges a summary Settings Sync replaced, keeping local records and writing them back', async () => {
     const memento = new FakeMemento();
     const { store } = await open(memento);
     await store.setDone('fundamentals', true);
-    await memento.update(KEY, { version: 2, records: { networks: { state: 'done', at: T2, origin: 'self-reported' } } });
-    const changed = store.reload();
-    assert.deepEqual([...changed].sort(), ['fundamentals', 'networks']);
+    const remote = { state: 'done', at: T2, origin: 'self-reported', stamp: `${String(Date.parse(T2)).padStart(13, '0')}-000000-m2` };
+    await memento.update(KEY, { version: 3, records: { networks: remote } });
+    const changed = await store.reload();
+    assert.deepEqual([...changed], ['networks']);
     assert.equal(store.isDone('networks'), true);
+    assert.equal(store.isDone('fundamentals'), true);
+    assert.deepEqual(Object.keys(storedRecords(memento)).sort(), ['fundamentals', 'networks']);
+  });
+
+  it('sees another window\'s change on reload even when that window\'s summary write was overwritten', async () => {
+    const memento = new FakeMemento();
+    const journal = new MemoryJournal();
+    const a = (await open(memento, { journal, node: 'wa' })).store;
+    const b = (await open(memento, { journal, node: 'wb' })).store;
+    await a.setDone('fundamentals', true);
+    // Window b writes the whole value from a stale copy, as VS Code's globalState does.
+    const stale = memento.get(KEY);
+    await b.setDone('networks', true);
+    await memento.update(KEY, stale);
+    await a.reload();
+    await b.reload();
+    for (const store of [a, b]) {
+      assert.equal(store.isDone('fundamentals'), true);
+      assert.equal(store.isDone('networks'), true);
+    }
+    assert.deepEqual(Object.keys(storedRecords(memento)).sort(), ['fundamentals', 'networks']);
+  });
+
+  it('keeps a damaged journal aside, with every readable line, naming the file and line', async () => {
+    const journal = new MemoryJournal();
+    const line = (id: string) => `{"v":3,"id":"${id}","r":{"state":"done","at":"${T1}","origin":"self-reported","stamp":"0000000000001-000000-w9"}}\n`;
+    journal.put(journalName('w9'), `${line('networks')}{"v":3,"id":"x"\n${line('fundamentals')}`);
+    const { store, problems, setAsideFiles } = await open(new FakeMemento(), { journal });
+    assert.ok(store.isDone('networks') && store.isDone('fundamentals'));
+    assert.deepEqual(setAsideFiles, [`${journalName('w9')}.corrupt-${Date.parse(T1)}`]);
+    assert.match(problems[0], /journal-w9\.jsonl has unreadable lines \(line 2: not JSON\)/);
+    assert.ok(journal.files.has(setAsideFiles[0]));
+    const again = await open(new FakeMemento(), { journal, node: 'w2' });
+    assert.deepEqual(again.problems, [], 'the learner is told once');
+    assert.ok(again.store.isDone('networks'));
+  });
+
+  it('drops a torn last line (a crash mid-write) quietly', async () => {
+    const journal = new MemoryJournal();
+    const line = `{"v":3,"id":"networks","r":{"state":"done","at":"${T1}","origin":"self-reported","stamp":"0000000000001-000000-w9"}}\n`;
+    journal.put(journalName('w9'), `${line}${line.slice(0, 30)}`);
+    const { store, problems } = await open(new FakeMemento(), { journal });
+    assert.deepEqual(problems, []);
+    assert.ok(store.isDone('networks'));
+  });
+
+  it('removes the journals of closed windows once folded into its own, keeping live ones', async () => {
+    const journal = new MemoryJournal();
+    const memento = new FakeMemento();
+    const now = Date.parse(T1);
+    journal.now = () => now - STALE_JOURNAL_MS - 1;
+    await (await open(memento, { journal, node: 'old' })).store.setDone('networks', true);
+    journal.now = () => now;
+    await (await open(memento, { journal, node: 'live' })).store.setDone('projects', true);
+    await open(new FakeMemento(), { journal, node: 'w3' });
+    assert.deepEqual([...journal.files.keys()].sort(), [journalName('live'), journalName('w3')]);
+    const fourth = await open(new FakeMemento(), { journal, node: 'w4' });
+    assert.ok(fourth.store.isDone('networks') && fourth.store.isDone('projects'));
+  });
+
+  it('compacts its journal into a snapshot once it grows long', async () => {
+    const journal = new MemoryJournal();
+    const { store } = await open(new FakeMemento(), { journal });
+    for (let i = 0; i <= COMPACT_AFTER_LINES; i++) {
+      await store.setDone('t1', i % 2 === 0);
+    }
+    const lines = journal.files.get(journalName('w1'))?.text.split('\n').filter(Boolean) ?? [];
+    assert.equal(lines.length, 1);
+    assert.equal(store.isDone('t1'), true);
+  });
+
+  it('merges imported records only where they are newer', async () => {
+    const { store } = await open(new FakeMemento(), { times: [T2] });
+    await store.setDone('networks', true);
+    const old: StampedRecord = { state: 'not-done', at: T1, origin: 'self-reported', stamp: '0000000000001-000000-x' };
+    const report = await store.merge(new Map([['networks', old], ['fundamentals', { ...old, state: 'done' }]]));
+    assert.deepEqual(report, { applied: ['fundamentals'], keptLocal: ['networks'] });
+    assert.equal(store.isDone('networks'), true);
+    assert.equal(store.isDone('fundamentals'), true);
   });
 });

@@ -1,0 +1,78 @@
+// Each window appends its changes to its own journal file; reading folds every journal. Appends
+// from different windows never touch the same file, so none can overwrite another's, and a crash
+// can cut off at most the line being written. Whole-file writes go to a temporary file first and
+// are renamed over the target, so a reader sees the old file or the new one, never half of one.
+import { decodeJournal, encodeJournalLine, type StampedRecord } from './codec';
+import { mergeMaps, type RecordMap } from './lww';
+
+/** The folder that holds the journals (the extension's globalStorageUri); tests use memory. */
+export interface JournalDirectory {
+  /** Names of the files in the folder; empty when the folder does not exist yet. */
+  list(): Promise<string[]>;
+  /** A file's text, or undefined when it does not exist. */
+  read(name: string): Promise<string | undefined>;
+  append(name: string, text: string): Promise<void>;
+  /** Writes a whole file atomically: a temporary file, then a rename over `name`. */
+  replace(name: string, text: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  remove(name: string): Promise<void>;
+  /** Last modification, in milliseconds since the epoch; undefined when the file is gone. */
+  modified(name: string): Promise<number | undefined>;
+}
+
+const JOURNAL = /^journal-([A-Za-z0-9_.]{1,40})\.jsonl$/;
+
+export function journalName(node: string): string {
+  return `journal-${node}.jsonl`;
+}
+
+export function isJournalName(name: string): boolean {
+  return JOURNAL.test(name);
+}
+
+export interface FoldResult {
+  readonly records: RecordMap;
+  /** One line per damaged journal, for the learner and the log. */
+  readonly problems: string[];
+  /** Names the damaged journals were moved to. */
+  readonly setAside: string[];
+  readonly journals: string[];
+}
+
+/**
+ * Folds every journal of the folder. A journal with unreadable lines is moved aside to
+ * `<name>.corrupt-<stamp>` (its bytes kept) after its readable lines are taken; a torn last line,
+ * which a crash leaves, is dropped quietly.
+ */
+export async function foldJournals(dir: JournalDirectory, stamp: string): Promise<FoldResult> {
+  const journals = (await dir.list()).filter(isJournalName).sort();
+  const maps: RecordMap[] = [];
+  const problems: string[] = [];
+  const setAside: string[] = [];
+  for (const name of journals) {
+    const text = await dir.read(name);
+    if (text === undefined) {
+      continue; // Removed since it was listed: its records were folded elsewhere first.
+    }
+    const decoded = decodeJournal(text);
+    maps.push(new Map(decoded.entries.map(({ id, record }) => [id, record] as const)));
+    if (decoded.problems.length > 0) {
+      const aside = `${name}.corrupt-${stamp}`;
+      await dir.rename(name, aside);
+      setAside.push(aside);
+      const shown = decoded.problems.slice(0, 3).join('; ');
+      const more = decoded.problems.length > 3 ? ` and ${decoded.problems.length - 3} more` : '';
+      problems.push(`${name} has unreadable lines (${shown}${more}); kept as ${aside}`);
+    }
+  }
+  return { records: mergeMaps(new Map(), ...maps), problems, setAside, journals };
+}
+
+/** Journal lines for records: a whole snapshot, or the entries of one change. */
+export function entriesText(entries: Iterable<readonly [string, StampedRecord]>): string {
+  let text = '';
+  for (const [id, record] of entries) {
+    text += encodeJournalLine(id, record);
+  }
+  return text;
+}

@@ -1,0 +1,148 @@
+// Progress leaving and entering the extension: a JSON backup (every record with its stamp, so an
+// import merges exactly), a Markdown report for sharing, and the reading of a backup with every
+// problem named. Also which ids a scoped reset covers.
+import type { Curriculum, Project, Step, Topic } from '../curriculum/model';
+import { escapeMarkdown } from '../util/markdown';
+import { isRecord } from '../util/guards';
+import { decodeStoredProgress, encodeProgress, PROGRESS_SCHEMA_VERSION, type ProgressRecord, type StampedRecord } from './codec';
+import type { RecordMap } from './lww';
+import { milestoneKey } from './projectRecords';
+import { projectMilestoneKeys, stepChildIds } from './summary';
+
+export const EXPORT_FORMAT = 'ds-roadmap-progress';
+
+export function exportJson(records: RecordMap, exportedAt: Date): string {
+  const sorted = new Map([...records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return `${JSON.stringify({ format: EXPORT_FORMAT, exportedAt: exportedAt.toISOString(), ...encodeProgress(sorted) }, undefined, 2)}\n`;
+}
+
+export interface ImportResult {
+  /** Records to merge, all of ids this roadmap knows. */
+  readonly records: Map<string, StampedRecord>;
+  /** What was left out and why, one line each. */
+  readonly skipped: string[];
+}
+
+/** Reads a backup; a file that cannot be one throws an error naming the file, the line and what to do. */
+export function parseImport(text: string, file: string, knownIds: ReadonlySet<string>): ImportResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    const where = errorLine(text, error);
+    throw new Error(
+      `${file}${where ? `:${where}` : ''} is not valid JSON (${(error as Error).message}). Choose a file made by "Export Progress…" as JSON.`,
+      { cause: error },
+    );
+  }
+  if (!isRecord(raw) || (raw.format !== undefined && raw.format !== EXPORT_FORMAT) || !('version' in raw)) {
+    throw new Error(`${file} is not a roadmap progress backup: it has no "version" and "records". Choose a file made by "Export Progress…" as JSON.`);
+  }
+  const decoded = decodeStoredProgress(raw);
+  const skipped = decoded.problems.map((problem) => `${problem} (${file})`);
+  if (typeof raw.version === 'number' && raw.version > PROGRESS_SCHEMA_VERSION) {
+    skipped.push(`records in a shape format ${PROGRESS_SCHEMA_VERSION} does not know were left out; update the extension to import them all`);
+  }
+  const records = new Map<string, StampedRecord>();
+  for (const [id, record] of decoded.records) {
+    if (knownIds.has(id)) {
+      records.set(id, record);
+    } else {
+      skipped.push(`"${id}" is not an item of this roadmap`);
+    }
+  }
+  return { records, skipped };
+}
+
+/** Line and column of a JSON.parse error, from its "position N" (Node 20) or "line L column C". */
+function errorLine(text: string, error: unknown): string | undefined {
+  const message = error instanceof Error ? error.message : '';
+  const lineColumn = /line (\d+) column (\d+)/.exec(message);
+  if (lineColumn) {
+    return `${lineColumn[1]}:${lineColumn[2]}`;
+  }
+  const position = /position (\d+)/.exec(message);
+  if (!position) {
+    return undefined;
+  }
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  return `${line}:${before.length - before.lastIndexOf('\n')}`;
+}
+
+type Lookup = (id: string) => ProgressRecord | undefined;
+
+/** A report to share: steps, topics and milestones with dates, and the evidence of verified ones. */
+export function markdownReport(curriculum: Curriculum, get: Lookup, generatedAt: Date): string {
+  const lines = [`# ${escapeMarkdown(curriculum.title)}: progress`, '', `Exported ${day(generatedAt.toISOString())}.`, ''];
+  const doneDay = (id: string) => {
+    const record = get(id);
+    return record?.state === 'done' ? day(record.at) : undefined;
+  };
+  lines.push('## Steps', '', '| # | Step | Done |', '| - | - | - |');
+  curriculum.steps.forEach((step, index) => {
+    lines.push(`| ${index + 1} | ${cell(step.title)} | ${doneDay(step.id) ?? stepCount(step, get)} |`);
+  });
+  for (const [index, step] of curriculum.steps.entries()) {
+    if (step.topics.length === 0) {
+      continue;
+    }
+    lines.push('', `## Step ${index + 1}: ${escapeMarkdown(step.title)}`, '');
+    for (const topic of step.topics) {
+      const done = doneDay(topic.id);
+      lines.push(`- [${done ? 'x' : ' '}] ${escapeMarkdown(topic.title)}${done ? ` (${done})` : ''}`);
+    }
+  }
+  const projects = curriculum.steps.flatMap((step) => step.projects ?? []);
+  const rows = projects.flatMap((project) => milestoneRows(project, get));
+  lines.push('', '## Project milestones', '');
+  if (rows.length === 0) {
+    lines.push('No milestone is done yet.');
+  } else {
+    lines.push('| Project | Milestone | Done | How | Evidence |', '| - | - | - | - | - |', ...rows);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function milestoneRows(project: Project, get: Lookup): string[] {
+  return (project.milestones ?? []).flatMap((milestone) => {
+    const record = get(milestoneKey(project.id, milestone.id));
+    if (record?.state !== 'done') {
+      return [];
+    }
+    const evidence = record.evidence ? Object.entries(record.evidence).map(([key, value]) => `${key}: ${value}`).join(', ') : '';
+    const how = record.origin === 'verified' ? 'verified by its tests' : 'marked done';
+    return [`| ${cell(project.title)} | ${cell(milestone.title)} | ${day(record.at)} | ${how} | ${cell(evidence)} |`];
+  });
+}
+
+function stepCount(step: Step, get: Lookup): string {
+  const ids = stepChildIds(step);
+  const done = ids.filter((id) => get(id)?.state === 'done').length;
+  return ids.length === 0 ? '' : `${done}/${ids.length}`;
+}
+
+function cell(text: string): string {
+  return escapeMarkdown(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function day(iso: string): string {
+  return iso.slice(0, 10);
+}
+
+export type ResetTarget =
+  | { readonly kind: 'step'; readonly step: Step }
+  | { readonly kind: 'topic'; readonly topic: Topic }
+  | { readonly kind: 'project'; readonly project: Project };
+
+/** The ids a reset of one item covers: a step with everything inside it, a project with its milestones. */
+export function resetIds(target: ResetTarget): string[] {
+  switch (target.kind) {
+    case 'topic':
+      return [target.topic.id];
+    case 'project':
+      return [target.project.id, ...projectMilestoneKeys(target.project)];
+    case 'step':
+      return [target.step.id, ...stepChildIds(target.step), ...(target.step.projects ?? []).map((project) => project.id)];
+  }
+}

@@ -1,0 +1,85 @@
+// The journals folder on disk (node:fs; the folder is the extension's globalStorageUri, always a
+// local path). Whole-file writes go to a temporary file in the same folder, are flushed, then
+// renamed over the target; appends are flushed before they resolve.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { JournalDirectory } from '../core/progress/journal';
+
+export class JournalFiles implements JournalDirectory {
+  constructor(readonly folder: string) {}
+
+  async list(): Promise<string[]> {
+    try {
+      return await readdir(this.folder);
+    } catch (error) {
+      if (isMissing(error)) {
+        return [];
+      }
+      throw error;
+    }
+  }
+
+  async read(name: string): Promise<string | undefined> {
+    try {
+      return await readFile(join(this.folder, name), 'utf8');
+    } catch (error) {
+      if (isMissing(error)) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  async append(name: string, text: string): Promise<void> {
+    await mkdir(this.folder, { recursive: true });
+    const file = await open(join(this.folder, name), 'a');
+    try {
+      await file.appendFile(text, 'utf8');
+      await file.datasync();
+    } finally {
+      await file.close();
+    }
+  }
+
+  async replace(name: string, text: string): Promise<void> {
+    await mkdir(this.folder, { recursive: true });
+    const temporary = join(this.folder, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
+    const file = await open(temporary, 'w');
+    try {
+      await file.writeFile(text, 'utf8');
+      await file.datasync();
+    } finally {
+      await file.close();
+    }
+    try {
+      await rename(temporary, join(this.folder, name));
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+  }
+
+  rename(from: string, to: string): Promise<void> {
+    return rename(join(this.folder, from), join(this.folder, to));
+  }
+
+  remove(name: string): Promise<void> {
+    return rm(join(this.folder, name), { force: true });
+  }
+
+  async modified(name: string): Promise<number | undefined> {
+    try {
+      return (await stat(join(this.folder, name))).mtimeMs;
+    } catch (error) {
+      if (isMissing(error)) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
