@@ -20,7 +20,8 @@ export interface JournalDirectory {
   modified(name: string): Promise<number | undefined>;
 }
 
-const JOURNAL = /^journal-([A-Za-z0-9_.]{1,40})\.jsonl$/;
+/** A window's journal, or one being folded away by another window (`.folding-<node>`). */
+const JOURNAL = /^journal-[A-Za-z0-9_.]{1,40}\.jsonl(\.folding-[A-Za-z0-9_.]{1,40})?$/;
 
 export function journalName(node: string): string {
   return `journal-${node}.jsonl`;

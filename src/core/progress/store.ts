@@ -8,7 +8,7 @@
 // Opening never throws on bad stored data: damaged values and files are kept aside, every
 // readable record is kept, and the problems are returned once for the learner.
 import { Emitter, type Event } from '../util/event';
-import { decodeStoredProgress, encodeProgress, unstamped, type Origin, type ProgressRecord, type StampedRecord } from './codec';
+import { decodeJournal, decodeStoredProgress, encodeProgress, unstamped, type Origin, type ProgressRecord, type StampedRecord } from './codec';
 import { HybridClock } from './hlc';
 import { entriesText, foldJournals, isJournalName, journalName, type JournalDirectory } from './journal';
 import { changedIds, covers, mergeMaps, type RecordMap } from './lww';
@@ -225,6 +225,15 @@ export class ProgressStore {
       const decoded = decodeStoredProgress(this.storage.get(this.options.key));
       const folded = await foldJournals(this.options.journal, String(this.now().getTime()));
       const next = mergeMaps(this.records, decoded.records, folded.records);
+      // What only the summary holds (another machine's, through Settings Sync) goes into our
+      // journal too, so a stale summary written by another window cannot take it away again.
+      const onlyInSummary = [...next].filter(
+        ([id, record]) => decoded.records.get(id)?.stamp === record.stamp && folded.records.get(id)?.stamp !== record.stamp,
+      );
+      if (onlyInSummary.length > 0) {
+        await this.options.journal.append(this.ownJournal, entriesText(onlyInSummary));
+        this.journalLines += onlyInSummary.length;
+      }
       const changed = changedIds(this.records, next);
       this.records = next;
       this.observeAll(next);
@@ -268,15 +277,36 @@ export class ProgressStore {
     await this.storage.update(this.options.key, encodeProgress(mergeMaps(this.records, current)));
   }
 
+  /**
+   * A journal untouched for STALE_JOURNAL_MS belongs to a closed window: it is renamed first (a
+   * late append then starts a new file rather than landing in one about to go), read again, what
+   * it adds is journaled as ours, and only then is it removed.
+   */
   private async removeStaleJournals(journals: readonly string[], now: number): Promise<void> {
     for (const name of journals) {
       if (name === this.ownJournal || !isJournalName(name)) {
         continue;
       }
       const modified = await this.options.journal.modified(name);
-      if (modified !== undefined && now - modified > STALE_JOURNAL_MS) {
-        await this.options.journal.remove(name);
+      if (modified === undefined || now - modified <= STALE_JOURNAL_MS) {
+        continue;
       }
+      // One that a window was folding when it closed is folded as it is.
+      const folding = name.includes('.folding-') ? name : `${name}.folding-${this.options.node}`;
+      if (folding !== name) {
+        try {
+          await this.options.journal.rename(name, folding);
+        } catch {
+          continue; // Another window is folding it.
+        }
+      }
+      const decoded = decodeJournal((await this.options.journal.read(folding)) ?? '');
+      const added = new Map(decoded.entries.filter(({ id, record }) => !covers(this.records, new Map([[id, record]]))).map(({ id, record }) => [id, record] as const));
+      if (added.size > 0) {
+        await this.options.journal.append(this.ownJournal, entriesText(added));
+        this.records = mergeMaps(this.records, added);
+      }
+      await this.options.journal.remove(folding);
     }
   }
 
