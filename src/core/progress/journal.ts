@@ -3,7 +3,7 @@
 // can cut off at most the line being written. Whole-file writes go to a temporary file first and
 // are renamed over the target, so a reader sees the old file or the new one, never half of one.
 import { decodeJournal, encodeJournalLine, type StampedRecord } from './codec';
-import { mergeMaps, type RecordMap } from './lww';
+import { mergeMaps, mergeRecord, type RecordMap } from './lww';
 
 /** The folder that holds the journals (the extension's globalStorageUri); tests use memory. */
 export interface JournalDirectory {
@@ -56,7 +56,12 @@ export async function foldJournals(dir: JournalDirectory, stamp: string): Promis
       continue; // Removed since it was listed: its records were folded elsewhere first.
     }
     const decoded = decodeJournal(text);
-    maps.push(new Map(decoded.entries.map(({ id, record }) => [id, record] as const)));
+    // Lines are merged, not taken last-wins: a journal also holds records copied from elsewhere.
+    const map = new Map<string, StampedRecord>();
+    for (const { id, record } of decoded.entries) {
+      map.set(id, mergeRecord(map.get(id), record) ?? record);
+    }
+    maps.push(map);
     if (decoded.problems.length > 0) {
       const aside = `${name}.corrupt-${stamp}`;
       await dir.rename(name, aside);
