@@ -5,6 +5,7 @@
 
 const WALL_DIGITS = 13;
 const COUNTER_DIGITS = 6;
+const MAX_COUNTER = 10 ** COUNTER_DIGITS - 1;
 const STAMP = /^(\d{13})-(\d{6})-([A-Za-z0-9_.]{1,40})$/;
 
 export interface StampParts {
@@ -50,8 +51,12 @@ export class HybridClock {
     if (physical > this.wall) {
       this.wall = physical;
       this.counter = 0;
-    } else {
+    } else if (this.counter < MAX_COUNTER) {
       this.counter++;
+    } else {
+      // The counter is full: borrow the next millisecond rather than widen the stamp.
+      this.wall++;
+      this.counter = 0;
     }
     return formatStamp({ wall: this.wall, counter: this.counter, node: this.node });
   }
