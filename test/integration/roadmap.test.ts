@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { PROGRESS_SCHEMA_VERSION } from '../../src/core/progress/codec';
 import { ProgressStore } from '../../src/core/progress/store';
 import { MemoryJournal } from '../fakes/memoryJournal';
 import type { RoadmapNode } from '../../src/core/roadmap/treeModel';
@@ -96,7 +97,7 @@ describe('Roadmap in a real VS Code', () => {
     assert.equal(item.description, '1 month · done');
     assert.equal(item.contextValue, 'step.done');
     const stored = api.storedProgress() as { version: number; records: Record<string, { state: string; origin: string }> };
-    assert.equal(stored.version, 2);
+    assert.equal(stored.version, PROGRESS_SCHEMA_VERSION);
     assert.equal(stored.records.networks.state, 'done');
     assert.equal(stored.records.networks.origin, 'self-reported');
   });
