@@ -31,3 +31,38 @@ export async function answeringWarnings<T>(answer: string | undefined, body: () 
     (vscode.window as { showWarningMessage: unknown }).showWarningMessage = original;
   }
 }
+
+/**
+ * Replaces one function of a VS Code API namespace while `body` runs, recording its first
+ * arguments; `answer` gives what each call returns.
+ */
+export async function replacing<T>(
+  namespace: object,
+  name: string,
+  answer: (...args: unknown[]) => unknown,
+  body: (calls: unknown[][]) => Thenable<T> | Promise<T>,
+): Promise<T> {
+  const target = namespace as Record<string, unknown>;
+  const original = target[name];
+  const calls: unknown[][] = [];
+  target[name] = (...args: unknown[]) => {
+    calls.push(args);
+    return Promise.resolve(answer(...args));
+  };
+  try {
+    return await body(calls);
+  } finally {
+    target[name] = original;
+  }
+}
+
+/** Waits until `condition` holds, failing with `what` after `timeoutMs`. */
+export async function eventually(what: string, condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) {
+      assert.fail(`timed out waiting until ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

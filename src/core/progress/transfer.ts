@@ -4,6 +4,7 @@
 import type { Curriculum, Project, Step, Topic } from '../curriculum/model';
 import { escapeMarkdown } from '../util/markdown';
 import { isRecord } from '../util/guards';
+import { jsonErrorLocation } from '../util/jsonPosition';
 import { decodeStoredProgress, encodeProgress, PROGRESS_SCHEMA_VERSION, type ProgressRecord, type StampedRecord } from './codec';
 import type { RecordMap } from './lww';
 import { milestoneKey } from './projectRecords';
@@ -29,9 +30,9 @@ export function parseImport(text: string, file: string, knownIds: ReadonlySet<st
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    const where = errorLine(text, error);
+    const where = jsonErrorLocation(text);
     throw new Error(
-      `${file}${where ? `:${where}` : ''} is not valid JSON (${(error as Error).message}). Choose a file made by "Export Progress…" as JSON.`,
+      `${file}${where ? `:${where.line}:${where.column}` : ''} is not valid JSON (${(error as Error).message}). Choose a file made by "Export Progress…" as JSON.`,
       { cause: error },
     );
   }
@@ -52,22 +53,6 @@ export function parseImport(text: string, file: string, knownIds: ReadonlySet<st
     }
   }
   return { records, skipped };
-}
-
-/** Line and column of a JSON.parse error, from its "position N" (Node 20) or "line L column C". */
-function errorLine(text: string, error: unknown): string | undefined {
-  const message = error instanceof Error ? error.message : '';
-  const lineColumn = /line (\d+) column (\d+)/.exec(message);
-  if (lineColumn) {
-    return `${lineColumn[1]}:${lineColumn[2]}`;
-  }
-  const position = /position (\d+)/.exec(message);
-  if (!position) {
-    return undefined;
-  }
-  const before = text.slice(0, Number(position[1]));
-  const line = before.split('\n').length;
-  return `${line}:${before.length - before.lastIndexOf('\n')}`;
 }
 
 type Lookup = (id: string) => ProgressRecord | undefined;
