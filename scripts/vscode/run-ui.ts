@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { lessonTests, roadmapTests, scaffoldTests, walkthroughTests } from '../../test/ui/roadmap.ui';
+import { lessonTests, roadmapTests, scaffoldTests, walkthroughTests, windowTests } from '../../test/ui/roadmap.ui';
 import { Workbench } from '../../test/ui/workbench';
 import { launchBrowser } from './browser';
 import { ensureServer, startServer, type RunningServer } from './server';
@@ -27,13 +27,15 @@ async function main(): Promise<number> {
   let passed = 0;
   let failed = 0;
   try {
-    const page: Page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // One context, so a test can open a second window of the same browser profile.
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page: Page = await context.newPage();
     const workbench = new Workbench(page);
     await page.goto(`${server.origin}/?folder=${encodeURIComponent(server.dirs.workspace)}`);
     await workbench.waitReady();
     await workbench.tryCommand('View: Hide Secondary Side Bar');
     const filter = process.env.DS_ROADMAP_UI_FILTER;
-    for (const test of [...roadmapTests, ...lessonTests, ...walkthroughTests, ...scaffoldTests].filter((t) => !filter || t.name.includes(filter))) {
+    for (const test of [...roadmapTests, ...lessonTests, ...walkthroughTests, ...scaffoldTests, ...windowTests].filter((t) => !filter || t.name.includes(filter))) {
       const testStarted = Date.now();
       try {
         await workbench.dismiss();

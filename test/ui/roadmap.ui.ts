@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UiTest } from '../../scripts/vscode/run-ui';
-import { eventually } from './workbench';
+import { eventually, Workbench } from './workbench';
 import { STEP_TITLES } from '../shared/steps';
 
 
@@ -202,6 +202,35 @@ export const scaffoldTests: UiTest[] = [
       assert.ok(existsSync(join(folder, 'test', 'm1-chunking-manifests.test.ts')));
       assert.match(readFileSync(join(folder, 'package.json'), 'utf8'), /"name": "file-sharing"/);
       await wb.screenshot('10-walkthrough-scaffolded');
+    },
+  },
+];
+
+export const windowTests: UiTest[] = [
+  {
+    name: 'two windows tick different topics at once, and both end with both ticked',
+    run: async (wb) => {
+      const second = new Workbench(await wb.page.context().newPage());
+      try {
+        await second.page.goto(wb.page.url());
+        await second.waitReady();
+        const topics = ['Service discovery', 'Load balancing and scaling'];
+        for (const window of [wb, second]) {
+          await window.openRoadmap();
+          await window.expandStep('Scalability and Performance Optimization', topics[0]);
+        }
+        // Each window ticks its own topic, at the same time.
+        await Promise.all([wb.row(topics[0]).locator('[role="checkbox"]').click(), second.row(topics[1]).locator('[role="checkbox"]').click()]);
+        for (const window of [wb, second]) {
+          for (const topic of topics) {
+            await eventually(async () => assert.match(await window.row(topic).innerText(), /done/, `a window lost "${topic}"`), 30_000);
+          }
+        }
+        await wb.screenshot('12-first-window');
+        await second.screenshot('12-second-window');
+      } finally {
+        await second.page.close();
+      }
     },
   },
 ];

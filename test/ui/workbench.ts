@@ -32,6 +32,15 @@ export class Workbench {
     return this.page.locator(`.monaco-list-row[aria-level="1"]:has(.monaco-icon-label[aria-label="${title}"])`);
   }
 
+  /** Expands a step until the row of one of its children shows. */
+  async expandStep(stepTitle: string, childTitle: string): Promise<void> {
+    if (!(await this.row(childTitle).isVisible())) {
+      await this.stepRow(stepTitle).click();
+      await this.page.keyboard.press('ArrowRight');
+    }
+    await this.row(childTitle).waitFor({ timeout: 10_000 });
+  }
+
   row(title: string): Locator {
     return this.page.locator(`.monaco-list-row:has(.monaco-icon-label[aria-label="${title}"])`).first();
   }
