@@ -209,6 +209,8 @@ export class ProgressStore {
         }
       }
       if (applied.size > 0) {
+        // Later changes here must order after what came in, even from a clock ahead of ours.
+        this.observeAll(applied);
         await this.commit(applied);
       }
       return { applied: [...applied.keys()], keptLocal };

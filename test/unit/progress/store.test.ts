@@ -318,4 +318,13 @@ describe('ProgressStore', () => {
     assert.equal(store.isDone('networks'), true);
     assert.equal(store.isDone('fundamentals'), true);
   });
+
+  it('orders a change made after an import after the imported record, even one from a clock far ahead', async () => {
+    const { store } = await open(new FakeMemento(), { times: [T1] });
+    const ahead: StampedRecord = { state: 'done', at: T2, origin: 'self-reported', stamp: '9000000000000-000000-fast' };
+    await store.merge(new Map([['networks', ahead]]));
+    await store.setDone('networks', false);
+    assert.equal(store.isDone('networks'), false);
+    assert.ok((store.stampedEntries().get('networks')?.stamp ?? '') > ahead.stamp);
+  });
 });
