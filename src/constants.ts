@@ -57,7 +57,11 @@ export const TreeItemKinds = {
 /** Setting keys (contributes.configuration in package.json). */
 export const Settings = {
   nodePath: 'dsRoadmap.nodePath',
+  keepProgressInWorkspace: 'dsRoadmap.progress.keepInWorkspace',
 } as const;
+
+/** The committable copy of the progress, relative to the first workspace folder. */
+export const WORKSPACE_PROGRESS_FILE = '.roadmap/progress.json';
 
 /** The task type of milestone checks (contributed in package.json taskDefinitions). */
 export const CHECK_TASK_TYPE = 'dsRoadmap.check';

@@ -12,6 +12,7 @@ import { ProjectRecords } from './core/progress/projectRecords';
 import { ProgressStore } from './core/progress/store';
 import { JournalFiles } from './progress/journalFiles';
 import { watchJournals } from './progress/watch';
+import { registerWorkspaceMirror } from './progress/workspaceMirror';
 import type { CompiledTemplate } from './core/scaffold/template';
 import { LessonPanels } from './lesson/lessonPanel';
 import { registerRoadmapViews, revealMilestone, type RoadmapViews } from './roadmap/register';
@@ -52,6 +53,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
   }
   if (roadmap.ok) {
     registerWalkthroughContext(context.subscriptions, roadmap);
+    registerWorkspaceMirror(context.subscriptions, roadmap.progress, log);
   }
   registerCommands(context, ctx, { lessons });
   log.info(`Activated in ${Date.now() - started} ms (curriculum and progress loaded in ${loadedAt - started} ms).`);

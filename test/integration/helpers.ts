@@ -57,9 +57,9 @@ export async function replacing<T>(
 }
 
 /** Waits until `condition` holds, failing with `what` after `timeoutMs`. */
-export async function eventually(what: string, condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+export async function eventually(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) {
       assert.fail(`timed out waiting until ${what}`);
     }

@@ -131,3 +131,60 @@ describe('Progress commands in a real VS Code', () => {
     assert.equal(progress().get(first.topic.id)?.state, 'not-done');
   });
 });
+
+describe('Progress kept in the workspace (.roadmap/progress.json) in a real VS Code', () => {
+  let api: RoadmapApi;
+  let file: vscode.Uri;
+  const config = () => vscode.workspace.getConfiguration();
+
+  before(async () => {
+    api = await activatedApi();
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the integration tests need a workspace folder');
+    file = vscode.Uri.joinPath(folder.uri, '.roadmap', 'progress.json');
+    await vscode.workspace.fs.delete(file).then(undefined, () => undefined);
+  });
+
+  after(async () => {
+    await config().update('dsRoadmap.progress.keepInWorkspace', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(file, '..'), { recursive: true }).then(undefined, () => undefined);
+  });
+
+  async function fileText(): Promise<string | undefined> {
+    return vscode.workspace.fs.readFile(file).then(
+      (bytes) => new TextDecoder().decode(bytes),
+      () => undefined,
+    );
+  }
+
+  it('writes nothing until the setting is on, then keeps the file in step both ways', async () => {
+    await vscode.commands.executeCommand('dsRoadmap.markStepComplete', 'cloud-native');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal(await fileText(), undefined, 'the file was written with the setting off');
+
+    await config().update('dsRoadmap.progress.keepInWorkspace', true, vscode.ConfigurationTarget.Global);
+    let text: string | undefined;
+    await eventually('the file holds the marked step', async () => (text = await fileText())?.includes('"cloud-native"') === true, 10_000);
+    const written = JSON.parse(text ?? '{}') as { records?: Record<string, { state: string }> };
+    assert.equal(written.records?.['cloud-native']?.state, 'done');
+
+    // A pull brings a newer record from another machine: it lands in the store.
+    const pulled = { ...written, records: { ...written.records, raft: undefined, networks: { state: 'done', at: '2030-01-01T00:00:00.000Z', origin: 'self-reported', stamp: '1893456000000-000000-elsewhere' } } };
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(pulled, undefined, 2)));
+    assert.ok(api.roadmap.ok);
+    const progress = api.roadmap.progress;
+    await eventually('the pulled record lands', () => progress.isDone('networks'), 10_000);
+  });
+
+  it('leaves a broken file as it is and says where it breaks', async () => {
+    const broken = '{\n  "version": 3,\n  "records": {\n    "networks": nope\n  }\n}\n';
+    await replacing(vscode.window, 'showWarningMessage', () => undefined, async (warnings) => {
+      await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(broken));
+      await eventually('the learner is told', () => warnings.length > 0, 10_000);
+      assert.match(String(warnings[0][0]), /\.roadmap\/progress\.json:4:17 is not valid JSON \(unexpected "n"\)\. Fix it, or delete it/);
+      await vscode.commands.executeCommand('dsRoadmap.markStepComplete', 'scalability');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+    });
+    assert.equal(await fileText(), broken);
+  });
+});

@@ -4,7 +4,7 @@
 import type { Curriculum, Project, Step, Topic } from '../curriculum/model';
 import { escapeMarkdown } from '../util/markdown';
 import { isRecord } from '../util/guards';
-import { jsonErrorLocation } from '../util/jsonPosition';
+import { invalidJsonMessage } from '../util/jsonPosition';
 import { decodeStoredProgress, encodeProgress, PROGRESS_SCHEMA_VERSION, type ProgressRecord, type StampedRecord } from './codec';
 import type { RecordMap } from './lww';
 import { milestoneKey } from './projectRecords';
@@ -30,11 +30,7 @@ export function parseImport(text: string, file: string, knownIds: ReadonlySet<st
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    const where = jsonErrorLocation(text);
-    throw new Error(
-      `${file}${where ? `:${where.line}:${where.column}` : ''} is not valid JSON (${(error as Error).message}). Choose a file made by "Export Progress…" as JSON.`,
-      { cause: error },
-    );
+    throw new Error(`${invalidJsonMessage(text, file)}. Choose a file made by "Export Progress…" as JSON.`, { cause: error });
   }
   if (!isRecord(raw) || (raw.format !== undefined && raw.format !== EXPORT_FORMAT) || !('version' in raw)) {
     throw new Error(`${file} is not a roadmap progress backup: it has no "version" and "records". Choose a file made by "Export Progress…" as JSON.`);

@@ -13,6 +13,17 @@ export function jsonErrorLocation(text: string): { line: number; column: number 
   return { line, column: offset - before.lastIndexOf('\n') };
 }
 
+/** "<name>:<line>:<column> is not valid JSON (what is found there)", for a text JSON.parse refused. */
+export function invalidJsonMessage(text: string, name: string): string {
+  const offset = jsonErrorOffset(text);
+  if (offset === undefined) {
+    return `${name} is not valid JSON`;
+  }
+  const where = jsonErrorLocation(text);
+  const found = offset >= text.length ? 'the text ends too early' : `unexpected ${JSON.stringify(text[offset])}`;
+  return `${name}:${where?.line}:${where?.column} is not valid JSON (${found})`;
+}
+
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 // Characters of a string: anything but a quote, a backslash or a control character (below U+0020), or an escape.
 // eslint-disable-next-line no-control-regex
