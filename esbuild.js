@@ -59,7 +59,8 @@ async function main() {
     process.exit(1);
   }
   const extension = await esbuild.context({
-    entryPoints: [path.join(root, 'src', 'extension.ts')],
+    // The extension, and the project commands it loads on first use (src/projects/index.ts).
+    entryPoints: { extension: path.join(root, 'src', 'extension.ts'), projects: path.join(root, 'src', 'projects', 'index.ts') },
     bundle: true,
     format: 'cjs',
     platform: 'node',
@@ -67,8 +68,8 @@ async function main() {
     minify: production,
     sourcemap: !production,
     sourcesContent: false,
-    outfile: path.join(root, 'dist', 'extension.js'),
-    external: ['vscode'],
+    outdir: path.join(root, 'dist'),
+    external: ['vscode', './projects.js'],
     metafile: true,
     logLevel: 'silent',
     plugins: [problemReporter],

@@ -34,6 +34,7 @@ function sizes(): void {
   const size = (path: string) => (existsSync(join(ROOT, path)) ? kb(statSync(join(ROOT, path)).size) : 'missing');
   console.log('sizes (production build)');
   console.log(`  dist/extension.js       ${size('dist/extension.js')}   (budget 60 KB)`);
+  console.log(`  dist/projects.js        ${size('dist/projects.js')}   (loaded by the first scaffold or check)`);
   console.log(`  dist/curriculum.json    ${size('dist/curriculum.json')}   (read at activation)`);
   console.log(`  dist/lessons.json       ${size('dist/lessons.json')}   (read when the first lesson opens)`);
   console.log(`  VSIX                    ${size('distributed-systems-roadmap.vsix')}`);

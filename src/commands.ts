@@ -10,8 +10,9 @@ import { exportJson, markdownReport, parseImport, resetIds, type ResetTarget } f
 import type { RoadmapNode } from './core/roadmap/treeModel';
 import { WalkthroughIds } from './core/walkthrough/keys';
 import type { LessonPanels } from './lesson/lessonPanel';
-import { checkMilestone, type MilestoneRef } from './projects/check';
-import { scaffoldProject, type ScaffoldOptions } from './projects/scaffold';
+import type * as ProjectCommands from './projects/index';
+import type { MilestoneRef } from './projects/check';
+import type { ScaffoldOptions } from './projects/scaffold';
 import type { LoadedRoadmap, RoadmapContext } from './roadmapContext';
 
 type Handler = (...args: unknown[]) => Promise<unknown>;
@@ -224,7 +225,7 @@ function goToTopic(ctx: RoadmapContext, targets: CommandTargets): Handler {
 function scaffold(ctx: RoadmapContext): Handler {
   return withRoadmap(ctx, async (roadmap, arg, options) => {
     const projectId = isNode(arg, 'project') ? arg.project.id : typeof arg === 'string' ? arg : undefined;
-    return scaffoldProject(ctx, roadmap, projectId, isScaffoldOptions(options) ? options : {});
+    return projectCommands().scaffoldProject(ctx, roadmap, projectId, isScaffoldOptions(options) ? options : {});
   });
 }
 
@@ -239,7 +240,7 @@ function check(ctx: RoadmapContext): Handler {
     } else if (isMilestoneRef(arg)) {
       ref = arg;
     }
-    return checkMilestone(ctx, roadmap, ref);
+    return projectCommands().checkMilestone(ctx, roadmap, ref);
   });
 }
 
@@ -389,4 +390,12 @@ function guarded(ctx: RoadmapContext, id: string, handler: Handler): Handler {
       return undefined;
     }
   };
+}
+
+let loadedProjectCommands: typeof ProjectCommands | undefined;
+
+/** Scaffolding and checking, bundled apart (dist/projects.js, next to this bundle) and loaded on first use. */
+function projectCommands(): typeof ProjectCommands {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (loadedProjectCommands ??= require('./projects.js') as typeof ProjectCommands);
 }

@@ -4,13 +4,31 @@ import { join } from 'node:path';
 
 const META = join(__dirname, '..', '..', 'dist', 'meta.json');
 
+interface Meta {
+  outputs: Record<string, { inputs: Record<string, unknown>; entryPoint?: string }>;
+}
+
+/** The source files bundled into dist/extension.js: what activation loads. */
+function activationInputs(): string[] {
+  assert.ok(existsSync(META), 'dist/meta.json is missing: run "npm run build" first');
+  const meta = JSON.parse(readFileSync(META, 'utf8')) as Meta;
+  const extension = Object.entries(meta.outputs).find(([file]) => file.endsWith('dist/extension.js'))?.[1];
+  assert.ok(extension && Object.keys(extension.inputs).some((input) => input.endsWith('src/extension.ts')), 'the metafile does not describe the extension');
+  return Object.keys(extension.inputs);
+}
+
 describe('extension bundle', () => {
   it('keeps the YAML parser, the schema validator and the build-time compiler off the activation path', () => {
-    assert.ok(existsSync(META), 'dist/meta.json is missing: run "npm run build" first');
-    const meta = JSON.parse(readFileSync(META, 'utf8')) as { inputs: Record<string, unknown> };
-    const inputs = Object.keys(meta.inputs);
-    assert.ok(inputs.some((input) => input.endsWith('src/extension.ts')), 'the metafile does not describe the extension');
-    const heavy = inputs.filter((input) => /node_modules\/(yaml|zod|markdown-it)\/|src\/core\/curriculum\/(compile|schema)\.ts$/.test(input));
+    const heavy = activationInputs().filter((input) => /node_modules\/(yaml|zod|markdown-it)\/|src\/core\/curriculum\/(compile|schema)\.ts$/.test(input));
     assert.deepEqual(heavy, []);
+  });
+
+  it('keeps scaffolding and checking in dist/projects.js, loaded on first use', () => {
+    const inputs = activationInputs();
+    const projectCode = inputs.filter((input) => /src\/projects\/|src\/core\/(scaffold|check)\//.test(input));
+    assert.deepEqual(projectCode, []);
+    const outputs = (JSON.parse(readFileSync(META, 'utf8')) as Meta).outputs;
+    const projects = Object.entries(outputs).find(([file]) => file.endsWith('dist/projects.js'))?.[1];
+    assert.ok(projects && Object.keys(projects.inputs).some((input) => input.endsWith('src/projects/check.ts')), 'dist/projects.js does not hold the check command');
   });
 });
