@@ -60,7 +60,9 @@ async function core(): Promise<void> {
   await store.apply([...ids].map((id) => ({ id, done: true })));
   let flip = false;
   const toggle = await median(200, () => store.setDone('naming', (flip = !flip)));
-  const load = await median(50, () => ProgressStore.open(storage, options()));
+  // A second window opening, again and again: its own journal is rewritten each time, so the
+  // folder keeps two journals (1,000 records and their toggles, and the opener's snapshot).
+  const load = await median(50, () => ProgressStore.open(storage, { ...options(), node: 'wopen' }));
   rmSync(folder, { recursive: true, force: true });
   const view = { isDone: (id: string) => store.isDone(id), get: (id: string) => store.get(id) };
   const tree = await median(50, () => stepNodes(curriculum).forEach((node) => {
