@@ -1,5 +1,7 @@
 // Machine-local facts about step-6 projects: where each was scaffolded and the last check of each
-// milestone. Kept apart from the synced progress because folders differ between machines.
+// milestone. Kept apart from the synced progress because folders differ between machines. Every
+// window of the machine shares the stored value, which VS Code rewrites whole: it is read again
+// and merged entry by entry (the later `at` wins) before each write, never replaced blindly.
 import type { KeyValueStore } from './store';
 import { Emitter, type Event } from '../util/event';
 
@@ -41,23 +43,32 @@ export class ProjectRecords {
   }
 
   scaffold(projectId: string): ScaffoldRecord | undefined {
-    return this.value.scaffolds[projectId];
+    return this.current().scaffolds[projectId];
   }
 
   lastCheck(key: string): CheckRecord | undefined {
-    return this.value.checks[key];
+    return this.current().checks[key];
   }
 
   async recordScaffold(projectId: string, record: ScaffoldRecord): Promise<void> {
-    await this.write({ ...this.value, scaffolds: { ...this.value.scaffolds, [projectId]: record } });
+    const value = this.current();
+    await this.write({ ...value, scaffolds: { ...value.scaffolds, [projectId]: record } });
   }
 
   async recordCheck(key: string, record: CheckRecord): Promise<void> {
-    await this.write({ ...this.value, checks: { ...this.value.checks, [key]: record } });
+    const value = this.current();
+    await this.write({ ...value, checks: { ...value.checks, [key]: record } });
   }
 
   dispose(): void {
     this.changed.dispose();
+  }
+
+  /** What this window holds, merged with what the storage holds now (another window may have written). */
+  private current(): StoredProjectRecords {
+    const stored = readRecords(this.storage.get(this.key));
+    this.value = { version: 1, scaffolds: latest(this.value.scaffolds, stored.scaffolds), checks: latest(this.value.checks, stored.checks) };
+    return this.value;
   }
 
   private async write(next: StoredProjectRecords): Promise<void> {
@@ -65,6 +76,18 @@ export class ProjectRecords {
     this.value = next;
     this.changed.fire();
   }
+}
+
+/** Per entry, the record with the later time. */
+function latest<T extends { readonly at: string }>(a: Readonly<Record<string, T>>, b: Readonly<Record<string, T>>): Record<string, T> {
+  const result: Record<string, T> = { ...a };
+  for (const [id, record] of Object.entries(b)) {
+    const mine = result[id];
+    if (!mine || record.at > mine.at) {
+      result[id] = record;
+    }
+  }
+  return result;
 }
 
 /** Anything unreadable is dropped: these records are conveniences, re-made by the next scaffold or check. */
