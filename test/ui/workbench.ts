@@ -16,15 +16,14 @@ export class Workbench {
 
   async openRoadmap(): Promise<void> {
     const firstRow = this.stepRow('Fundamentals of Distributed Systems');
-    // After a reload the workbench may restore the view by itself; clicking then would close it.
-    const restored = await firstRow.waitFor({ timeout: 5_000 }).then(
-      () => true,
-      () => false,
-    );
-    if (!restored) {
-      await this.page.locator('.activitybar .action-item a[aria-label*="Distributed Systems"]').click();
-      await firstRow.waitFor({ timeout: 30_000 });
+    // The activity bar entry (its badge covers the link, so the entry itself is clicked); after a
+    // reload the workbench may have restored the view, and clicking an active entry closes it.
+    const entry = this.page.locator('.activitybar .action-item:has(a[aria-label*="Distributed Systems"])');
+    await entry.waitFor({ timeout: 60_000 });
+    if (!(await entry.evaluate((element) => element.classList.contains('checked')))) {
+      await entry.click();
     }
+    await firstRow.waitFor({ timeout: 30_000 });
   }
 
   /** The tree row of a step, found by its label. */
