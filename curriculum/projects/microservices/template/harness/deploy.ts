@@ -13,7 +13,9 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/Horizo
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Service } from 'kubernetes-models/v1/Service';
 import { parseAllDocuments } from 'yaml';
-import { PROJECT_ROOT } from './processes.ts';
+import type { ServiceName, VarSpec } from '../src/config.ts';
+import { ask } from './client.ts';
+import { PROJECT_ROOT, ServiceProcess } from './processes.ts';
 
 /** A file still holding the starter's TODO marker: the milestone's tests fail with it. */
 export function todoIn(path: string): string | undefined {
@@ -21,6 +23,9 @@ export function todoIn(path: string): string | undefined {
   const match = /TODO\(milestone \d+\)[^\n]*/.exec(text);
   return match ? `${path}: ${match[0]}` : undefined;
 }
+
+/** The image every service's compose entry and Kubernetes Deployment must name: shop/<service>:<tag>. */
+export const IMAGE = (service: ServiceName): RegExp => new RegExp(`^shop/${service}:[\\w.-]+$`);
 
 // ---- Dockerfiles ----
 
@@ -117,7 +122,8 @@ function composeValidator(): (data: unknown) => string[] {
 
 /** The YAML documents of a file, parsed; throws with the file and line on a YAML error. */
 export function readYaml(path: string): unknown[] {
-  const documents = parseAllDocuments(readFileSync(join(PROJECT_ROOT, path), 'utf8'));
+  // merge: compose files commonly share settings with YAML merge keys (<<: *anchor).
+  const documents = parseAllDocuments(readFileSync(join(PROJECT_ROOT, path), 'utf8'), { merge: true });
   const list = Array.isArray(documents) ? documents : [documents];
   for (const document of list) {
     if (document.errors.length > 0) {
@@ -208,4 +214,42 @@ export function readManifests(files: readonly string[]): { manifests: Manifest[]
     }
   }
   return { manifests, problems };
+}
+
+// ---- Live checks ----
+
+/**
+ * Starts the service as a process with the environment a container would get (`env`, but on a
+ * free port of 127.0.0.1) and answers the status of GET on each path: a probe that names a path
+ * the service does not serve shows up here as a 404.
+ */
+export async function statusesWithEnv(service: ServiceName, env: Readonly<Record<string, string>>, paths: readonly string[]): Promise<Record<string, number>> {
+  const proc = new ServiceProcess(`${service}-as-deployed`, service, { ...env, PORT: '0', HOST: '127.0.0.1', REGISTRY_URL: '' });
+  try {
+    const port = await proc.listening();
+    const statuses: Record<string, number> = {};
+    for (const path of paths) {
+      statuses[path] = (await ask(`http://127.0.0.1:${port}${path}`)).status;
+    }
+    return statuses;
+  } finally {
+    await proc.kill();
+  }
+}
+
+/** Problems of a value given to a variable, by the variable's kind in src/config.ts (the harness's own reading). */
+export function valueProblem(spec: VarSpec, value: string): string | undefined {
+  const isUrl = (text: string): boolean => /^https?:\/\/[^/\s:]+(:\d+)?(\/\S*)?$/.test(text.trim());
+  switch (spec.kind) {
+    case 'int':
+      return /^\d+$/.test(value) ? undefined : `${spec.name}="${value}" is not a whole number`;
+    case 'url':
+      return isUrl(value) ? undefined : `${spec.name}="${value}" is not an http(s) URL`;
+    case 'urls':
+      return value.split(',').every(isUrl) ? undefined : `${spec.name}="${value}" is not a list of http(s) URLs`;
+    case 'level':
+      return ['debug', 'info', 'warn', 'error'].includes(value) ? undefined : `${spec.name}="${value}" is not a log level`;
+    case 'string':
+      return undefined;
+  }
 }
