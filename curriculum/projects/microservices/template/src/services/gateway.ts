@@ -16,7 +16,7 @@ function forward(upstream: Upstream, idempotent: boolean): Handler {
     const idempotencyKey = idempotent ? (typeof given === 'string' && given !== '' ? given : randomUUID()) : undefined;
     const response = await upstream.call(method, url.pathname, { body, correlationId, idempotencyKey, log });
     const servedBy = response.headers[INSTANCE_HEADER];
-    return { status: response.status, body: response.json ?? response.text, headers: typeof servedBy === 'string' ? { [UPSTREAM_INSTANCE_HEADER]: servedBy } : {} };
+    return { status: response.status, body: response.json ?? response.text, headers: typeof servedBy === 'string' ? { [UPSTREAM_INSTANCE_HEADER]: servedBy } : undefined };
   };
 }
 

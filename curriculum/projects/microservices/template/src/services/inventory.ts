@@ -61,7 +61,7 @@ main('inventory', async () => {
             log.info('reserved', { reservation: reservation.id, productId, quantity });
             return reservation;
           });
-          return { status: 201, body: value, headers: replayed ? { 'idempotent-replayed': 'true' } : {} };
+          return { status: 201, body: value, headers: replayed ? { 'idempotent-replayed': 'true' } : undefined };
         } catch (error) {
           throw error instanceof IdempotencyConflict ? new HttpError(422, error.message) : error;
         }

@@ -47,7 +47,7 @@ main('orders', async ({ upstream }) => {
             log.info('order placed', { order: order.id, productId, quantity });
             return order;
           });
-          return { status: 201, body: value, headers: replayed ? { 'idempotent-replayed': 'true' } : {} };
+          return { status: 201, body: value, headers: replayed ? { 'idempotent-replayed': 'true' } : undefined };
         } catch (error) {
           throw error instanceof IdempotencyConflict ? new HttpError(422, error.message) : error;
         }
