@@ -74,7 +74,7 @@ test('Balancer: round robin, exclusions, ejection for ejectMs, and a last resort
   assert.equal(new Balancer(staticSource([]), { ejectMs: 1000 }).pick(), undefined);
 });
 
-test('Upstream fails over from a dead instance for a GET, and does not repeat a POST without a key', async () => {
+test('Upstream fails over from a dead instance; a dead service gives 502, no instance 503', async () => {
   const live = await tinyServer('live');
   const dead = await deadUrl();
   const upstream = new Upstream({
@@ -112,27 +112,27 @@ test('Upstream fails over from a dead instance for a GET, and does not repeat a 
 
 test('three catalogs behind the gateway: one killed under load, no failure after the detection window', { timeout: 60_000 }, async (t) => {
   await shop.startRegistry();
-  const catalogs = await Promise.all([shop.start('catalog'), shop.start('catalog'), shop.start('catalog')]);
+  const [gateway, ...catalogs] = await Promise.all([shop.start('gateway'), shop.start('catalog'), shop.start('catalog'), shop.start('catalog')]);
   await shop.waitRegistered('catalog', (urls) => urls.length === 3);
-  const gateway = await shop.start('gateway');
+  assert.ok(gateway);
   const victim = random.pick(catalogs);
   const survivors = catalogs.filter((c) => c !== victim);
   // Detection window: the victim's lease runs out, then every caller refreshes its list once.
   const windowMs = REGISTRY_TTL_MS + 3 * Number(FAST_ENV.REFRESH_MS);
   let killedAt = Infinity;
   let termAt = Infinity;
-  const killAfter = random.int(120, 200);
+  const killAfter = random.int(60, 100);
   const samples = await runLoad({
     url: () => `${gateway.url}/products`,
     concurrency: 4,
     maxRequests: 20_000,
-    stop: () => performance.now() > killedAt + windowMs + 1500 && performance.now() > termAt + 800,
+    stop: () => performance.now() > killedAt + windowMs + 1000 && performance.now() > termAt + 600,
     onAnswer: (_sample, answered) => {
       if (answered === killAfter) {
         killedAt = performance.now();
         void victim.process.kill('SIGKILL');
       }
-      if (termAt === Infinity && performance.now() > killedAt + windowMs + 700) {
+      if (termAt === Infinity && performance.now() > killedAt + windowMs + 400) {
         termAt = performance.now();
         void survivors[0]!.process.kill('SIGTERM');
       }
@@ -153,9 +153,9 @@ test('three catalogs behind the gateway: one killed under load, no failure after
   assert.equal(settled.filter(failed).length, 0, `requests failed after the detection window: ${describe(settled)}`);
   const late = settled.filter((s) => s.start > killedAt + windowMs);
   assert.ok(!late.some((s) => s.instance === victim.name), 'the killed instance cannot answer');
-  assert.ok(late.length > 50, `only ${late.length} requests after the window: the load stalled`);
+  assert.ok(late.length > 30, `only ${late.length} requests after the window: the load stalled`);
   const afterTerm = samples.filter((s) => s.start >= termAt);
-  assert.ok(afterTerm.length > 20, `only ${afterTerm.length} requests after the SIGTERM`);
+  assert.ok(afterTerm.length > 10, `only ${afterTerm.length} requests after the SIGTERM`);
   assert.equal(afterTerm.filter(failed).length, 0, `a graceful stop (SIGTERM) must fail no request: ${describe(afterTerm)}`);
   assert.equal(await survivors[0]!.process.exited, 0);
 });

@@ -12,7 +12,7 @@ import { IdempotencyConflict, IdempotencyStore } from '../src/lib/idempotency.ts
 import { createLogger } from '../src/lib/log.ts';
 import { CircuitBreaker, backoffDelay, type RetryPolicy } from '../src/lib/resilience.ts';
 import { Upstream } from '../src/lib/upstream.ts';
-import { ask } from '../harness/client.ts';
+import { ask, eventually } from '../harness/client.ts';
 import { failed, figures, formatFigures, runLoad } from '../harness/load.ts';
 import { FaultProxy, ProxyLog, type Faults } from '../harness/proxy.ts';
 import { createRandom, seedFromEnv } from '../harness/random.ts';
@@ -198,9 +198,8 @@ test('the circuit breaker stops calls to a failing service, then lets a trial th
 
 test('the shop under lost responses and injected errors: every order placed exactly once', { timeout: 60_000 }, async (t) => {
   await shop.startRegistry();
-  await shop.start('inventory');
   // The first attempt of every order reaches orders, which places it; its answer is lost.
-  const orders = await shop.start('orders', { proxy: { decide: (request) => (request.method === 'POST' && request.sameKeyBefore === 0 ? 'drop-response' : 'forward') } });
+  const lostFirstAnswer: Faults = { decide: (request) => (request.method === 'POST' && request.sameKeyBefore === 0 ? 'drop-response' : 'forward') };
   // Catalogs answer 503 at random, never twice in a row at one proxy, after 0–30 ms of latency.
   const noTwiceInARow = (): Faults => {
     const draw = random.fork(`errors:${random.int(0, 1e9)}`);
@@ -210,9 +209,16 @@ test('the shop under lost responses and injected errors: every order placed exac
       decide: () => (last = last === 'forward' && draw.next() < 0.25 ? 'error' : 'forward') as 'error' | 'forward',
     };
   };
-  await Promise.all([shop.start('catalog', { proxy: noTwiceInARow() }), shop.start('catalog', { proxy: noTwiceInARow() })]);
-  await shop.waitRegistered('catalog', (urls) => urls.length === 2);
-  const gateway = await shop.start('gateway', { env: { RETRY_ATTEMPTS: '6', BREAKER_THRESHOLD: '100' } });
+  const [orders, gateway] = await Promise.all([
+    shop.start('orders', { proxy: lostFirstAnswer }),
+    shop.start('gateway', { env: { RETRY_ATTEMPTS: '6', BREAKER_THRESHOLD: '100' } }),
+    shop.start('inventory'),
+    shop.start('catalog', { proxy: noTwiceInARow() }),
+    shop.start('catalog', { proxy: noTwiceInARow() }),
+  ]);
+  // The gateway and orders read the registry every 100 ms: wait until they see what they call.
+  await eventually('the gateway reaching orders', () => ask(`${gateway.url}/orders`).then((a) => a.status), (status) => status === 200);
+  await eventually('orders reaching inventory', () => ask(`${gateway.url}/products/p1`).then(() => shop.listed('inventory')), (urls) => urls.length === 1);
 
   const count = 24;
   const placed = await runLoad({

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { MetricsRegistry } from '../src/lib/metrics.ts';
-import { ask } from '../harness/client.ts';
+import { ask, eventually } from '../harness/client.ts';
 import { parsePrometheus, sumOf } from '../harness/prometheus.ts';
 import { createRandom, seedFromEnv } from '../harness/random.ts';
 import { Shop, type ShopInstance } from '../harness/shop.ts';
@@ -61,9 +61,9 @@ async function startShop(): Promise<void> {
     return;
   }
   await shop.startRegistry();
-  inventory = await shop.start('inventory', { proxy: {} });
-  catalog = await shop.start('catalog', { proxy: {} });
-  gateway = await shop.start('gateway');
+  [inventory, catalog, gateway] = await Promise.all([shop.start('inventory', { proxy: {} }), shop.start('catalog', { proxy: {} }), shop.start('gateway')]);
+  // The gateway and catalog read the registry every 100 ms: wait until a product page goes through.
+  await eventually('a product page through the gateway', () => ask(`${gateway.url}/products/p2`).then((a) => a.status), (status) => status === 200);
 }
 
 test('one correlation id follows a request through every hop and into every log line', { timeout: 60_000 }, async () => {
