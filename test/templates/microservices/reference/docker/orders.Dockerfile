@@ -5,7 +5,7 @@
 # (no node_modules: the services have no runtime dependency), as the unprivileged "node" user.
 FROM node:22-alpine AS check
 WORKDIR /app
-COPY package.json package-lock.json* ./
+COPY package*.json ./
 RUN npm install --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
