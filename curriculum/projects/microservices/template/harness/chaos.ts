@@ -1,6 +1,7 @@
-// `npm run chaos`: breaks the shop on a real cluster (kind, minikube…) while a bounded load runs
-// through the gateway, and prints the figures. Needs kubectl, a cluster, and the shop deployed
-// (README, "On Kubernetes"); without them it says so and exits 0, so it is safe to run anywhere.
+// `npm run chaos`: breaks the shop on a local cluster (kind or minikube) while a bounded load runs
+// through the gateway, and prints the figures. Needs kubectl, a current context named kind-… or
+// minikube, and the shop deployed (README, "On Kubernetes"); otherwise it says why and exits 0,
+// so it is safe to run anywhere and never touches a cluster that was not made for it.
 // Scenarios: delete one catalog Pod (its ReplicaSet replaces it; the Service drops it from its
 // endpoints), then scale catalog down to 1 replica and back up. Requests through the gateway
 // should keep succeeding: the gateway retries GETs on a fresh connection, and kube-proxy sends
@@ -54,12 +55,26 @@ async function scenario(label: string, gateway: string, act: () => void, duratio
   return samples;
 }
 
-async function main(): Promise<void> {
+/** Why chaos must not run against the current kubectl context, or undefined when it may. */
+export function refusal(): string | undefined {
   if (spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).error) {
-    skip('kubectl is not installed.');
+    return 'kubectl is not installed.';
+  }
+  const context = kubectl('config', 'current-context');
+  // Deleting Pods is only for a cluster made for this: never a context that could be shared.
+  if (!context.ok || !(context.out.startsWith('kind-') || context.out === 'minikube')) {
+    return `the current kubectl context is ${context.ok ? `"${context.out}"` : 'unset'}, not a kind or minikube cluster.`;
   }
   if (!kubectl('get', 'deployment', 'gateway', 'catalog', '-o', 'name').ok) {
-    skip('kubectl reaches no cluster with the shop deployed (see the README, "On Kubernetes").');
+    return 'the shop is not deployed on this cluster (see the README, "On Kubernetes").';
+  }
+  return undefined;
+}
+
+async function main(): Promise<void> {
+  const why = refusal();
+  if (why) {
+    skip(why);
   }
   kubectl('rollout', 'status', 'deployment/catalog', '--timeout=120s');
   const forward = await portForward();
@@ -84,7 +99,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exit(1);
-});
+// Run as a script (npm run chaos), not when the milestone 7 test imports refusal().
+if (process.argv[1] === import.meta.filename) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  });
+}
