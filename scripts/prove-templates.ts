@@ -105,7 +105,7 @@ function copyProject(from: string, to: string): void {
 function installDependencies(project: string, node: string): void {
   const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { dependencies?: object; devDependencies?: object };
   if (Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).length > 0) {
-    const result = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+    const result = spawnSync('npm', ['install', '--include=dev', '--no-audit', '--no-fund', '--loglevel=error'], {
       cwd: project,
       encoding: 'utf8',
       env: { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ''}` },
