@@ -59,7 +59,8 @@ export interface Registration {
  * Registers (PUT {registryUrl}/services/{service}/{id} with body {"url": url}; 200 expected),
  * resolving once the first registration succeeded (rejecting if it fails: the caller cannot work
  * unseen); then renews every heartbeatMs. A failed heartbeat is logged (warn) and the next one
- * tried on time: the registry may come back. stop() ends the heartbeats and sends DELETE.
+ * tried on time: the registry may come back. stop() ends the heartbeats, waits for one already
+ * on its way (or it would register the instance again), and sends DELETE.
  */
 export async function startRegistration(options: RegistrationOptions): Promise<Registration> {
   throw new Error('TODO(milestone 2): register, heartbeat and deregister in startRegistration (src/lib/discovery.ts)');
