@@ -6,7 +6,7 @@
 // should catch it fails. Runs on Node 24 (the templates are TypeScript run directly), from the same cache
 // as the VS Code server. Ends with "N passed, M failed".
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
@@ -91,10 +91,21 @@ async function scaffoldStarter(template: CompiledTemplate): Promise<string> {
   return target;
 }
 
+/**
+ * Copies a scaffolded project for another run, linking its installed node_modules instead of
+ * copying them: a template with dev dependencies would otherwise copy thousands of files per bug.
+ */
+function copyProject(from: string, to: string): void {
+  cpSync(from, to, { recursive: true, filter: (source) => source !== join(from, 'node_modules') });
+  if (existsSync(join(from, 'node_modules'))) {
+    symlinkSync(join(from, 'node_modules'), join(to, 'node_modules'), 'dir');
+  }
+}
+
 function installDependencies(project: string, node: string): void {
   const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { dependencies?: object; devDependencies?: object };
   if (Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).length > 0) {
-    const result = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+    const result = spawnSync('npm', ['install', '--include=dev', '--no-audit', '--no-fund', '--loglevel=error'], {
       cwd: project,
       encoding: 'utf8',
       env: { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ''}` },
@@ -137,7 +148,7 @@ async function main(): Promise<number> {
     }
 
     const reference = mkdtempSync(join(tmpdir(), `proof-${template.project}-ref-`));
-    cpSync(starter, reference, { recursive: true });
+    copyProject(starter, reference);
     overlay(join(ROOT, 'test', 'templates', template.project, 'reference'), reference);
     const last = template.milestones[template.milestones.length - 1].id;
     for (const seed of proof.seeds) {
@@ -148,7 +159,7 @@ async function main(): Promise<number> {
 
     for (const bug of proof.bugs) {
       const buggy = mkdtempSync(join(tmpdir(), `proof-${template.project}-${bug.id}-`));
-      cpSync(reference, buggy, { recursive: true });
+      copyProject(reference, buggy);
       applyPatch(join(ROOT, 'test', 'templates', template.project, 'bugs', `${bug.id}.patch`), buggy);
       const caught = bug.caughtBy.filter((milestone) => runMilestone(node, buggy, template, milestone, proof.seeds[0], true).outcome.kind !== 'passed');
       record(caught.length > 0, `bug "${bug.id}" (${bug.description}) is caught by ${caught.length > 0 ? caught.join(', ') : 'none of ' + bug.caughtBy.join(', ')}`);

@@ -100,4 +100,19 @@ describe('A shipped template in a real VS Code', function () {
     assert.ok(outcome?.kind === 'failed', JSON.stringify(outcome));
     assert.ok(outcome.failures.some((failure) => failure.includes('TODO(milestone 1)')), outcome.failures.join('\n'));
   });
+
+  it('scaffolds the microservices starter, deployment skeletons included, and checks milestone 1, which fails with its TODO', async () => {
+    const workspace = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(workspace);
+    const folder = vscode.Uri.joinPath(workspace.uri, 'microservices');
+    const result = await vscode.commands.executeCommand<ScaffoldResult | undefined>('dsRoadmap.scaffoldProject', 'microservices', { folder });
+    assert.ok(result);
+    assert.deepEqual(result.skipped, []);
+    for (const file of ['test/m1-service-done-right.test.ts', 'docker/gateway.Dockerfile', 'compose.yaml', 'k8s/catalog.yaml', '.dockerignore', 'docs/architecture.svg']) {
+      assert.ok(result.written.includes(file), `${file} was not scaffolded`);
+    }
+    const outcome = await vscode.commands.executeCommand<CheckOutcome | undefined>('dsRoadmap.checkMilestone', 'microservices/service-done-right');
+    assert.ok(outcome?.kind === 'failed', JSON.stringify(outcome));
+    assert.ok(outcome.failures.some((failure) => failure.includes('TODO(milestone 1)')), outcome.failures.join('\n'));
+  });
 });

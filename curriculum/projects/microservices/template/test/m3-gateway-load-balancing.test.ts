@@ -1,0 +1,161 @@
+// Milestone 3: client-side load balancing. The Balancer's rules on a fake clock; Upstream failing
+// over from a dead instance in this process; then the real thing: a registry, three catalog
+// processes and the gateway under a steady load of GET /products. One catalog is killed with
+// SIGKILL: after the detection window (TTL + refresh) no request may fail. Then one is stopped
+// with SIGTERM: it deregisters and drains, so no request fails at all.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, test } from 'node:test';
+import { Balancer } from '../src/lib/balancer.ts';
+import { staticSource } from '../src/lib/discovery.ts';
+import { createLogger } from '../src/lib/log.ts';
+import { CircuitBreaker } from '../src/lib/resilience.ts';
+import { Upstream } from '../src/lib/upstream.ts';
+import { failed, figures, formatFigures, runLoad, type Sample } from '../harness/load.ts';
+import { createRandom, seedFromEnv } from '../harness/random.ts';
+import { FAST_ENV, REGISTRY_TTL_MS, Shop } from '../harness/shop.ts';
+
+const random = createRandom(seedFromEnv(), 'm3');
+const shop = new Shop(random);
+const servers: Server[] = [];
+after(async () => {
+  await shop.close();
+  for (const server of servers) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+const quiet = createLogger('test', { write: () => undefined });
+
+/** An HTTP server in this process answering 200 {"from": name}; and a URL where nothing listens. */
+async function tinyServer(name: string): Promise<string> {
+  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ from: name })));
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function deadUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return url;
+}
+
+test('Balancer: round robin, exclusions, ejection for ejectMs, and a last resort', () => {
+  const urls = ['http://a:1', 'http://b:1', 'http://c:1'];
+  let now = random.int(0, 1e9);
+  const balancer = new Balancer(staticSource(urls), { ejectMs: 1000, now: () => now });
+  const first = Array.from({ length: 30 }, () => balancer.pick() as string);
+  for (const url of urls) {
+    assert.equal(first.filter((u) => u === url).length, 10, `round robin: ${url} picked ${first.filter((u) => u === url).length} times of 30`);
+  }
+  for (let i = 0; i + 1 < first.length; i++) {
+    assert.notEqual(first[i], first[i + 1], 'round robin never picks the same instance twice in a row with three');
+  }
+  assert.equal(balancer.pick(new Set(['http://a:1', 'http://b:1'])), 'http://c:1');
+  assert.equal(balancer.pick(new Set(urls)), undefined, 'every instance excluded: undefined');
+  const bad = random.pick(urls);
+  balancer.reportFailure(bad);
+  const during = Array.from({ length: 20 }, () => balancer.pick());
+  assert.ok(!during.includes(bad), `${bad} failed and is still picked`);
+  now += 999;
+  assert.ok(!Array.from({ length: 6 }, () => balancer.pick()).includes(bad), `${bad} back before ejectMs`);
+  now += 1;
+  assert.ok(Array.from({ length: 6 }, () => balancer.pick()).includes(bad), `${bad} not back after ejectMs`);
+  for (const url of urls) {
+    balancer.reportFailure(url);
+  }
+  assert.ok(urls.includes(balancer.pick() as string), 'all ejected: still return one (a likely failure beats none)');
+  balancer.reportSuccess(bad);
+  assert.deepEqual(new Set(Array.from({ length: 4 }, () => balancer.pick())), new Set([bad]), 'reportSuccess brings it back at once');
+  assert.equal(new Balancer(staticSource([]), { ejectMs: 1000 }).pick(), undefined);
+});
+
+test('Upstream fails over from a dead instance; a dead service gives 502, no instance 503', async () => {
+  const live = await tinyServer('live');
+  const dead = await deadUrl();
+  const upstream = new Upstream({
+    name: 'tiny',
+    balancer: new Balancer(staticSource(random.shuffle([live, dead])), { ejectMs: 60_000 }),
+    log: quiet,
+    timeoutMs: 2000,
+    retry: { attempts: 3, baseMs: 1, maxMs: 5 },
+    breaker: new CircuitBreaker({ threshold: 1000, coolDownMs: 1000 }),
+  });
+  for (let i = 0; i < 10; i++) {
+    const answer = await upstream.call('GET', '/x');
+    assert.equal(answer.status, 200);
+    assert.deepEqual(answer.json, { from: 'live' });
+  }
+  const onlyDead = new Upstream({
+    name: 'tiny',
+    balancer: new Balancer(staticSource([dead]), { ejectMs: 60_000 }),
+    log: quiet,
+    timeoutMs: 2000,
+    retry: { attempts: 3, baseMs: 1, maxMs: 5 },
+    breaker: new CircuitBreaker({ threshold: 1000, coolDownMs: 1000 }),
+  });
+  await assert.rejects(onlyDead.call('GET', '/x'), (error: Error & { status?: number }) => error.status === 502, 'a dead service: HttpError 502');
+  const none = new Upstream({
+    name: 'tiny',
+    balancer: new Balancer(staticSource([]), { ejectMs: 60_000 }),
+    log: quiet,
+    timeoutMs: 2000,
+    retry: { attempts: 3, baseMs: 1, maxMs: 5 },
+    breaker: new CircuitBreaker({ threshold: 1000, coolDownMs: 1000 }),
+  });
+  await assert.rejects(none.call('GET', '/x'), (error: Error & { status?: number }) => error.status === 503, 'no instance: HttpError 503');
+});
+
+test('three catalogs behind the gateway: one killed under load, no failure after the detection window', { timeout: 60_000 }, async (t) => {
+  await shop.startRegistry();
+  const [gateway, ...catalogs] = await Promise.all([shop.start('gateway'), shop.start('catalog'), shop.start('catalog'), shop.start('catalog')]);
+  await shop.waitRegistered('catalog', (urls) => urls.length === 3);
+  assert.ok(gateway);
+  const victim = random.pick(catalogs);
+  const survivors = catalogs.filter((c) => c !== victim);
+  // Detection window: the victim's lease runs out, then every caller refreshes its list once.
+  const windowMs = REGISTRY_TTL_MS + 3 * Number(FAST_ENV.REFRESH_MS);
+  let killedAt = Infinity;
+  let termAt = Infinity;
+  const killAfter = random.int(60, 100);
+  const samples = await runLoad({
+    url: () => `${gateway.url}/products`,
+    concurrency: 4,
+    maxRequests: 20_000,
+    stop: () => performance.now() > killedAt + windowMs + 1000 && performance.now() > termAt + 600,
+    onAnswer: (_sample, answered) => {
+      if (answered === killAfter) {
+        killedAt = performance.now();
+        void victim.process.kill('SIGKILL');
+      }
+      if (termAt === Infinity && performance.now() > killedAt + windowMs + 400) {
+        termAt = performance.now();
+        void survivors[0]!.process.kill('SIGTERM');
+      }
+    },
+  });
+  const before = samples.filter((s) => s.end < killedAt);
+  const window = samples.filter((s) => s.start >= killedAt && s.start < killedAt + windowMs);
+  const settled = samples.filter((s) => s.start >= killedAt + windowMs);
+  const describe = (list: Sample[]): string => list.filter(failed).slice(0, 3).map((s) => `#${s.index} ${s.status} ${s.error ?? ''}`).join('; ');
+  t.diagnostic(formatFigures('whole run', figures(samples)));
+  t.diagnostic(formatFigures(`during the detection window (${windowMs} ms after the kill)`, figures(window)));
+  t.diagnostic(formatFigures('after the window', figures(settled)));
+  assert.deepEqual(
+    new Set(before.map((s) => s.instance)),
+    new Set(catalogs.map((c) => c.name)),
+    'before the kill, every catalog instance should serve requests: balance over all of them',
+  );
+  assert.equal(settled.filter(failed).length, 0, `requests failed after the detection window: ${describe(settled)}`);
+  const late = settled.filter((s) => s.start > killedAt + windowMs);
+  assert.ok(!late.some((s) => s.instance === victim.name), 'the killed instance cannot answer');
+  assert.ok(late.length > 30, `only ${late.length} requests after the window: the load stalled`);
+  const afterTerm = samples.filter((s) => s.start >= termAt);
+  assert.ok(afterTerm.length > 10, `only ${afterTerm.length} requests after the SIGTERM`);
+  assert.equal(afterTerm.filter(failed).length, 0, `a graceful stop (SIGTERM) must fail no request: ${describe(afterTerm)}`);
+  assert.equal(await survivors[0]!.process.exited, 0);
+});

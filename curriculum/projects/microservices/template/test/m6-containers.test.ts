@@ -1,0 +1,142 @@
+// Milestone 6: containers, checked without a Docker engine. Each Dockerfile is parsed and held to
+// the rules of a good image (multi-stage, small base, non-root, HEALTHCHECK, the right CMD); the
+// compose file is validated against the Compose Specification's schema; then both are checked
+// against the code: ports, health paths and environment variables must be ones the services
+// really have. (Milestone 7 starts each service with its Pod's environment and asks its probes.)
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { CONFIG_SPECS, ENTRY_FILES, SERVICES, STATEFUL, type ServiceName } from '../src/config.ts';
+import { HEALTH_PATH, READY_PATH } from '../src/lib/http.ts';
+import { IMAGE, composeEnv, readCompose, readDockerfile, todoIn, valueProblem, type ComposeService, type Dockerfile } from '../harness/deploy.ts';
+import { PROJECT_ROOT } from '../harness/processes.ts';
+
+const dockerfilePath = (service: ServiceName): string => `docker/${service}.Dockerfile`;
+const FILES = [...SERVICES.map(dockerfilePath), 'compose.yaml'];
+const SMALL_BASE = /(alpine|slim|distroless)/;
+
+test('the deployment files are written (no TODO(milestone 6) left)', () => {
+  const todos = FILES.map(todoIn).filter((t) => t !== undefined);
+  assert.deepEqual(todos, [], `still to do:\n${todos.join('\n')}`);
+});
+
+/** What the final stage of a Dockerfile says. */
+function finalStage(file: Dockerfile) {
+  const stage = file.stages[file.stages.length - 1];
+  assert.ok(stage, `${file.path}: no FROM`);
+  const all = (keyword: string) => stage.instructions.filter((i) => i.keyword === keyword);
+  const last = (keyword: string) => all(keyword).at(-1);
+  const env: Record<string, string> = {};
+  for (const instruction of all('ENV')) {
+    for (const match of instruction.text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S+)/g)) {
+      env[match[1] as string] = (match[2] as string).replace(/^"|"$/g, '');
+    }
+    const legacy = /^([A-Za-z_][A-Za-z0-9_]*)\s+([^=]+)$/.exec(instruction.text.trim());
+    if (legacy) {
+      env[legacy[1] as string] = (legacy[2] as string).trim();
+    }
+  }
+  return { stage, all, last, env };
+}
+
+for (const service of SERVICES) {
+  test(`docker/${service}.Dockerfile: multi-stage, small, non-root, with a healthcheck that agrees with the code`, () => {
+    const todo = todoIn(dockerfilePath(service));
+    assert.equal(todo, undefined, todo);
+    const file = readDockerfile(dockerfilePath(service));
+    assert.deepEqual(file.problems, []);
+    assert.ok(file.stages.length >= 2, `${file.path}: ${file.stages.length} stage(s); use a build stage and a final stage (multi-stage)`);
+    const { stage, all, last, env } = finalStage(file);
+    assert.match(stage.from, SMALL_BASE, `${file.path}: the final stage is FROM ${stage.from}; use a small base (alpine, slim or distroless)`);
+    const major = /node(?:js)?:?(\d+)/.exec(stage.from)?.[1];
+    assert.ok(major !== undefined && Number(major) >= 22, `${file.path}: FROM ${stage.from}: Node 22.18 or later runs .ts files directly; name the version`);
+
+    const user = last('USER')?.text.trim().split(':')[0];
+    assert.ok(user !== undefined, `${file.path}: the final stage runs as root; add a USER`);
+    assert.ok(user !== 'root' && user !== '0', `${file.path}: USER ${user} is root`);
+
+    for (const copy of all('COPY').concat(all('ADD'))) {
+      assert.ok(!/(^|\s)node_modules\b/.test(copy.text), `${file.path}:${copy.line}: the services have no runtime dependency; do not copy node_modules into the final image`);
+      assert.ok(!/^\s*(--\S+\s+)*\.\s+\S+\s*$/.test(copy.text) || /--from=/.test(copy.text), `${file.path}:${copy.line}: "COPY . …" in the final stage copies the whole project (tests, harness, lock files); copy what runs`);
+    }
+
+    for (const name of Object.keys(env)) {
+      const spec = CONFIG_SPECS[service].find((v) => v.name === name);
+      assert.ok(spec || name === 'NODE_ENV', `${file.path}: ENV ${name} is not read by ${service} (src/config.ts)`);
+      if (spec) {
+        assert.equal(valueProblem(spec, env[name] as string), undefined);
+      }
+    }
+    assert.ok(env.PORT !== undefined, `${file.path}: set ENV PORT so that EXPOSE, HEALTHCHECK and the service agree`);
+    const exposed = last('EXPOSE')?.text.trim().split(/\s+/).map((p) => p.split('/')[0]);
+    assert.deepEqual(exposed, [env.PORT], `${file.path}: EXPOSE ${exposed?.join(' ') ?? '(none)'} but ENV PORT=${env.PORT}`);
+
+    const healthcheck = last('HEALTHCHECK');
+    assert.ok(healthcheck && !/^\s*NONE\b/i.test(healthcheck.text), `${file.path}: add a HEALTHCHECK`);
+    const probe = /https?:\/\/(?:127\.0\.0\.1|localhost):(\d+)(\/[A-Za-z0-9/_-]*)/.exec(healthcheck.text);
+    assert.ok(probe, `${file.path}: the HEALTHCHECK should request http://127.0.0.1:<port><path>; it is: ${healthcheck.text}`);
+    assert.equal(probe[1], env.PORT, `${file.path}: the HEALTHCHECK asks port ${probe[1]}, the service listens on ${env.PORT}`);
+    assert.ok([HEALTH_PATH, READY_PATH].includes(probe[2] as string), `${file.path}: the HEALTHCHECK asks ${probe[2]}; the service answers ${HEALTH_PATH} and ${READY_PATH}`);
+    assert.ok(!/\b(curl|wget)\b/.test(healthcheck.text) || !/distroless/.test(stage.from), `${file.path}: a distroless image has no curl or wget`);
+
+    const cmd = last('CMD') ?? last('ENTRYPOINT');
+    assert.ok(cmd?.exec, `${file.path}: CMD in exec form (["node", "…"]) so that the process gets SIGTERM itself, not a shell`);
+    assert.deepEqual(cmd.exec.slice(-2), ['node', ENTRY_FILES[service]].slice(-2), `${file.path}: CMD ${JSON.stringify(cmd.exec)}`);
+    assert.ok(existsSync(join(PROJECT_ROOT, ENTRY_FILES[service])));
+  });
+}
+
+test('compose.yaml is valid Compose and agrees with the Dockerfiles and the code', () => {
+  const todo = todoIn('compose.yaml');
+  assert.equal(todo, undefined, todo);
+  const { compose, problems } = readCompose('compose.yaml');
+  assert.deepEqual(problems, [], 'compose.yaml does not follow the Compose Specification');
+  const services = compose.services ?? {};
+  assert.deepEqual(Object.keys(services).sort(), [...SERVICES].sort(), 'one compose service per service, named as in src/config.ts');
+  const portOf = (name: string): string => {
+    const service = name as ServiceName;
+    const env = { ...finalStage(readDockerfile(dockerfilePath(service))).env, ...composeEnv(services[name] as ComposeService) };
+    return env.PORT ?? '8080';
+  };
+  for (const [name, entry] of Object.entries(services) as [ServiceName, ComposeService][]) {
+    const build = typeof entry.build === 'string' ? { context: entry.build } : entry.build;
+    assert.ok(build, `${name}: build it (build: {context: ., dockerfile: ${dockerfilePath(name)}})`);
+    assert.equal(build.dockerfile, dockerfilePath(name), `${name}: build.dockerfile`);
+    assert.ok(['.', './'].includes(build.context ?? '.'), `${name}: the build context is the project root (the Dockerfiles copy package.json and src/)`);
+    assert.match(entry.image ?? '', IMAGE(name), `${name}: name the image shop/${name}:<version> (Kubernetes will run the same)`);
+    if (STATEFUL.includes(name)) {
+      assert.ok((entry.deploy?.replicas ?? 1) === 1, `${name} keeps its state in memory: one replica`);
+    }
+    const env = composeEnv(entry);
+    for (const [key, value] of Object.entries(env)) {
+      const spec = CONFIG_SPECS[name].find((v) => v.name === key);
+      assert.ok(spec, `${name}: environment ${key} is not read by ${name} (src/config.ts)`);
+      assert.equal(valueProblem(spec, value), undefined);
+    }
+    // Every URL must name a compose service at the port it listens on.
+    for (const [key, value] of Object.entries(env).filter(([k]) => k.endsWith('_URL'))) {
+      for (const url of value.split(',')) {
+        const parsed = new URL(url.trim());
+        assert.ok(parsed.hostname in services, `${name}: ${key}=${url}: no compose service named ${parsed.hostname}`);
+        assert.equal(parsed.port || '80', portOf(parsed.hostname), `${name}: ${key}=${url}, but ${parsed.hostname} listens on ${portOf(parsed.hostname)}`);
+        if (key === 'PUBLIC_URL') {
+          assert.equal(parsed.hostname, name, `${name}: PUBLIC_URL must name ${name} itself`);
+        }
+      }
+    }
+    if (env.REGISTRY_URL) {
+      assert.ok(env.PUBLIC_URL, `${name} registers: set PUBLIC_URL to its address on the compose network (the default, 127.0.0.1, is its own container)`);
+      const depends = entry.depends_on;
+      const onRegistry = Array.isArray(depends) ? undefined : depends?.registry;
+      assert.equal(onRegistry?.condition, 'service_healthy', `${name}: depends_on registry with condition service_healthy (it registers at start)`);
+    }
+    if (name === 'gateway') {
+      const published = (entry.ports ?? []).map((p) => (typeof p === 'object' ? String(p.target) : String(p).split(':').at(-1)?.split('/')[0]));
+      assert.ok(published.includes(portOf(name)), `gateway: publish its port ${portOf(name)} (ports: ["8080:${portOf(name)}"])`);
+    } else {
+      assert.deepEqual(entry.ports ?? [], [], `${name}: only the gateway is published on the host`);
+    }
+  }
+  assert.ok(['catalog', 'orders', 'gateway'].every((name) => composeEnv(services[name] as ComposeService).REGISTRY_URL || composeEnv(services[name] as ComposeService)[`${name === 'gateway' ? 'CATALOG' : 'INVENTORY'}_URL`]), 'callers need REGISTRY_URL or the URLs of the services they call');
+});
