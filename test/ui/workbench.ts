@@ -20,7 +20,8 @@ export class Workbench {
     // reload the workbench may have restored the view, and clicking an active entry closes it.
     const entry = this.page.locator('.activitybar .action-item:has(a[aria-label*="Distributed Systems"])');
     await entry.waitFor({ timeout: 60_000 });
-    if (!(await entry.evaluate((element) => element.classList.contains('checked')))) {
+    const active = ((await entry.getAttribute('class')) ?? '').split(/\s+/).includes('checked');
+    if (!active) {
       await entry.click();
     }
     await firstRow.waitFor({ timeout: 30_000 });
