@@ -12,7 +12,7 @@ export const roadmapTests: UiTest[] = [
   {
     name: 'the activity bar opens the roadmap with the six steps in order, each with its duration',
     run: async (wb) => {
-      await wb.openRoadmap();
+      await wb.openRoadmapFromActivityBar();
       const rows = await wb.stepRows();
       assert.deepEqual(
         rows.map((row) => row.label),

@@ -14,17 +14,23 @@ export class Workbench {
     await this.page.waitForSelector('.activitybar .action-item', { timeout: 60_000 });
   }
 
+  /** Shows the roadmap view: already there (a reload restores it), or through its command, which never toggles it closed. */
   async openRoadmap(): Promise<void> {
     const firstRow = this.stepRow('Fundamentals of Distributed Systems');
-    // The activity bar entry (its badge covers the link, so the entry itself is clicked); after a
-    // reload the workbench may have restored the view, and clicking an active entry closes it.
-    const entry = this.page.locator('.activitybar .action-item:has(a[aria-label*="Distributed Systems"])');
-    await entry.waitFor({ timeout: 60_000 });
-    const active = ((await entry.getAttribute('class')) ?? '').split(/\s+/).includes('checked');
-    if (!active) {
-      await entry.click();
+    const shown = await firstRow.waitFor({ timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (!shown) {
+      await this.runCommand('Roadmap: Open Roadmap');
+      await firstRow.waitFor({ timeout: 30_000 });
     }
-    await firstRow.waitFor({ timeout: 30_000 });
+  }
+
+  /** Opens the roadmap the way a learner first does: its activity bar entry (the entry, since its badge covers the link). */
+  async openRoadmapFromActivityBar(): Promise<void> {
+    await this.page.locator('.activitybar .action-item:has(a[aria-label*="Distributed Systems"])').click({ timeout: 60_000 });
+    await this.stepRow('Fundamentals of Distributed Systems').waitFor({ timeout: 30_000 });
   }
 
   /** The tree row of a step, found by its label. */
