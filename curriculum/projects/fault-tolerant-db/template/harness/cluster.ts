@@ -146,10 +146,15 @@ export class Cluster {
     return [...this.#links.values()].reduce((sum, proxy) => sum + proxy.messages, 0);
   }
 
+  /** Where clients reach a node: its front proxy. */
+  clientAddress(id: string): string {
+    return (this.#front.get(id) as LinkProxy).address;
+  }
+
   /** A client reaching the given nodes (all by default) through their front proxies. */
   client(name: string, history?: History, options: ClientOptions & { nodes?: readonly string[] } = {}): KvClient {
     const nodes = options.nodes ?? this.ids;
-    const client = new KvClient(name, new Map(nodes.map((id) => [id, (this.#front.get(id) as LinkProxy).address])), this.options.random.fork(`client ${name}`), history, options);
+    const client = new KvClient(name, new Map(nodes.map((id) => [id, this.clientAddress(id)])), this.options.random.fork(`client ${name}`), history, options);
     this.#clients.push(client);
     return client;
   }

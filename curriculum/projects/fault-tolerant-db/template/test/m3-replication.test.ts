@@ -38,7 +38,7 @@ test('a leader cut off from both backups acknowledges no write', async () => {
   const before = await cluster.client('before', history).put(key, 'before');
   assert.ok(before.ok, `the first put failed: ${!before.ok && before.error}${cluster.stderrs()}`);
   cluster.partition([leader]);
-  const answer = await cluster.client('cutoff', history, { nodes: [leader], deadlineMs: 1500 }).put(key, 'while-alone');
+  const answer = await cluster.client('cutoff', history, { nodes: [leader], deadlineMs: 1000 }).put(key, 'while-alone');
   assert.ok(!answer.ok, `${leader} led shard ${shard} with no backup reachable, yet acknowledged put ${key}: a write must be durable on a majority first`);
   cluster.healAll();
   await cluster.waitForLeaders();

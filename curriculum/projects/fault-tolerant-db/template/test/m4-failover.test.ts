@@ -25,17 +25,17 @@ test('killing the leaders of two shards under load loses no acknowledged write, 
   const messages = cluster.nodeMessages();
   const stop = new AbortController();
   const run = startLoad(cluster, { clients: 4, keys: 8, operations: 1000, maxMs: 20_000, random: random.fork('load'), signal: stop.signal });
-  let acknowledged = 60;
+  let acknowledged = 40;
   for (const round of [1, 2]) {
     await whenAcknowledged(run, acknowledged);
     const shard = random.int(0, SHARDS - 1);
     const victim = await cluster.leaderOf(shard);
     assert.ok(victim, `round ${round}: shard ${shard} has no leader${cluster.stderrs()}`);
     await cluster.kill(victim, run.history);
-    acknowledged = run.history.ops.filter((o) => o.outcome === 'ok').length + 120;
+    acknowledged = run.history.ops.filter((o) => o.outcome === 'ok').length + 80;
     await whenAcknowledged(run, acknowledged);
     await cluster.startNode(victim);
-    acknowledged += 60;
+    acknowledged += 40;
   }
   await whenAcknowledged(run, acknowledged);
   stop.abort();

@@ -44,15 +44,15 @@ test('a node joins and another leaves while clients write: no loss, and no opera
   const run = startLoad(cluster, { clients: 4, keys: 8, operations: 1000, maxMs: 40_000, random: random.fork('load'), signal: stop.signal });
   const grown = ['n1', 'n2', 'n3', 'n4', 'n5'];
   const shrunk = ['n2', 'n3', 'n4', 'n5'];
-  await whenAcknowledged(run, 50);
+  await whenAcknowledged(run, 30);
   await cluster.startNode('n5');
   const joined = await rebalance(cluster.admin, grown, { shards: SHARDS, replicas: REPLICAS });
   await assertPlaced(grown);
-  await whenAcknowledged(run, run.history.ops.filter((o) => o.outcome === 'ok').length + 50);
+  await whenAcknowledged(run, run.history.ops.filter((o) => o.outcome === 'ok').length + 30);
   const left = await rebalance(cluster.admin, shrunk, { shards: SHARDS, replicas: REPLICAS });
   await assertPlaced(shrunk);
   await cluster.kill('n1');
-  await whenAcknowledged(run, run.history.ops.filter((o) => o.outcome === 'ok').length + 50);
+  await whenAcknowledged(run, run.history.ops.filter((o) => o.outcome === 'ok').length + 30);
   stop.abort();
   await run.done;
   console.log(`[figures] m6 moves: ${joined.moves} to bring n5 in, ${left.moves} to take n1 out`);
