@@ -1,5 +1,5 @@
 // A linearizability checker for one key's history (Herlihy & Wing 1990 for the definition; the
-// search is Wing & Gong's 1993, with the memoization Lowe added in 2017): find an order of the
+// search is Wing & Gong's 1993, plus a cache of explored states): find an order of the
 // operations that respects real time (an operation that ended before another started comes
 // first) and that a single register would produce. Each step takes one of the "minimal"
 // operations (none ended before it started); a set of (operations done, register value) already

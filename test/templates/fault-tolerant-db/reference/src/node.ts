@@ -38,7 +38,9 @@ export interface RunningNode {
   close(): Promise<void>;
 }
 
-type Handler = (request: ClientRequest) => Promise<Omit<ClientReply, 'id'>>;
+/** A reply before the id of its request is put on it. */
+type ReplyBody = ClientReply extends infer R ? (R extends ClientReply ? Omit<R, 'id'> : never) : never;
+type Handler = (request: ClientRequest) => Promise<ReplyBody>;
 
 export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const disk = new Disk(options.dataDir, { powerLoss: options.powerLoss });
@@ -196,7 +198,7 @@ function clusterNode(self: string, disk: Disk, options: ClusterOptions): NodeCor
     }
   };
 
-  const answer = async (work: Promise<{ value: string | null }>): Promise<Omit<ClientReply, 'id'>> => {
+  const answer = async (work: Promise<{ value: string | null }>): Promise<ReplyBody> => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('timed out waiting for a majority')), options.requestTimeoutMs);
