@@ -73,7 +73,7 @@ export class Cluster {
     const proc = new NodeProcess(id, [
       ...['--id', id, '--port', String(this.#ports.get(id) ?? 0), '--data', join(this.dir, id), '--power-loss'],
       ...['--members', this.members.join(','), '--peers', peers.join(','), '--shards', String(o.shards), '--replicas', String(o.replicas)],
-      ...['--heartbeat', String(o.heartbeatMs ?? 30), '--election', String(o.electionMs ?? 200), '--request-timeout', String(o.requestTimeoutMs ?? 800)],
+      ...['--heartbeat', String(o.heartbeatMs ?? 30), '--election', String(o.electionMs ?? 300), '--request-timeout', String(o.requestTimeoutMs ?? 800)],
     ]);
     this.#processes.set(id, proc);
     const { port } = await proc.ready();
@@ -194,16 +194,25 @@ export class Cluster {
     return answers.filter((status) => status !== undefined);
   }
 
-  /** The node leading `shard` in the highest term, among running nodes. */
-  async leaderOf(shard: number): Promise<string | undefined> {
-    let best: { node: string; term: number } | undefined;
-    for (const status of await this.statuses()) {
-      const shardStatus = status.shards[String(shard)];
-      if (shardStatus?.role === 'leader' && (!best || shardStatus.term > best.term)) {
-        best = { node: status.node, term: shardStatus.term };
+  /**
+   * The node leading `shard` in the highest term, among running nodes, polling for up to
+   * `timeoutMs` while there is none (an election may be under way).
+   */
+  async leaderOf(shard: number, timeoutMs = 5000): Promise<string | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      let best: { node: string; term: number } | undefined;
+      for (const status of await this.statuses()) {
+        const shardStatus = status.shards[String(shard)];
+        if (shardStatus?.role === 'leader' && (!best || shardStatus.term > best.term)) {
+          best = { node: status.node, term: shardStatus.term };
+        }
       }
+      if (best || Date.now() > deadline) {
+        return best?.node;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    return best?.node;
   }
 
   /** Polls the nodes until every shard has a leader that committed its term's first entry. */

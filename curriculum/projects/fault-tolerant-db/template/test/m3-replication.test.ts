@@ -23,7 +23,7 @@ after(async () => {
 
 test('writes and reads through a three-node cluster are linearizable, and reads see acknowledged writes', async () => {
   const messages = cluster.nodeMessages();
-  const run = startLoad(cluster, { clients: 4, keys: 6, operations: 80, maxMs: 10_000, random: random.fork('load') });
+  const run = startLoad(cluster, { clients: 4, keys: 6, operations: 60, maxMs: 10_000, random: random.fork('load') });
   await run.done;
   await verifyRun('m3 steady', cluster, run, messages);
 });
