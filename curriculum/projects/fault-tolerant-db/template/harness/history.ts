@@ -48,14 +48,6 @@ export class History {
     }
     return new Promise((wake) => this.#waiters.push({ count, wake }));
   }
-
-  forKey(key: string): Operation[] {
-    return this.ops.filter((o) => o.key === key);
-  }
-
-  keys(): string[] {
-    return [...new Set(this.ops.map((o) => o.key))].sort();
-  }
 }
 
 /** One operation as a line of plain text, for failure messages. */

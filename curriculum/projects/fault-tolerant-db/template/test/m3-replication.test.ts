@@ -52,7 +52,7 @@ test('with one backup down writes go on, and the backup catches up when it comes
   const [down, other] = random.shuffle(cluster.ids.filter((id) => id !== leader)) as [string, string];
   const history = new History();
   const messages = cluster.nodeMessages();
-  const client = cluster.client('writer', history, { nodes: [leader] });
+  const client = cluster.client('writer', history);
   const keys = Array.from({ length: 12 }, (_, i) => keyOnShard(shardOf, shard, SHARDS, `catchup${i}`));
   await cluster.kill(down);
   for (const key of keys) {

@@ -44,8 +44,4 @@ export class KvState {
   get(key: string): string | null {
     return this.#data.get(key) ?? null;
   }
-
-  get size(): number {
-    return this.#data.size;
-  }
 }

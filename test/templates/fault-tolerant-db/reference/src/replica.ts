@@ -21,8 +21,8 @@ export interface Entry {
 export type PeerMessage =
   | { readonly type: 'append'; readonly shard: number; readonly term: number; readonly from: string; readonly prevIndex: number; readonly prevTerm: number; readonly entries: readonly Entry[]; readonly commit: number }
   | { readonly type: 'append-reply'; readonly shard: number; readonly term: number; readonly from: string; readonly success: boolean; readonly match: number; readonly next: number }
-  | { readonly type: 'vote'; readonly shard: number; readonly term: number; readonly from: string; readonly lastIndex: number; readonly lastTerm: number }
-  | { readonly type: 'vote-reply'; readonly shard: number; readonly term: number; readonly from: string; readonly granted: boolean };
+  | { readonly type: 'vote'; readonly shard: number; readonly term: number; readonly from: string; readonly lastIndex: number; readonly lastTerm: number; readonly pre?: boolean }
+  | { readonly type: 'vote-reply'; readonly shard: number; readonly term: number; readonly from: string; readonly granted: boolean; readonly pre?: boolean };
 
 export interface ReplicaEnv {
   readonly self: string;
@@ -67,6 +67,7 @@ export class Replica {
   #applied = 0;
   #kv = new KvState();
   #votes = new Set<string>();
+  #preVotes = new Set<string>();
   #next = new Map<string, number>();
   #match = new Map<string, number>();
   #pending = new Map<number, { term: number; resolve: (result: Result) => void; reject: (error: Error) => void }>();
@@ -165,7 +166,7 @@ export class Replica {
     if (this.#role === 'leader') {
       this.#sendAppends();
     } else if (this.#env.now() >= this.#electionAt && this.#members.includes(this.#env.self)) {
-      this.#startElection();
+      this.#startPreVote();
     }
   }
 
@@ -260,15 +261,21 @@ export class Replica {
   }
 
   #onVote(m: Extract<PeerMessage, { type: 'vote' }>): void {
-    const heardLeaderRecently = this.#role === 'follower' && this.#leader !== null && this.#env.now() - this.#heardLeaderAt < this.#env.electionMs;
-    if (heardLeaderRecently && m.term > this.#term) {
+    const heardLeaderRecently = this.#role === 'leader' || (this.#leader !== null && this.#env.now() - this.#heardLeaderAt < this.#env.electionMs);
+    const upToDate = m.lastTerm > this.#termAt(this.#lastIndex()) || (m.lastTerm === this.#termAt(this.#lastIndex()) && m.lastIndex >= this.#lastIndex());
+    if (m.pre) {
+      // A pre-vote changes nothing here: it only tells the sender whether a real election could win.
+      const granted = !heardLeaderRecently && m.term > this.#term && upToDate;
+      this.#env.send(m.from, { type: 'vote-reply', shard: this.#env.shard, term: this.#term, from: this.#env.self, granted, pre: true });
+      return;
+    }
+    if (heardLeaderRecently && this.#role !== 'leader' && m.term > this.#term) {
       // A live leader exists: a member that was cut off (or removed) must not depose it.
       return;
     }
     if (m.term > this.#term) {
       this.#adoptTerm(m.term);
     }
-    const upToDate = m.lastTerm > this.#termAt(this.#lastIndex()) || (m.lastTerm === this.#termAt(this.#lastIndex()) && m.lastIndex >= this.#lastIndex());
     const granted = m.term === this.#term && upToDate && (this.#votedFor === null || this.#votedFor === m.from);
     if (granted && this.#votedFor !== m.from) {
       this.#votedFor = m.from;
@@ -285,12 +292,37 @@ export class Replica {
       this.#adoptTerm(m.term);
       return;
     }
+    if (m.pre) {
+      const heardLeaderRecently = this.#leader !== null && this.#env.now() - this.#heardLeaderAt < this.#env.electionMs;
+      if (m.granted && this.#role !== 'leader' && !heardLeaderRecently) {
+        this.#preVotes.add(m.from);
+        if (this.#hasMajority(this.#preVotes)) {
+          this.#preVotes.clear();
+          this.#startElection();
+        }
+      }
+      return;
+    }
     if (this.#role === 'candidate' && m.term === this.#term && m.granted) {
       this.#votes.add(m.from);
       if (this.#hasMajority(this.#votes)) {
         this.#becomeLeader();
       }
     }
+  }
+
+  /**
+   * Before raising its term, a replica asks whether it could win. One cut off from the others
+   * cannot, so it never comes back with a high term that would depose a working leader.
+   */
+  #startPreVote(): void {
+    this.#preVotes = new Set([this.#env.self]);
+    this.#electionAt = this.#env.now() + this.#electionTimeout();
+    if (this.#hasMajority(this.#preVotes)) {
+      this.#startElection();
+      return;
+    }
+    this.#requestVotes(this.#term + 1, true);
   }
 
   #startElection(): void {
@@ -305,9 +337,13 @@ export class Replica {
       this.#becomeLeader();
       return;
     }
+    this.#requestVotes(this.#term, false);
+  }
+
+  #requestVotes(term: number, pre: boolean): void {
     const lastIndex = this.#lastIndex();
     for (const member of this.#others()) {
-      this.#env.send(member, { type: 'vote', shard: this.#env.shard, term: this.#term, from: this.#env.self, lastIndex, lastTerm: this.#termAt(lastIndex) });
+      this.#env.send(member, { type: 'vote', shard: this.#env.shard, term, from: this.#env.self, lastIndex, lastTerm: this.#termAt(lastIndex), ...(pre ? { pre } : {}) });
     }
   }
 
