@@ -21,8 +21,8 @@ export interface Entry {
 export type PeerMessage =
   | { readonly type: 'append'; readonly shard: number; readonly term: number; readonly from: string; readonly prevIndex: number; readonly prevTerm: number; readonly entries: readonly Entry[]; readonly commit: number }
   | { readonly type: 'append-reply'; readonly shard: number; readonly term: number; readonly from: string; readonly success: boolean; readonly match: number; readonly next: number }
-  | { readonly type: 'vote'; readonly shard: number; readonly term: number; readonly from: string; readonly lastIndex: number; readonly lastTerm: number }
-  | { readonly type: 'vote-reply'; readonly shard: number; readonly term: number; readonly from: string; readonly granted: boolean };
+  | { readonly type: 'vote'; readonly shard: number; readonly term: number; readonly from: string; readonly lastIndex: number; readonly lastTerm: number; readonly pre?: boolean }
+  | { readonly type: 'vote-reply'; readonly shard: number; readonly term: number; readonly from: string; readonly granted: boolean; readonly pre?: boolean };
 
 export interface ReplicaEnv {
   readonly self: string;
@@ -60,6 +60,8 @@ export class UnavailableError extends Error {}
  * Milestone 4: terms, heartbeats and elections: a follower that hears no leader for a while stands
  * for the next term; a majority of votes, given only to a candidate whose log is at least as
  * up to date, makes it leader. Term and vote are saved (Disk.replace, then sync) before answering.
+ * A pre-vote round first (`pre: true`: "could I win?", changing nothing) keeps a replica that was
+ * cut off from coming back with a high term that deposes a working leader.
  * Milestone 5: fencing: a message of an older term is refused and tells the sender the newer term;
  * a leader that learns of a newer term steps down at once.
  * Milestone 6: changeMembers: a new member list as an entry of the log, one node at a time.
