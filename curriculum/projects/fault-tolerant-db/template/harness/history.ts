@@ -59,7 +59,7 @@ export function describe(operation: Operation): string {
       : operation.op === 'delete'
         ? `delete ${operation.key}`
         : `get ${operation.key}${operation.outcome === 'ok' ? ` -> ${JSON.stringify(operation.output)}` : ''}`;
-  return `${time}  ${operation.client.padEnd(4)} ${what.padEnd(34)} ${operation.outcome}`;
+  return `${time}  ${operation.client.padEnd(8)} ${what.padEnd(30)} ${operation.outcome}`;
 }
 
 export interface Figures {
