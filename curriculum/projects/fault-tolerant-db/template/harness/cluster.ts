@@ -188,9 +188,9 @@ export class Cluster {
     return reply.status;
   }
 
-  /** The statuses of all running nodes that answer. */
-  async statuses(): Promise<NodeStatus[]> {
-    const answers = await Promise.all(this.running().map((id) => this.status(id).catch(() => undefined)));
+  /** The statuses of the running nodes (of `among`, by default all) that answer. */
+  async statuses(among: readonly string[] = this.ids): Promise<NodeStatus[]> {
+    const answers = await Promise.all(this.running().filter((id) => among.includes(id)).map((id) => this.status(id).catch(() => undefined)));
     return answers.filter((status) => status !== undefined);
   }
 
@@ -215,12 +215,12 @@ export class Cluster {
     }
   }
 
-  /** Polls the nodes until every shard has a leader that committed its term's first entry. */
-  async waitForLeaders(timeoutMs = 10_000): Promise<void> {
+  /** Polls the nodes (of `among`) until every shard has a leader there that committed its term's first entry. */
+  async waitForLeaders(timeoutMs = 10_000, among: readonly string[] = this.ids): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const ready = new Set<number>();
-      for (const status of await this.statuses()) {
+      for (const status of await this.statuses(among)) {
         for (const [shard, s] of Object.entries(status.shards)) {
           if (s.role === 'leader' && s.commit === s.lastIndex && s.commit > 0) {
             ready.add(Number(shard));

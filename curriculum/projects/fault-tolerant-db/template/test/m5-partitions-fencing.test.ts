@@ -2,8 +2,8 @@
 // leader cut off from the others must acknowledge nothing while the majority elects a new leader
 // and goes on; then the old leader, still believing it leads, reaches one backup of the newer
 // term — directly, or after that backup restarted — and must not get a stale read through it.
-// Last, seeded partitions of random minorities under load, with lost, delayed and duplicated
-// messages: every key's history must stay linearizable.
+// Last, under load with lost, delayed and duplicated messages, the leader of a seeded shard is cut
+// off three times until the others elect new leaders: every key's history must stay linearizable.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { Cluster } from '../harness/cluster.ts';
@@ -84,7 +84,7 @@ test('a backup that restarts remembers its term, so the old leader still cannot 
   await staleLeaderMeetsBackup(true);
 });
 
-test('random minorities partitioned under load, with lost, delayed and duplicated messages: every key stays linearizable', { timeout: 90_000 }, async () => {
+test('leaders cut off under load, with lost, delayed and duplicated messages: every key stays linearizable', { timeout: 90_000 }, async () => {
   const cluster = await start('m5-chaos', 5, 3);
   const messages = cluster.nodeMessages();
   cluster.setFaults({ drop: 0.02, duplicate: 0.02, delayMs: [0, 4] });
@@ -93,9 +93,14 @@ test('random minorities partitioned under load, with lost, delayed and duplicate
   let acknowledged = 25;
   for (let round = 0; round < 3; round++) {
     await whenAcknowledged(run, acknowledged);
-    const minority = random.shuffle(cluster.ids).slice(0, random.int(1, 2));
-    cluster.partition(minority);
-    acknowledged += 40;
+    // Cut off the leader of a seeded shard, and keep it cut off until the others have leaders of
+    // their own: for a while two nodes believe they lead that shard.
+    const shard = random.int(0, 2);
+    const leader = await cluster.leaderOf(shard);
+    assert.ok(leader, `shard ${shard} has no leader${cluster.stderrs()}`);
+    cluster.partition([leader]);
+    await cluster.waitForLeaders(10_000, cluster.ids.filter((id) => id !== leader));
+    acknowledged = run.history.ops.filter((o) => o.outcome === 'ok').length + 30;
     await whenAcknowledged(run, acknowledged);
     cluster.healAll();
     acknowledged += 25;
