@@ -1,0 +1,112 @@
+// A linearizability checker for one key's history (Herlihy & Wing 1990 for the definition; the
+// search is Wing & Gong's 1993, plus a cache of explored states): find an order of the
+// operations that respects real time (an operation that ended before another started comes
+// first) and that a single register would produce. Each step takes one of the "minimal"
+// operations (none ended before it started); a set of (operations done, register value) already
+// explored is never explored again, which keeps histories of a few hundred operations fast.
+// Unknown operations may take effect at any time after they started, or never.
+import { describe, type Operation } from './history.ts';
+
+const STATE_BUDGET = 500_000;
+
+export type Verdict = { readonly ok: true } | { readonly ok: false; readonly undecided?: boolean };
+
+/** Is this single-key history linearizable? Failed operations (no effect) and unanswered reads are left out. */
+export function checkRegister(history: readonly Operation[]): Verdict {
+  const ops = relevant(history);
+  const known = ops.filter((o) => o.outcome === 'ok').length;
+  const done = new Uint8Array(ops.length);
+  const seen = new Set<string>();
+  let explored = 0;
+  const search = (value: string | null, remaining: number): boolean | undefined => {
+    if (remaining === 0) {
+      return true;
+    }
+    if (++explored > STATE_BUDGET) {
+      return undefined;
+    }
+    let minimalEnd = Infinity;
+    for (let i = 0; i < ops.length; i++) {
+      if (!done[i]) {
+        minimalEnd = Math.min(minimalEnd, (ops[i] as Operation).end);
+      }
+    }
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i] as Operation;
+      if (done[i] || op.start > minimalEnd) {
+        continue;
+      }
+      if (op.op === 'get' && op.output !== value) {
+        continue;
+      }
+      const next = op.op === 'put' ? (op.value as string) : op.op === 'delete' ? null : value;
+      done[i] = 1;
+      const state = `${Buffer.from(done).toString('base64')}|${next === null ? '\u0000' : next}`;
+      if (!seen.has(state)) {
+        seen.add(state);
+        const found = search(next, remaining - (op.outcome === 'ok' ? 1 : 0));
+        if (found !== false) {
+          done[i] = 0;
+          return found;
+        }
+      }
+      done[i] = 0;
+    }
+    return false;
+  };
+  const found = search(null, known);
+  return found === true ? { ok: true } : { ok: false, ...(found === undefined ? { undecided: true } : {}) };
+}
+
+function relevant(history: readonly Operation[]): Operation[] {
+  return history
+    .filter((o) => o.outcome === 'ok' || (o.outcome === 'unknown' && o.op !== 'get'))
+    .map((o) => (o.outcome === 'unknown' ? { ...o, end: Infinity } : o))
+    .sort((a, b) => a.start - b.start);
+}
+
+/**
+ * A small history that is still not linearizable: the shortest prefix in time that fails, then
+ * every operation removed that can go without making it pass (a put stays while a kept get
+ * returns its value, or the story would no longer make sense).
+ */
+export function minimalViolation(history: readonly Operation[]): Operation[] {
+  const ops = relevant(history);
+  const ends = [...new Set(ops.filter((o) => Number.isFinite(o.end)).map((o) => o.end))].sort((a, b) => a - b);
+  const prefix = (time: number): Operation[] =>
+    ops
+      .filter((o) => o.start <= time)
+      .flatMap((o) => (o.end <= time ? [o] : o.op === 'get' ? [] : [{ ...o, end: Infinity, outcome: 'unknown' as const }]));
+  let low = 0;
+  let high = ends.length - 1;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (checkRegister(prefix(ends[middle] as number)).ok) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  let kept = prefix(ends[low] ?? Infinity);
+  for (let i = 0; i < kept.length; ) {
+    const candidate = kept[i] as Operation;
+    const readLater = candidate.op === 'put' && kept.some((o) => o.op === 'get' && o.output === candidate.value);
+    const without = kept.filter((_, j) => j !== i);
+    if (!readLater && !checkRegister(without).ok) {
+      kept = without;
+    } else {
+      i++;
+    }
+  }
+  return kept;
+}
+
+/** The plain-text report of a violation on one key. */
+export function explainViolation(key: string, history: readonly Operation[]): string {
+  const minimal = minimalViolation(history);
+  return [
+    `key ${key}: the history is not linearizable. A smallest part of it that no single copy of the key could produce` +
+      ` (${minimal.length} of ${history.length} operations; times since the run began, "?" = no answer):`,
+    ...minimal.map((o) => `  ${describe(o)}`),
+  ].join('\n');
+}

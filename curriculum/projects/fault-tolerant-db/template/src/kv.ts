@@ -1,0 +1,30 @@
+// Milestone 1: the state machine every replica runs. Commands come in log order; each is applied
+// once, even when a client's retry puts the same operation in the log twice.
+
+export type Command =
+  | { readonly op: 'get'; readonly key: string; readonly client?: string; readonly seq?: number }
+  | { readonly op: 'put'; readonly key: string; readonly value: string; readonly client?: string; readonly seq?: number }
+  | { readonly op: 'delete'; readonly key: string; readonly client?: string; readonly seq?: number };
+
+/** What a command returns: the key's value (after a put, the value written; after a delete, null). */
+export interface Result {
+  readonly value: string | null;
+}
+
+/**
+ * Rules the tests check:
+ * - put sets the key and returns the value written; delete removes it and returns null; get returns
+ *   the value or null.
+ * - A command carrying the `client` and `seq` of one already applied (a client's retry) changes
+ *   nothing and returns the first answer again. Each client has one operation in flight at a time,
+ *   so keeping the last seq (and its result) per client is enough.
+ */
+export class KvState {
+  apply(command: Command): Result {
+    throw new Error('TODO(milestone 1): apply put, get and delete, and each client operation only once (KvState.apply in src/kv.ts)');
+  }
+
+  get(key: string): string | null {
+    throw new Error('TODO(milestone 1): KvState.get (src/kv.ts)');
+  }
+}

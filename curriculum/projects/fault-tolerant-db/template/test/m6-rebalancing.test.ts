@@ -1,0 +1,66 @@
+// Milestone 6: online rebalancing. Four nodes and four shards of three replicas under load; a
+// fifth node joins and the shards are rebalanced onto five nodes; then the first node leaves, the
+// shards are rebalanced onto the remaining four, and it is killed. All the while clients write:
+// nothing acknowledged may be lost, every key stays linearizable, and no operation may wait long.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Cluster } from '../harness/cluster.ts';
+import { startLoad, verifyRun, whenAcknowledged } from '../harness/load.ts';
+import { createRandom, seedFromEnv } from '../harness/random.ts';
+import { rebalance } from '../src/rebalance.ts';
+import { placeShards } from '../src/ring.ts';
+
+const random = createRandom(seedFromEnv(), 'm6');
+const SHARDS = 4;
+const REPLICAS = 3;
+const SLOWEST_MS = 3000;
+let cluster: Cluster;
+
+before(async () => {
+  cluster = await Cluster.start({ name: 'm6', random, nodes: 4, spares: 1, shards: SHARDS, replicas: REPLICAS });
+});
+
+after(async () => {
+  await cluster?.close();
+});
+
+/** Every shard's leader reports the members placeShards wants, and a node outside them hosts nothing. */
+async function assertPlaced(nodes: readonly string[]): Promise<void> {
+  const wanted = placeShards(nodes, SHARDS, REPLICAS);
+  const statuses = await cluster.statuses();
+  for (let shard = 0; shard < SHARDS; shard++) {
+    const leader = statuses.map((s) => s.shards[String(shard)]).find((s) => s?.role === 'leader');
+    assert.ok(leader, `shard ${shard} has no leader after rebalancing`);
+    assert.deepEqual([...leader.members].sort(), [...(wanted[shard] as string[])].sort(), `shard ${shard}'s members after rebalancing onto ${nodes.join(', ')}`);
+  }
+  for (const status of statuses.filter((s) => !nodes.includes(s.node))) {
+    assert.deepEqual(Object.keys(status.shards), [], `${status.node} left the cluster but still hosts shards`);
+  }
+}
+
+test('a node joins and another leaves while clients write: no loss, and no operation waits more than 3 s', { timeout: 90_000 }, async () => {
+  const messages = cluster.nodeMessages();
+  const stop = new AbortController();
+  const run = startLoad(cluster, { clients: 4, keys: 8, operations: 1000, maxMs: 40_000, random: random.fork('load'), signal: stop.signal });
+  const grown = ['n1', 'n2', 'n3', 'n4', 'n5'];
+  const shrunk = ['n2', 'n3', 'n4', 'n5'];
+  await whenAcknowledged(run, 30);
+  await cluster.startNode('n5');
+  const joined = await rebalance(cluster.admin, grown, { shards: SHARDS, replicas: REPLICAS });
+  await assertPlaced(grown);
+  await whenAcknowledged(run, run.history.ops.filter((o) => o.outcome === 'ok').length + 30);
+  const left = await rebalance(cluster.admin, shrunk, { shards: SHARDS, replicas: REPLICAS });
+  await assertPlaced(shrunk);
+  await cluster.kill('n1');
+  await whenAcknowledged(run, run.history.ops.filter((o) => o.outcome === 'ok').length + 30);
+  stop.abort();
+  await run.done;
+  console.log(`[figures] m6 moves: ${joined.moves} to bring n5 in, ${left.moves} to take n1 out`);
+  assert.ok(joined.moves > 0 && left.moves > 0, 'rebalancing moved nothing');
+  await verifyRun('m6 rebalancing', cluster, run, messages);
+  const ops = run.history.ops.filter((o) => o.client !== 'end');
+  const slowest = ops.filter((o) => o.outcome === 'ok').reduce((worst, o) => (o.end - o.start > worst.end - worst.start ? o : worst));
+  assert.ok(slowest.end - slowest.start <= SLOWEST_MS, `an operation waited ${(slowest.end - slowest.start).toFixed(0)} ms during rebalancing (bound ${SLOWEST_MS} ms)`);
+  const unanswered = ops.filter((o) => o.outcome !== 'ok').length;
+  assert.ok(unanswered <= ops.length * 0.02, `${unanswered} of ${ops.length} operations got no answer during rebalancing`);
+});
