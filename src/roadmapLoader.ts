@@ -1,0 +1,73 @@
+// Loads what the extension works on: the compiled curriculum (dist/curriculum.json), the progress
+// store over this window's journal and VS Code's global state, and the project records; tells the
+// learner once when stored progress was damaged. A curriculum that cannot load is a reason shown
+// in the view, never a failed activation.
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { StateKeys } from './constants';
+import { parseCompiledCurriculum } from './core/curriculum/load';
+import { progressItemIds } from './core/curriculum/model';
+import { ProjectRecords } from './core/progress/projectRecords';
+import { ProgressStore } from './core/progress/store';
+import { JournalFiles } from './progress/journalFiles';
+import { watchJournals } from './progress/watch';
+import type { Roadmap } from './roadmapContext';
+
+export async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<Roadmap> {
+  // The extension's own files sit beside the extension host: read them directly, not through
+  // vscode.workspace.fs, which goes through the workbench and costs a round trip.
+  const file = vscode.Uri.joinPath(context.extensionUri, 'dist', 'curriculum.json');
+  let text: string;
+  try {
+    text = await readFile(file.fsPath, 'utf8');
+  } catch (error) {
+    const reason = vscode.l10n.t(
+      'The roadmap\'s curriculum file {0} is missing. Reinstall the extension; if you build it from source, run "npm run build".',
+      file.fsPath,
+    );
+    log.error(reason, error);
+    return { ok: false, reason };
+  }
+  const loaded = parseCompiledCurriculum(text, file.fsPath);
+  if (!loaded.ok) {
+    log.error(loaded.reason);
+    return loaded;
+  }
+
+  // Each window appends to its own journal: a fresh id per window, letters and digits only.
+  const journalFolder = join(context.globalStorageUri.fsPath, 'progress');
+  const { store, problems, setAsideKey, setAsideFiles } = await ProgressStore.open(context.globalState, {
+    key: StateKeys.progress,
+    setAsidePrefix: StateKeys.progressSetAsidePrefix,
+    knownIds: progressItemIds(loaded.curriculum),
+    journal: new JournalFiles(journalFolder),
+    node: `w${randomBytes(6).toString('hex')}`,
+  });
+  const projects = new ProjectRecords(context.globalState, StateKeys.projects);
+  const reload = () => store.reload().catch((error: unknown) => log.error('Could not re-read the roadmap progress.', error));
+  context.subscriptions.push(store, projects, watchJournals(journalFolder, () => void reload(), (error) => log.warn(`Not watching ${journalFolder}: ${String(error)}`)));
+  if (problems.length > 0) {
+    const kept = [setAsideKey && `globalState key "${setAsideKey}"`, ...setAsideFiles.map((name) => join(journalFolder, name))].filter(Boolean);
+    log.warn(`Stored progress had problems (${problems.join('; ')}); the originals are kept as ${kept.join(', ')}.`);
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t(
+        'Some of your roadmap progress could not be read: {0}. Everything readable was kept, and the damaged data was saved aside (see the output log).',
+        problems.join('; '),
+      ),
+    );
+  }
+  return {
+    ok: true,
+    curriculum: loaded.curriculum,
+    progress: store,
+    projects,
+    view: {
+      isDone: (id) => store.isDone(id),
+      get: (id) => store.get(id),
+      lastCheck: (key) => projects.lastCheck(key),
+      scaffold: (projectId) => projects.scaffold(projectId),
+    },
+  };
+}
