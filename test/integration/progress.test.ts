@@ -174,6 +174,8 @@ describe('Progress kept in the workspace (.roadmap/progress.json) in a real VS C
     assert.ok(api.roadmap.ok);
     const progress = api.roadmap.progress;
     await eventually('the pulled record lands', () => progress.isDone('networks'), 10_000);
+    // ...and the union is written back (the mirror's own layout ends with a newline).
+    await eventually('the file is written back', async () => ((await fileText()) ?? '').endsWith('}\n'), 10_000);
   });
 
   it('leaves a broken file as it is and says where it breaks', async () => {

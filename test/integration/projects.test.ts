@@ -82,6 +82,15 @@ describe('Step-6 projects in a real VS Code', function () {
     assert.equal(api.roadmap.projects.lastCheck('fault-tolerant-db/consistent-hashing')?.outcome, 'failed');
     // The earlier milestone's verification is kept.
     assert.equal(api.roadmap.progress.get('fault-tolerant-db/single-node-wal')?.origin, 'verified');
+    const provider = api.views.treeProvider;
+    const milestone = provider
+      ?.getChildren(provider.getChildren().find((node) => node.id === 'step/projects'))
+      .flatMap((node) => provider.getChildren(node))
+      .find((node) => node.id === 'milestone/fault-tolerant-db/consistent-hashing');
+    assert.ok(provider && milestone);
+    const item = provider.getTreeItem(milestone);
+    assert.match(String(item.description), /^failing/);
+    assert.match(typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? ''), /keys are balanced across shards/);
   });
 });
 

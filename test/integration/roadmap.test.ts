@@ -109,6 +109,8 @@ describe('Roadmap in a real VS Code', () => {
     assert.ok(node);
     await apply({ items: [[node, vscode.TreeItemCheckboxState.Checked]] });
     assert.ok(isChecked(stepItem(api, 'scalability')));
+    const stored = api.storedProgress() as { records: Record<string, { state: string }> };
+    assert.equal(stored.records.scalability?.state, 'done');
     await apply({ items: [[node, vscode.TreeItemCheckboxState.Unchecked]] });
     assert.ok(!isChecked(stepItem(api, 'scalability')));
   });
