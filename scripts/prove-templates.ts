@@ -141,10 +141,16 @@ async function main(): Promise<number> {
 
     const starter = await scaffoldStarter(template);
     installDependencies(starter, node);
-    for (const milestone of template.milestones) {
+    for (const [index, milestone] of template.milestones.entries()) {
       const run = runMilestone(node, starter, template, milestone.id, undefined, true);
-      const forTheRightReason = run.outcome.kind === 'failed' && /TODO\(milestone/.test(`${run.outcome.failures.join('\n')}\n${run.output}`);
-      record(forTheRightReason, `starter fails ${milestone.id} with a TODO(milestone …) message`, forTheRightReason ? '' : JSON.stringify(run.outcome));
+      // For the right reason: the TODO of this milestone, or of an earlier one whose work it builds on.
+      const todos = [...`${run.outcome.kind === 'failed' ? run.outcome.failures.join('\n') : ''}\n${run.output}`.matchAll(/TODO\(milestone (\d+)\)/g)].map((match) => Number(match[1]));
+      const forTheRightReason = run.outcome.kind === 'failed' && todos.length > 0 && todos.every((number) => number <= index + 1);
+      record(
+        forTheRightReason,
+        `starter fails ${milestone.id} with a TODO(milestone ${index + 1}) message or an earlier one's`,
+        forTheRightReason ? '' : `${JSON.stringify(run.outcome)}; TODOs named: ${todos.join(', ') || 'none'}`,
+      );
     }
 
     const reference = mkdtempSync(join(tmpdir(), `proof-${template.project}-ref-`));
@@ -161,7 +167,8 @@ async function main(): Promise<number> {
       const buggy = mkdtempSync(join(tmpdir(), `proof-${template.project}-${bug.id}-`));
       copyProject(reference, buggy);
       applyPatch(join(ROOT, 'test', 'templates', template.project, 'bugs', `${bug.id}.patch`), buggy);
-      const caught = bug.caughtBy.filter((milestone) => runMilestone(node, buggy, template, milestone, proof.seeds[0], true).outcome.kind !== 'passed');
+      // Caught means the tests ran and one failed: a run that crashed without a verdict proves nothing.
+      const caught = bug.caughtBy.filter((milestone) => runMilestone(node, buggy, template, milestone, proof.seeds[0], true).outcome.kind === 'failed');
       record(caught.length > 0, `bug "${bug.id}" (${bug.description}) is caught by ${caught.length > 0 ? caught.join(', ') : 'none of ' + bug.caughtBy.join(', ')}`);
       rmSync(buggy, { recursive: true, force: true });
     }
