@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { launchBrowser } from './browser';
 import { ensureServer, startServer } from './server';
 
 const ROOT = join(__dirname, '..', '..');
@@ -31,10 +32,20 @@ async function main(): Promise<void> {
   console.log(`  ${url}\n`);
   console.log('start: the Distributed Systems view is in the activity bar. Press Ctrl-C to stop.');
   if (process.env.DS_ROADMAP_START_CHECK === '1') {
-    // Used by the tests: prove the server answers, then stop.
-    const response = await fetch(url);
-    console.log(`start: workbench answered ${response.status}`);
-    server.stop();
+    // Used by the harness test: open the address in headless Chromium as a learner would, and
+    // prove the roadmap shows its steps; then stop.
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(url);
+      await page.locator('.activitybar .action-item:has(a[aria-label*="Distributed Systems"])').click({ timeout: 90_000 });
+      const rows = page.locator('.pane-body .monaco-list-row[aria-level="1"]');
+      await rows.nth(5).waitFor({ timeout: 60_000 });
+      console.log(`start: the roadmap shows ${await rows.count()} steps`);
+    } finally {
+      await browser.close().catch(() => undefined);
+      server.stop();
+    }
     return;
   }
   await new Promise<never>(() => undefined);

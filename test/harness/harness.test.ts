@@ -1,5 +1,6 @@
 // Proves the real-VS Code harness cannot pass a broken run: a failing test, a suite that runs no
-// test and a suite that never reports each turn it red. Runs the harness as `npm test` does.
+// test and a suite that never reports each turn it red. Runs the harness as `npm test` does. Also
+// runs `npm start` on the server path and checks the roadmap it opens shows its six steps.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -39,5 +40,21 @@ describe('integration harness (real VS Code)', function () {
     });
     assert.equal(status, 1, output);
     assert.match(output, /integration: no results after 25 s/);
+  });
+});
+
+describe('npm start (real VS Code)', function () {
+  this.timeout(300_000);
+
+  it('opens a workbench whose roadmap view shows the six steps', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'vscode', 'start.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, DS_ROADMAP_USE_SERVER: '1', DS_ROADMAP_START_CHECK: '1' },
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    const output = `${result.stdout}${result.stderr}`;
+    assert.equal(result.status, 0, output);
+    assert.match(output, /start: the roadmap shows 6 steps/);
   });
 });
