@@ -15,6 +15,8 @@ export interface UiTest {
 }
 
 const ROOT = join(__dirname, '..', '..');
+/** The whole run's limit: a hung workbench fails the run instead of holding CI. */
+const TIMEOUT_MS = Number(process.env.DS_ROADMAP_UI_TIMEOUT_MS ?? 900_000);
 const VSIX = join(ROOT, 'distributed-systems-roadmap.vsix');
 
 async function main(): Promise<number> {
@@ -24,6 +26,12 @@ async function main(): Promise<number> {
   }
   const server = await startServer(ensureServer(), { extensions: [{ vsix: VSIX }] });
   const browser = await launchBrowser();
+  const limit = setTimeout(() => {
+    console.error(`ui: no verdict after ${Math.round(TIMEOUT_MS / 1000)} s; stopping the browser and the server`);
+    void browser.close().catch(() => undefined);
+    server.stop();
+    process.exit(1);
+  }, TIMEOUT_MS);
   let passed = 0;
   let failed = 0;
   try {
@@ -35,7 +43,7 @@ async function main(): Promise<number> {
     await workbench.waitReady();
     await workbench.tryCommand('View: Hide Secondary Side Bar');
     const filter = process.env.DS_ROADMAP_UI_FILTER;
-    for (const test of [...roadmapTests, ...lessonTests, ...walkthroughTests, ...scaffoldTests, ...windowTests].filter((t) => !filter || t.name.includes(filter))) {
+    for (const test of [...roadmapTests, ...lessonTests, ...walkthroughTests, ...scaffoldTests, ...windowTests].filter((t) => !filter || filter.split('|').some((part) => t.name.includes(part)))) {
       const testStarted = Date.now();
       try {
         await workbench.dismiss();
@@ -53,6 +61,7 @@ async function main(): Promise<number> {
       }
     }
   } finally {
+    clearTimeout(limit);
     await browser.close().catch(() => undefined);
     server.stop();
   }

@@ -133,7 +133,7 @@ export const lessonTests: UiTest[] = [
 
 export const walkthroughTests: UiTest[] = [
   {
-    name: 'a topic ticked in the tree is ticked in its walkthrough, opened from the tree at that topic',
+    name: 'a walkthrough opened from the tree at a topic ticks the topics ticked in the tree',
     run: async (wb) => {
       await wb.openRoadmap();
       const topic = wb.row('Architectures');
@@ -141,17 +141,20 @@ export const walkthroughTests: UiTest[] = [
         await wb.stepRow('Fundamentals of Distributed Systems').click();
         await wb.page.keyboard.press('ArrowRight');
       }
+      // The walkthrough is open before the topic is ticked: VS Code takes a completion key that is
+      // already set when it first registers the walkthroughs in a window as seen, without ticking
+      // (README, "Limits we live with").
+      await wb.contextMenu(wb.row('Naming'), 'Open in Walkthrough');
+      const ticked = wb.page.locator('.getting-started-step[data-step-id$="#step-fundamentals#topic-architectures"]');
+      await ticked.waitFor({ timeout: 20_000 });
+      // Opened at the topic the learner chose, not at the first unfinished one.
+      const chosen = wb.page.locator('.getting-started-step[data-step-id$="#step-fundamentals#topic-naming"]');
+      await eventually(async () => assert.equal(await chosen.getAttribute('aria-expanded'), 'true'));
       await topic.locator('[role="checkbox"]').click();
       await eventually(async () => assert.equal(await topic.locator('[role="checkbox"]').getAttribute('aria-checked'), 'true'));
       // The box flips in the workbench at once; "· done" appears only once the extension recorded it.
       await eventually(async () => assert.match(await topic.innerText(), /done/, 'the extension did not record the ticked topic'));
-      await wb.contextMenu(wb.row('Naming'), 'Open in Walkthrough');
-      const ticked = wb.page.locator('.getting-started-step[data-step-id$="#step-fundamentals#topic-architectures"]');
-      await ticked.waitFor({ timeout: 20_000 });
       await eventually(async () => assert.equal(await ticked.getAttribute('aria-checked'), 'true'), 30_000);
-      // Opened at the topic the learner chose, not at the first unfinished one.
-      const chosen = wb.page.locator('.getting-started-step[data-step-id$="#step-fundamentals#topic-naming"]');
-      await eventually(async () => assert.equal(await chosen.getAttribute('aria-expanded'), 'true'));
       await wb.screenshot('07-walkthrough-step');
     },
   },
@@ -169,8 +172,28 @@ export const walkthroughTests: UiTest[] = [
       await wb.screenshot('08-walkthrough-project');
     },
   },
+  {
+    name: 'the Welcome page lists the walkthroughs; Mark Done in one ticks the topic in the tree',
+    run: async (wb) => {
+      await wb.openRoadmap();
+      // Focus the workbench, not the walkthrough page the last test left focused.
+      await wb.stepRow('Networks and Communication').click();
+      await wb.runCommand('Help: Welcome');
+      const entry = wb.page.locator('.getting-started-category:has-text("Step 2: Networks and Communication")').first();
+      await entry.waitFor({ timeout: 20_000 });
+      await entry.click();
+      const topicStep = wb.page.locator('.getting-started-step[data-step-id$="#step-networks#topic-transport-tcp"]');
+      await topicStep.waitFor({ timeout: 20_000 });
+      await topicStep.click();
+      await wb.page.locator('.getting-started-step.expanded .monaco-button:has-text("Mark Done")').click();
+      // The button goes through our command and store: the tree shows it, then the walkthrough ticks.
+      await wb.expandStep('Networks and Communication', 'TCP');
+      await eventually(async () => assert.match(await wb.row('TCP').innerText(), /done/, 'the tree did not record the topic'));
+      await eventually(async () => assert.equal(await topicStep.getAttribute('aria-checked'), 'true'), 30_000);
+      await wb.screenshot('11-walkthrough-mark-done');
+    },
+  },
 ];
-
 
 export const scaffoldTests: UiTest[] = [
   {
