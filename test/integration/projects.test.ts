@@ -9,6 +9,17 @@ import { activatedApi } from './helpers';
 
 const decoder = new TextDecoder();
 
+/** A milestone's node in the tree (under step 6 and its project), with the provider that shows it. */
+function milestoneNode(api: RoadmapApi, key: string) {
+  const provider = api.views.treeProvider;
+  const milestone = provider
+    ?.getChildren(provider.getChildren().find((node) => node.id === 'step/projects'))
+    .flatMap((node) => provider.getChildren(node))
+    .find((node) => node.id === `milestone/${key}`);
+  assert.ok(provider && milestone, `no tree node for milestone ${key}`);
+  return { provider, milestone };
+}
+
 describe('Step-6 projects in a real VS Code', function () {
   this.timeout(120_000);
   let api: RoadmapApi;
@@ -59,12 +70,7 @@ describe('Step-6 projects in a real VS Code', function () {
     assert.equal(record?.origin, 'verified');
     assert.equal(record?.evidence?.tests, 1);
     assert.match(String(record?.evidence?.node), /^v\d+/);
-    const provider = api.views.treeProvider;
-    const milestone = provider
-      ?.getChildren(provider.getChildren().find((node) => node.id === 'step/projects'))
-      .flatMap((node) => provider.getChildren(node))
-      .find((node) => node.id === 'milestone/fault-tolerant-db/single-node-wal');
-    assert.ok(provider && milestone);
+    const { provider, milestone } = milestoneNode(api, 'fault-tolerant-db/single-node-wal');
     assert.match(String(provider.getTreeItem(milestone).description), /^verified \d{4}-\d{2}-\d{2}$/);
   });
 
@@ -82,12 +88,7 @@ describe('Step-6 projects in a real VS Code', function () {
     assert.equal(api.roadmap.projects.lastCheck('fault-tolerant-db/consistent-hashing')?.outcome, 'failed');
     // The earlier milestone's verification is kept.
     assert.equal(api.roadmap.progress.get('fault-tolerant-db/single-node-wal')?.origin, 'verified');
-    const provider = api.views.treeProvider;
-    const milestone = provider
-      ?.getChildren(provider.getChildren().find((node) => node.id === 'step/projects'))
-      .flatMap((node) => provider.getChildren(node))
-      .find((node) => node.id === 'milestone/fault-tolerant-db/consistent-hashing');
-    assert.ok(provider && milestone);
+    const { provider, milestone } = milestoneNode(api, 'fault-tolerant-db/consistent-hashing');
     const item = provider.getTreeItem(milestone);
     assert.match(String(item.description), /^failing/);
     assert.match(typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? ''), /keys are balanced across shards/);
