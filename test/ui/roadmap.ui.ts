@@ -197,16 +197,16 @@ export const walkthroughTests: UiTest[] = [
 
 export const scaffoldTests: UiTest[] = [
   {
-    name: 'the Scaffold button of a project walkthrough writes the project and ticks the step',
+    name: 'the Scaffold button of the database walkthrough writes the real starter and ticks the step',
     run: async (wb, server) => {
       await wb.openRoadmap();
-      const project = wb.row('Distributed file-sharing system');
+      const project = wb.row('Fault-tolerant database');
       if (!(await project.isVisible())) {
         await wb.stepRow('Hands-On Projects').click();
         await wb.page.keyboard.press('ArrowRight');
       }
       await wb.contextMenu(project, 'Open in Walkthrough');
-      const scaffoldStep = wb.page.locator('.getting-started-step[data-step-id$="#project-file-sharing#scaffold"]');
+      const scaffoldStep = wb.page.locator('.getting-started-step[data-step-id$="#project-fault-tolerant-db#scaffold"]');
       await scaffoldStep.click();
       await wb.page.locator('.getting-started-step.expanded .monaco-button:has-text("Scaffold Project")').click();
       // Where: a new folder in the workspace, named after the project.
@@ -214,16 +214,17 @@ export const scaffoldTests: UiTest[] = [
       const input = wb.page.locator('.quick-input-widget input');
       await input.focus();
       await input.press('Enter');
-      await eventually(async () => assert.equal(await input.inputValue(), 'file-sharing'));
+      await eventually(async () => assert.equal(await input.inputValue(), 'fault-tolerant-db'));
       await wb.screenshot('09-walkthrough-folder-name');
       await input.focus();
       await input.press('Enter');
-      const folder = join(server.dirs.workspace, 'file-sharing');
+      const folder = join(server.dirs.workspace, 'fault-tolerant-db');
       // The step is ticked once the whole plan is written; files appear one by one before that.
       await eventually(async () => assert.equal(await scaffoldStep.getAttribute('aria-checked'), 'true'), 60_000);
       assert.ok(existsSync(join(folder, 'README.md')), 'README.md was not written');
-      assert.ok(existsSync(join(folder, 'test', 'm1-chunking-manifests.test.ts')));
-      assert.match(readFileSync(join(folder, 'package.json'), 'utf8'), /"name": "file-sharing"/);
+      assert.ok(existsSync(join(folder, 'test', 'm1-single-node-wal.test.ts')));
+      assert.ok(existsSync(join(folder, 'harness')), 'the harness was not written');
+      assert.match(readFileSync(join(folder, 'package.json'), 'utf8'), /"name": "fault-tolerant-db"/);
       await wb.screenshot('10-walkthrough-scaffolded');
     },
   },
