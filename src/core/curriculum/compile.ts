@@ -230,12 +230,7 @@ function crossCheckTopics(
       ids.claim(topic.id, { doc: file.doc, at: file.at, path: ['topics', topicIndex, 'id'] });
       topicIds.add(topic.id);
       if (topic.diagram && !fileExists(topic.diagram.file)) {
-        problems.push(
-          file.at(
-            offsetOf(file.doc, ['topics', topicIndex, 'diagram', 'file']),
-            `missing diagram ${topic.diagram.file} at ${formatPath(['topics', topicIndex, 'diagram', 'file'])}: add the SVG or fix the path.`,
-          ),
-        );
+        problems.push(missingDiagram(file, ['topics', topicIndex, 'diagram', 'file'], topic.diagram.file));
       }
     });
     problems.push(...checkHours(step, file, roadmap.data.studyHoursPerWeek));
@@ -252,6 +247,9 @@ function crossCheckTopics(
     }
     step.projects?.forEach((project, projectIndex) => {
       const base: PathSegment[] = ['steps', stepIndex, 'projects', projectIndex];
+      if (project.diagram && !fileExists(project.diagram.file)) {
+        problems.push(missingDiagram(roadmap, [...base, 'diagram', 'file'], project.diagram.file));
+      }
       const refs: [PathSegment[], string][] = [
         ...(project.concepts ?? []).map((ref, i): [PathSegment[], string] => [[...base, 'concepts', i], ref]),
         ...(project.milestones ?? []).flatMap((milestone, m) =>
@@ -267,6 +265,10 @@ function crossCheckTopics(
       }
     });
   });
+}
+
+function missingDiagram(parsed: Parsed<unknown>, path: PathSegment[], file: string): CurriculumProblem {
+  return parsed.at(offsetOf(parsed.doc, path), `missing diagram ${file} at ${formatPath(path)}: add the SVG or fix the path.`);
 }
 
 /** A step's topic hours must fit its duration at the stated study hours per week. */

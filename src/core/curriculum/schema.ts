@@ -24,6 +24,12 @@ export const durationSchema = z.strictObject({
   unit: z.enum(['week', 'month']),
 });
 
+/** An SVG under media/diagrams/, drawn in currentColor so it follows the theme. */
+export const diagramSchema = z.strictObject({
+  file: z.string().regex(/^media\/diagrams\/[a-z0-9-]+\.svg$/, { message: 'diagram-path' }),
+  alt: text,
+});
+
 export const milestoneSchema = z.strictObject({
   id,
   title: text,
@@ -42,6 +48,8 @@ export const projectSchema = z.strictObject({
   /** Topic ids of steps 1–5 whose concepts the project exercises. */
   concepts: idList.optional(),
   milestones: z.array(milestoneSchema).optional(),
+  /** The project's architecture, shown where the learner meets the project. */
+  diagram: diagramSchema.optional(),
 });
 
 export const stepSchema = z.strictObject({
@@ -98,10 +106,7 @@ export const topicSchema = z.strictObject({
   papers: z.array(paperSchema).max(3).optional(),
   selfCheck: z.array(selfCheckSchema).min(3, { message: 'few-questions' }).max(5, { message: 'many-questions' }),
   tryIt: text,
-  /** An SVG under media/diagrams/, drawn in currentColor so it follows the theme. */
-  diagram: z
-    .strictObject({ file: z.string().regex(/^media\/diagrams\/[a-z0-9-]+\.svg$/, { message: 'diagram-path' }), alt: text })
-    .optional(),
+  diagram: diagramSchema.optional(),
 });
 
 export const topicFileSchema = z.strictObject({

@@ -182,25 +182,27 @@ function topicMarkdown(step: Step, topic: Topic): string {
 function projectWalkthrough(curriculum: Curriculum, project: Project, template: CompiledTemplate | undefined, markdown: Markdown): Walkthrough {
   const topicTitle = (id: string) => curriculum.steps.flatMap((step) => step.topics).find((topic) => topic.id === id)?.title ?? id;
   const milestones = project.milestones ?? [];
-  const brief = [
-    `# ${escapeMarkdown(project.title)}`,
-    '',
-    escapeMarkdown(project.description ?? project.idea),
-    '',
-    ...(project.concepts?.length ? [`**Concepts:** ${project.concepts.map((id) => escapeMarkdown(topicTitle(id))).join(' · ')}`, ''] : []),
-    '| # | Milestone | Read first |',
-    '| --- | --- | --- |',
-    ...milestones.map(
-      (milestone, index) =>
-        `| ${index + 1} | ${escapeMarkdown(milestone.title)} | ${milestone.readFirst.map((id) => escapeMarkdown(topicTitle(id))).join(', ')} |`,
-    ),
-  ].join('\n');
+  const brief = (): string =>
+    [
+      `# ${escapeMarkdown(project.title)}`,
+      '',
+      escapeMarkdown(project.description ?? project.idea),
+      '',
+      ...(project.concepts?.length ? [`**Concepts:** ${project.concepts.map((id) => escapeMarkdown(topicTitle(id))).join(' · ')}`, ''] : []),
+      '| # | Milestone | Read first |',
+      '| --- | --- | --- |',
+      ...milestones.map(
+        (milestone, index) =>
+          `| ${index + 1} | ${escapeMarkdown(milestone.title)} | ${milestone.readFirst.map((id) => escapeMarkdown(topicTitle(id))).join(', ')} |`,
+      ),
+    ].join('\n');
   const steps: WalkthroughStep[] = [
     {
       id: 'brief',
       title: 'Read the brief',
-      description: descriptionText(project.idea),
-      media: markdown(`projects/${project.id}/brief.md`, brief),
+      // With the architecture diagram as the media, the description carries the project's own.
+      description: descriptionText(project.diagram && project.description ? `${project.idea} ${project.description}` : project.idea),
+      media: project.diagram ? { svg: project.diagram.file, altText: project.diagram.alt } : markdown(`projects/${project.id}/brief.md`, brief()),
       completionEvents: ['onStepSelected'],
     },
     {

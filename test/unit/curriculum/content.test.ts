@@ -1,5 +1,5 @@
 // Checks of the shipped content itself: every study step's topics, readings, papers, hours and
-// diagrams, and the links between project milestones and topics.
+// diagrams, each project's architecture diagram, and the links between project milestones and topics.
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ describe('shipped curriculum content', () => {
   const curriculum = shipped();
   const studySteps = curriculum.steps.filter((step) => !step.projects);
   const topics = curriculum.steps.flatMap((step) => step.topics);
+  const projects = curriculum.steps.flatMap((step) => step.projects ?? []);
 
   it('gives steps 1–5 five to nine topics each', () => {
     assert.equal(studySteps.length, 5);
@@ -80,16 +81,27 @@ describe('shipped curriculum content', () => {
       assert.ok(step.topics.some((topic) => topic.diagram), `${step.id} has no diagram`);
     }
     const files = readdirSync(join(ROOT, 'media', 'diagrams'));
-    const used = new Set(topics.flatMap((topic) => (topic.diagram ? [topic.diagram.file] : [])));
+    const used = new Set([...topics, ...projects].flatMap((item) => (item.diagram ? [item.diagram.file] : [])));
     for (const file of files) {
-      assert.ok(used.has(`media/diagrams/${file}`), `media/diagrams/${file} is not used by any topic`);
+      assert.ok(used.has(`media/diagrams/${file}`), `media/diagrams/${file} is not used by any topic or project`);
       assert.deepEqual(diagramProblems(readFileSync(join(ROOT, 'media', 'diagrams', file), 'utf8')), [], file);
+    }
+  });
+
+  it('gives every project an architecture diagram of its own, well-formed and themed, with alt text', () => {
+    assert.equal(projects.length, 3);
+    for (const project of projects) {
+      assert.equal(project.diagram?.file, `media/diagrams/project-${project.id}.svg`, project.id);
+      assert.ok(project.diagram.alt.length > 80, `${project.id}: alt text too short to describe the architecture`);
+      const path = join(ROOT, project.diagram.file);
+      assert.ok(existsSync(path), `${project.diagram.file} is missing`);
+      assert.deepEqual(diagramProblems(readFileSync(path, 'utf8')), [], project.diagram.file);
     }
   });
 
   it('links every project milestone to topics to read first, and every project to its concepts', () => {
     const ids = new Set(topics.map((topic) => topic.id));
-    for (const project of curriculum.steps.flatMap((step) => step.projects ?? [])) {
+    for (const project of projects) {
       assert.ok((project.milestones ?? []).length >= 6, `${project.id} has fewer than 6 milestones`);
       assert.ok((project.concepts ?? []).every((id) => ids.has(id)));
       for (const milestone of project.milestones ?? []) {

@@ -105,6 +105,16 @@ describe('walkthroughs', () => {
     }
   });
 
+  it('show each project\'s architecture diagram in its brief, with the project\'s description beside it', () => {
+    const { curriculum, generated } = shipped();
+    for (const project of curriculum.steps.flatMap((step) => step.projects ?? [])) {
+      const brief = generated.walkthroughs.find((walkthrough) => walkthrough.id === `project-${project.id}`)?.steps.find((step) => step.id === 'brief');
+      assert.ok(project.diagram, `${project.id} has no diagram`);
+      assert.deepEqual(brief?.media, { svg: project.diagram.file, altText: project.diagram.alt });
+      assert.ok(brief.description.includes(project.description ?? project.idea), project.id);
+    }
+  });
+
   it('write step descriptions as plain text, since walkthroughs show Markdown escapes as written', () => {
     for (const step of shipped().generated.walkthroughs.flatMap((walkthrough) => walkthrough.steps)) {
       const text = step.description.replace(/\[[^\]]*\]\(command:[^)]*\)/g, '');
