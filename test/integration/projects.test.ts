@@ -1,6 +1,7 @@
 // Scaffolding and checking in the real VS Code, with the fixture template of
 // test/fixtures/projects (milestone 2's tests fail on purpose, the others pass).
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { CheckOutcome } from '../../src/core/check/outcome';
 import type { RoadmapApi } from '../../src/extension';
@@ -62,6 +63,12 @@ describe('Step-6 projects in a real VS Code', function () {
   });
 
   it('checks a milestone whose tests pass: verified, with its evidence, in the store and the tree', async () => {
+    // The learner's project is a git repository: the evidence names the commit that passed.
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Learner', '-c', 'user.email=learner@example.com', ...args], { cwd: folder.fsPath, encoding: 'utf8' }).trim();
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'scaffolded');
+    const head = git('rev-parse', '--short=12', 'HEAD');
     const outcome = await vscode.commands.executeCommand<CheckOutcome | undefined>('dsRoadmap.checkMilestone', 'fault-tolerant-db/single-node-wal');
     assert.deepEqual(outcome, { kind: 'passed', tests: 1, skipped: 0 });
     assert.ok(api.roadmap.ok);
@@ -70,6 +77,7 @@ describe('Step-6 projects in a real VS Code', function () {
     assert.equal(record?.origin, 'verified');
     assert.equal(record?.evidence?.tests, 1);
     assert.match(String(record?.evidence?.node), /^v\d+/);
+    assert.equal(record?.evidence?.commit, head);
     const { provider, milestone } = milestoneNode(api, 'fault-tolerant-db/single-node-wal');
     assert.match(String(provider.getTreeItem(milestone).description), /^verified \d{4}-\d{2}-\d{2}$/);
   });
