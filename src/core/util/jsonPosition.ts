@@ -5,12 +5,7 @@
 /** The 1-based line and column of the first character that makes `text` invalid JSON, or undefined when it is valid. */
 export function jsonErrorLocation(text: string): { line: number; column: number } | undefined {
   const offset = jsonErrorOffset(text);
-  if (offset === undefined) {
-    return undefined;
-  }
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
+  return offset === undefined ? undefined : lineAndColumn(text, offset);
 }
 
 /** "<name>:<line>:<column> is not valid JSON (what is found there)", for a text JSON.parse refused. */
@@ -19,9 +14,14 @@ export function invalidJsonMessage(text: string, name: string): string {
   if (offset === undefined) {
     return `${name} is not valid JSON`;
   }
-  const where = jsonErrorLocation(text);
+  const { line, column } = lineAndColumn(text, offset);
   const found = offset >= text.length ? 'the text ends too early' : `unexpected ${JSON.stringify(text[offset])}`;
-  return `${name}:${where?.line}:${where?.column} is not valid JSON (${found})`;
+  return `${name}:${line}:${column} is not valid JSON (${found})`;
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
