@@ -3,12 +3,11 @@
 // brings (a pull, another machine) merges into the store by stamp, and the file is rewritten with
 // the union, keeping records of items this roadmap does not know. A file that cannot be read is
 // never written over: the learner is told where it breaks, and the copy waits until it is fixed.
-import { decodeStoredProgress, encodeProgress, type StampedRecord } from './codec';
+import { decodeStoredProgress, type StampedRecord } from './codec';
 import { mergeMaps, type RecordMap } from './lww';
 import type { ProgressStore } from './store';
+import { exportJson } from './transfer';
 import { invalidJsonMessage } from '../util/jsonPosition';
-
-export const MIRROR_FORMAT = 'ds-roadmap-progress';
 
 /** The file, through whatever file system the workspace has. */
 export interface MirrorFile {
@@ -21,12 +20,6 @@ export interface MirrorFile {
 export type SyncOutcome =
   | { readonly kind: 'in-step'; readonly merged: number; readonly written: boolean }
   | { readonly kind: 'unreadable'; readonly problem: string };
-
-/** The file's text for these records: sorted by id, without a time of writing, so git diffs show only real changes. */
-export function mirrorText(records: RecordMap): string {
-  const sorted = new Map([...records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return `${JSON.stringify({ format: MIRROR_FORMAT, ...encodeProgress(sorted) }, undefined, 2)}\n`;
-}
 
 export class ProgressMirror {
   /** Records the file holds for items this roadmap does not define: kept in the file, never dropped. */
@@ -59,7 +52,8 @@ export class ProgressMirror {
       this.foreign = new Map([...read].filter(([id]) => !this.store.knownIds.has(id)));
       merged = (await this.store.merge(known)).applied.length;
     }
-    const desired = mirrorText(mergeMaps(this.foreign, this.store.stampedEntries()));
+    // The export format without a time of writing, so git diffs show only real changes.
+    const desired = exportJson(mergeMaps(this.foreign, this.store.stampedEntries()));
     if (desired === text) {
       return { kind: 'in-step', merged, written: false };
     }

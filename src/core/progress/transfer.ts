@@ -12,9 +12,14 @@ import { projectMilestoneKeys, stepChildIds } from './summary';
 
 export const EXPORT_FORMAT = 'ds-roadmap-progress';
 
-export function exportJson(records: RecordMap, exportedAt: Date): string {
+/**
+ * Every record with its stamp, sorted by id, as a backup (with the time it was exported) or as the
+ * workspace copy (without one, so git diffs show only real changes). Import reads both.
+ */
+export function exportJson(records: RecordMap, exportedAt?: Date): string {
   const sorted = new Map([...records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return `${JSON.stringify({ format: EXPORT_FORMAT, exportedAt: exportedAt.toISOString(), ...encodeProgress(sorted) }, undefined, 2)}\n`;
+  const when = exportedAt ? { exportedAt: exportedAt.toISOString() } : {};
+  return `${JSON.stringify({ format: EXPORT_FORMAT, ...when, ...encodeProgress(sorted) }, undefined, 2)}\n`;
 }
 
 export interface ImportResult {

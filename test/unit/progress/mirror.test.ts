@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { StampedRecord } from '../../../src/core/progress/codec';
-import { mirrorText, ProgressMirror, type MirrorFile } from '../../../src/core/progress/mirror';
+import { ProgressMirror, type MirrorFile } from '../../../src/core/progress/mirror';
 import { ProgressStore } from '../../../src/core/progress/store';
+import { exportJson } from '../../../src/core/progress/transfer';
 import { FakeMemento, steppingClock } from '../../fakes/memento';
 import { MemoryJournal } from '../../fakes/memoryJournal';
 
@@ -57,7 +58,7 @@ describe('ProgressMirror (.roadmap/progress.json)', () => {
   it('merges both ways: newer records of the file land, newer local ones are written back, unknown items stay in the file', async () => {
     const progress = await store();
     await progress.setDone('fundamentals', true); // 2026: newer than OLD
-    const file = new FakeFile(mirrorText(new Map([['fundamentals', { ...OLD, state: 'not-done' }], ['networks', NEW], ['retired-topic', OLD]])));
+    const file = new FakeFile(exportJson(new Map([['fundamentals', { ...OLD, state: 'not-done' }], ['networks', NEW], ['retired-topic', OLD]])));
     const outcome = await new ProgressMirror(progress, file, NAME).sync();
     assert.deepEqual(outcome, { kind: 'in-step', merged: 1, written: true });
     assert.ok(progress.isDone('networks'));
@@ -92,12 +93,12 @@ describe('ProgressMirror (.roadmap/progress.json)', () => {
   it('does not overwrite a file that changed while it merged: it merges the new text first', async () => {
     const progress = await store();
     await progress.setDone('fundamentals', true); // so the file needs writing
-    const file = new FakeFile(mirrorText(new Map([['networks', OLD]])));
+    const file = new FakeFile(exportJson(new Map([['networks', OLD]])));
     let changed = false;
     file.onRead = () => {
       if (!changed) {
         changed = true;
-        file.text = mirrorText(new Map([['networks', OLD], ['raft', NEW]])); // a git pull, meanwhile
+        file.text = exportJson(new Map([['networks', OLD], ['raft', NEW]])); // a git pull, meanwhile
       }
     };
     await new ProgressMirror(progress, file, NAME).sync();
