@@ -34,12 +34,15 @@ export class ProjectRecords {
   private readonly changed = new Emitter<void>();
   readonly onDidChange: Event<void> = this.changed.event;
   private value: StoredProjectRecords;
+  /** The stored value last merged into `value`. */
+  private merged: unknown;
 
   constructor(
     private readonly storage: KeyValueStore,
     private readonly key: string,
   ) {
-    this.value = readRecords(storage.get(key));
+    this.merged = storage.get(key);
+    this.value = readRecords(this.merged);
   }
 
   scaffold(projectId: string): ScaffoldRecord | undefined {
@@ -64,10 +67,18 @@ export class ProjectRecords {
     this.changed.dispose();
   }
 
-  /** What this window holds, merged with what the storage holds now (another window may have written). */
+  /**
+   * What this window holds, merged with what the storage holds now (another window may have
+   * written). The tree asks for every milestone's record at each refresh: a stored value already
+   * merged (VS Code hands back the same object until it changes) is not read again.
+   */
   private current(): StoredProjectRecords {
-    const stored = readRecords(this.storage.get(this.key));
-    this.value = { version: 1, scaffolds: latest(this.value.scaffolds, stored.scaffolds), checks: latest(this.value.checks, stored.checks) };
+    const raw = this.storage.get(this.key);
+    if (raw !== this.merged) {
+      const stored = readRecords(raw);
+      this.value = { version: 1, scaffolds: latest(this.value.scaffolds, stored.scaffolds), checks: latest(this.value.checks, stored.checks) };
+      this.merged = raw;
+    }
     return this.value;
   }
 
