@@ -14,27 +14,14 @@ export async function activatedApi(): Promise<RoadmapApi> {
   return api;
 }
 
-type ShowWarning = typeof vscode.window.showWarningMessage;
-
 /** Replaces showWarningMessage while `body` runs, answering with `answer` and recording the prompts. */
 export async function answeringWarnings<T>(answer: string | undefined, body: () => Thenable<T>): Promise<{ result: T; prompts: string[] }> {
-  const original: ShowWarning = vscode.window.showWarningMessage;
-  const prompts: string[] = [];
-  const fake = (message: string): Thenable<string | undefined> => {
-    prompts.push(message);
-    return Promise.resolve(answer);
-  };
-  (vscode.window as { showWarningMessage: unknown }).showWarningMessage = fake;
-  try {
-    return { result: await body(), prompts };
-  } finally {
-    (vscode.window as { showWarningMessage: unknown }).showWarningMessage = original;
-  }
+  return replacing(vscode.window, 'showWarningMessage', () => answer, async (calls) => ({ result: await body(), prompts: calls.map((args) => String(args[0])) }));
 }
 
 /**
- * Replaces one function of a VS Code API namespace while `body` runs, recording its first
- * arguments; `answer` gives what each call returns.
+ * Replaces one function of a VS Code API namespace while `body` runs, recording the arguments
+ * of each call; `answer` gives what each call returns.
  */
 export async function replacing<T>(
   namespace: object,
