@@ -137,10 +137,7 @@ export const walkthroughTests: UiTest[] = [
     run: async (wb) => {
       await wb.openRoadmap();
       const topic = wb.row('Architectures');
-      if (!(await topic.isVisible())) {
-        await wb.stepRow('Fundamentals of Distributed Systems').click();
-        await wb.page.keyboard.press('ArrowRight');
-      }
+      await wb.expandStep('Fundamentals of Distributed Systems', 'Architectures');
       // The walkthrough is open before the topic is ticked: VS Code takes a completion key that is
       // already set when it first registers the walkthroughs in a window as seen, without ticking
       // (README, "Limits we live with").
@@ -201,10 +198,7 @@ export const scaffoldTests: UiTest[] = [
     run: async (wb, server) => {
       await wb.openRoadmap();
       const project = wb.row('Fault-tolerant database');
-      if (!(await project.isVisible())) {
-        await wb.stepRow('Hands-On Projects').click();
-        await wb.page.keyboard.press('ArrowRight');
-      }
+      await wb.expandStep('Hands-On Projects', 'Fault-tolerant database');
       await wb.contextMenu(project, 'Open in Walkthrough');
       const scaffoldStep = wb.page.locator('.getting-started-step[data-step-id$="#project-fault-tolerant-db#scaffold"]');
       await scaffoldStep.click();
