@@ -2,10 +2,12 @@
 // on PATH it runs `code --extensionDevelopmentPath`; otherwise it starts the cached VS Code server
 // with this folder loaded as the extension under development and prints the loopback URL.
 // Ctrl-C ends everything it started.
+import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually, Workbench } from '../../test/ui/workbench';
 import { launchBrowser } from './browser';
 import { ensureServer, startServer } from './server';
 
@@ -36,12 +38,12 @@ async function main(): Promise<void> {
     // prove the roadmap shows its steps; then stop.
     const browser = await launchBrowser();
     try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      await page.goto(url);
-      await page.locator('.activitybar .action-item:has(a[aria-label*="Distributed Systems"])').click({ timeout: 90_000 });
-      const rows = page.locator('.pane-body .monaco-list-row[aria-level="1"]');
-      await rows.nth(5).waitFor({ timeout: 60_000 });
-      console.log(`start: the roadmap shows ${await rows.count()} steps`);
+      const workbench = new Workbench(await browser.newPage({ viewport: { width: 1400, height: 900 } }));
+      await workbench.page.goto(url);
+      await workbench.waitReady();
+      await workbench.openRoadmapFromActivityBar();
+      await eventually(async () => assert.ok((await workbench.stepRows()).length >= 6), 60_000);
+      console.log(`start: the roadmap shows ${(await workbench.stepRows()).length} steps`);
     } finally {
       await browser.close().catch(() => undefined);
       server.stop();
