@@ -12,6 +12,7 @@ import { staticSource } from '../src/lib/discovery.ts';
 import { createLogger } from '../src/lib/log.ts';
 import { CircuitBreaker } from '../src/lib/resilience.ts';
 import { Upstream } from '../src/lib/upstream.ts';
+import { ask, eventually } from '../harness/client.ts';
 import { failed, figures, formatFigures, runLoad, type Sample } from '../harness/load.ts';
 import { createRandom, seedFromEnv } from '../harness/random.ts';
 import { FAST_ENV, REGISTRY_TTL_MS, Shop } from '../harness/shop.ts';
@@ -115,6 +116,21 @@ test('three catalogs behind the gateway: one killed under load, no failure after
   const [gateway, ...catalogs] = await Promise.all([shop.start('gateway'), shop.start('catalog'), shop.start('catalog'), shop.start('catalog')]);
   await shop.waitRegistered('catalog', (urls) => urls.length === 3);
   assert.ok(gateway);
+  // The registry lists all three; the gateway learns of them at its next refresh. Until it has
+  // served from each, a request may meet an empty or partial list: that start-up is not measured.
+  const served = new Set<string>();
+  await eventually(
+    'the catalog instances the gateway has served GET /products from',
+    async () => {
+      const answer = await ask(`${gateway.url}/products`);
+      const from = answer.headers['x-upstream-instance'];
+      if (answer.status === 200 && typeof from === 'string') {
+        served.add(from);
+      }
+      return [...served].sort();
+    },
+    (names) => names.length === catalogs.length,
+  );
   const victim = random.pick(catalogs);
   const survivors = catalogs.filter((c) => c !== victim);
   // Detection window: the victim's lease runs out, then every caller refreshes its list once.
@@ -145,6 +161,7 @@ test('three catalogs behind the gateway: one killed under load, no failure after
   t.diagnostic(formatFigures('whole run', figures(samples)));
   t.diagnostic(formatFigures(`during the detection window (${windowMs} ms after the kill)`, figures(window)));
   t.diagnostic(formatFigures('after the window', figures(settled)));
+  assert.equal(before.filter(failed).length, 0, `requests failed before the kill, with every catalog up: ${describe(before)}`);
   assert.deepEqual(
     new Set(before.map((s) => s.instance)),
     new Set(catalogs.map((c) => c.name)),
