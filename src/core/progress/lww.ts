@@ -10,7 +10,7 @@ export function wins(a: StampedRecord, b: StampedRecord): boolean {
   if (a.stamp !== b.stamp) {
     return a.stamp > b.stamp;
   }
-  return canonical(a) > canonical(b);
+  return !sameContent(a, b) && canonical(a) > canonical(b);
 }
 
 export function mergeRecord(a: StampedRecord | undefined, b: StampedRecord | undefined): StampedRecord | undefined {
@@ -48,7 +48,7 @@ export function changedIds(before: RecordMap, after: RecordMap): string[] {
   return [...ids].filter((id) => {
     const a = before.get(id);
     const b = after.get(id);
-    return a?.stamp !== b?.stamp || (a && b && canonical(a) !== canonical(b));
+    return a?.stamp !== b?.stamp || (a && b && !sameContent(a, b));
   });
 }
 
@@ -66,4 +66,19 @@ export function covers(map: RecordMap, other: RecordMap): boolean {
 function canonical(record: StampedRecord): string {
   const evidence = record.evidence ? Object.entries(record.evidence).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [];
   return JSON.stringify([record.state, record.at, record.origin, evidence]);
+}
+
+/** Equal state, time, origin and evidence: the usual case of one record read from two places, checked without serializing. */
+function sameContent(a: StampedRecord, b: StampedRecord): boolean {
+  if (a === b) {
+    return true;
+  }
+  if (a.state !== b.state || a.at !== b.at || a.origin !== b.origin) {
+    return false;
+  }
+  if (!a.evidence || !b.evidence) {
+    return a.evidence === b.evidence || canonical(a) === canonical(b);
+  }
+  const keys = Object.keys(a.evidence);
+  return keys.length === Object.keys(b.evidence).length && keys.every((key) => Object.hasOwn(b.evidence!, key) && a.evidence![key] === b.evidence![key]);
 }

@@ -27,7 +27,10 @@ export const systemClock: Clock = { now: () => new Date() };
 
 /** A journal untouched this long belongs to a closed window; once folded into ours it is removed. */
 export const STALE_JOURNAL_MS = 10 * 60 * 1000;
-/** Our journal is rewritten as a snapshot once it has this many lines. */
+/**
+ * Our journal is rewritten as a snapshot once it has this many lines, or twice as many as there
+ * are records when that is more: each rewrite then pays for as many appends as it writes lines.
+ */
 export const COMPACT_AFTER_LINES = 1000;
 
 export interface ProgressStoreOptions {
@@ -40,6 +43,8 @@ export interface ProgressStoreOptions {
   readonly journal: JournalDirectory;
   readonly node: string;
   readonly clock?: Clock;
+  /** COMPACT_AFTER_LINES unless given (tests give a small one). */
+  readonly compactAfterLines?: number;
 }
 
 export interface OpenResult {
@@ -83,6 +88,11 @@ export class ProgressStore {
   private readonly hlc: HybridClock;
   private readonly ownJournal: string;
   private journalLines = 0;
+  /**
+   * The summary as VS Code handed it back after our last write, and the records it holds: VS Code
+   * returns that same object until the value changes, so it need not be decoded again.
+   */
+  private lastSummary: { readonly raw: unknown; readonly records: RecordMap } | undefined;
   /** Operations run one at a time, so a reload never interleaves with a write of this window. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -261,7 +271,7 @@ export class ProgressStore {
     this.records = mergeMaps(this.records, next);
     try {
       await this.writeSummary();
-      if (this.journalLines > COMPACT_AFTER_LINES) {
+      if (this.journalLines > Math.max(this.options.compactAfterLines ?? COMPACT_AFTER_LINES, 2 * this.records.size)) {
         await this.options.journal.replace(this.ownJournal, entriesText(this.records));
         this.journalLines = this.records.size;
       }
@@ -275,8 +285,11 @@ export class ProgressStore {
 
   /** globalState is rewritten whole: merge with what it holds now, never replace it blindly. */
   private async writeSummary(): Promise<void> {
-    const current = decodeStoredProgress(this.storage.get(this.options.key)).records;
-    await this.storage.update(this.options.key, encodeProgress(mergeMaps(this.records, current)));
+    const raw = this.storage.get(this.options.key);
+    const current = raw !== undefined && raw === this.lastSummary?.raw ? this.lastSummary.records : decodeStoredProgress(raw).records;
+    const merged = mergeMaps(this.records, current);
+    await this.storage.update(this.options.key, encodeProgress(merged));
+    this.lastSummary = { raw: this.storage.get(this.options.key), records: merged };
   }
 
   /**

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { StampedRecord } from '../../../src/core/progress/codec';
 import type { JournalDirectory } from '../../../src/core/progress/journal';
-import { mergeMaps, wins, type RecordMap } from '../../../src/core/progress/lww';
+import { changedIds, mergeMaps, wins, type RecordMap } from '../../../src/core/progress/lww';
 import { ProgressStore, type KeyValueStore } from '../../../src/core/progress/store';
 import { MemoryJournal } from '../../fakes/memoryJournal';
 
@@ -27,6 +27,8 @@ class Machine {
 /** A window's copy of globalState: reads its cache, writes the whole value back. */
 class WindowMemento implements KeyValueStore {
   private cache: string | undefined;
+  /** What get hands back: one object until the cache changes, as VS Code's memento does. */
+  private parsed: { readonly text: string; readonly value: unknown } | undefined;
   constructor(
     private readonly machine: Machine,
     private readonly s: Scheduler,
@@ -35,7 +37,13 @@ class WindowMemento implements KeyValueStore {
   }
 
   get(key: string): unknown {
-    return key === KEY && this.cache !== undefined ? (JSON.parse(this.cache) as unknown) : undefined;
+    if (key !== KEY || this.cache === undefined) {
+      return undefined;
+    }
+    if (this.parsed?.text !== this.cache) {
+      this.parsed = { text: this.cache, value: JSON.parse(this.cache) as unknown };
+    }
+    return this.parsed.value;
   }
 
   async update(key: string, value: unknown): Promise<void> {
@@ -117,9 +125,14 @@ interface Window {
 }
 
 /** A map as sorted JSON, each record with its fields in one order. */
+/** A map as text, each record's evidence in key order (none and {} are one): equal content, equal text. */
 function canonical(map: RecordMap): string {
   const entries = [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify(entries.map(([id, r]) => [id, r.state, r.at, r.origin, r.evidence ?? null, r.stamp]));
+  return JSON.stringify(entries.map(([id, r]) => [id, r.state, r.at, r.origin, sortedEvidence(r), r.stamp]));
+}
+
+function sortedEvidence(record: StampedRecord): [string, string | number][] {
+  return Object.entries(record.evidence ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** The record every window must end with: the toggle with the greatest stamp. */
@@ -232,12 +245,17 @@ describe('last-writer-wins merge properties', () => {
   const stamp = fc
     .record({ wall: fc.integer({ min: 0, max: 20 }), counter: fc.integer({ min: 0, max: 3 }), node: fc.constantFrom('a', 'b', 'c') })
     .map(({ wall, counter, node }) => `${String(wall).padStart(13, '0')}-${String(counter).padStart(6, '0')}-${node}`);
-  const record: fc.Arbitrary<StampedRecord> = fc.record({
-    state: fc.constantFrom('done' as const, 'not-done' as const),
-    at: fc.constantFrom('2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z'),
-    origin: fc.constantFrom('self-reported' as const, 'verified' as const),
-    stamp,
-  });
+  // Few values each, so that records with one stamp often differ in one field only (evidence too).
+  const evidence = fc.dictionary(fc.constantFrom('tests', 'passed', 'commit'), fc.oneof(fc.constantFrom('a', 'b'), fc.integer({ min: 0, max: 2 })), { maxKeys: 3 });
+  const record: fc.Arbitrary<StampedRecord> = fc
+    .record({
+      state: fc.constantFrom('done' as const, 'not-done' as const),
+      at: fc.constantFrom('2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z'),
+      origin: fc.constantFrom('self-reported' as const, 'verified' as const),
+      stamp,
+      evidence: fc.option(evidence, { nil: undefined }),
+    })
+    .map(({ evidence: given, ...rest }) => (given ? { ...rest, evidence: given } : rest));
   const map = fc.dictionary(fc.constantFrom(...ITEMS), record).map((entries) => new Map(Object.entries(entries)) as RecordMap);
   const same = (a: RecordMap, b: RecordMap) => assert.equal(canonical(a), canonical(b));
 
@@ -248,6 +266,17 @@ describe('last-writer-wins merge properties', () => {
       fc.property(map, map, (a, b) => {
         same(mergeMaps(a, a), a);
         same(mergeMaps(mergeMaps(a, b), b), mergeMaps(a, b));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it(`names as changed exactly the ids whose records differ (${RUNS} runs)`, () => {
+    fc.assert(
+      fc.property(map, map, (a, b) => {
+        const one = (m: RecordMap, id: string): RecordMap => new Map(m.has(id) ? [[id, m.get(id)!]] : []);
+        const differ = ITEMS.filter((id) => canonical(one(a, id)) !== canonical(one(b, id)));
+        assert.deepEqual([...changedIds(a, b)].sort(), differ.sort());
       }),
       { numRuns: RUNS },
     );

@@ -242,6 +242,18 @@ describe('ProgressStore', () => {
     assert.deepEqual(Object.keys(storedRecords(memento)).sort(), ['fundamentals', 'networks']);
   });
 
+  it('keeps in the summary what Settings Sync brought in when a toggle comes before the re-read', async () => {
+    const memento = new FakeMemento();
+    const { store } = await open(memento);
+    await store.setDone('fundamentals', true);
+    await store.setDone('projects', true);
+    const remote = { state: 'done', at: T2, origin: 'self-reported', stamp: `${String(Date.parse(T2)).padStart(13, '0')}-000000-m2` };
+    await memento.update(KEY, { version: 3, records: { ...storedRecords(memento), networks: remote } });
+    await store.setDone('projects', false);
+    assert.deepEqual(Object.keys(storedRecords(memento)).sort(), ['fundamentals', 'networks', 'projects']);
+    assert.equal(storedRecords(memento).projects?.state, 'not-done');
+  });
+
   it('sees another window\'s change on reload even when that window\'s summary write was overwritten', async () => {
     const memento = new FakeMemento();
     const journal = new MemoryJournal();
@@ -307,6 +319,31 @@ describe('ProgressStore', () => {
     const lines = journal.files.get(journalName('w1'))?.text.split('\n').filter(Boolean) ?? [];
     assert.equal(lines.length, 1);
     assert.equal(store.isDone('t1'), true);
+  });
+
+  it('with more records than that, rewrites its journal only after as many appends as it has records', async () => {
+    const journal = new MemoryJournal();
+    let rewrites = 0;
+    const replace = journal.replace.bind(journal);
+    journal.replace = (name, text) => {
+      rewrites++;
+      return replace(name, text);
+    };
+    const many = new Set(Array.from({ length: 110 }, (_, i) => `item-${i}`));
+    const options = { key: KEY, setAsidePrefix: ASIDE, knownIds: many, journal, node: 'w1', clock: steppingClock(T1), compactAfterLines: 100 };
+    const { store } = await ProgressStore.open(new FakeMemento(), options);
+    await store.apply([...many].map((id) => ({ id, done: true })));
+    const lines = () => journal.files.get(journalName('w1'))?.text.split('\n').filter(Boolean).length;
+    for (let i = 0; i < 110; i++) {
+      await store.setDone('item-7', i % 2 === 1);
+    }
+    assert.equal(rewrites, 0, `${rewrites} rewrites of the whole journal for 110 toggles`);
+    assert.equal(lines(), 220);
+    await store.setDone('item-7', false);
+    assert.equal(rewrites, 1);
+    assert.equal(lines(), 110);
+    assert.equal(store.isDone('item-7'), false);
+    assert.equal(store.isDone('item-8'), true);
   });
 
   it('merges imported records only where they are newer', async () => {
