@@ -2,10 +2,11 @@
 // opens the workbench on a fresh workspace in headless Chromium and runs the UI tests in order,
 // saving screenshots under test-results/. Ends with "N passed, M failed".
 import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { lessonTests, roadmapTests, scaffoldTests, walkthroughTests, windowTests } from '../../test/ui/roadmap.ui';
-import { Workbench } from '../../test/ui/workbench';
+import { RESULTS_DIR, Workbench } from '../../test/ui/workbench';
 import { launchBrowser } from './browser';
 import { ensureServer, startServer, type RunningServer } from './server';
 
@@ -21,6 +22,12 @@ const VSIX = join(ROOT, 'distributed-systems-roadmap.vsix');
 
 async function main(): Promise<number> {
   const started = Date.now();
+  // A failure's screenshot from an earlier run would pass for one of this run.
+  for (const name of existsSync(RESULTS_DIR) ? readdirSync(RESULTS_DIR) : []) {
+    if (name.startsWith('failed-')) {
+      rmSync(join(RESULTS_DIR, name));
+    }
+  }
   if (!process.argv.includes('--no-package')) {
     execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   }

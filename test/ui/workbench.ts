@@ -38,13 +38,22 @@ export class Workbench {
     return this.page.locator(`.monaco-list-row[aria-level="1"]:has(.monaco-icon-label[aria-label="${title}"])`);
   }
 
-  /** Expands a step until the row of one of its children shows. */
+  /**
+   * Expands a step until the row of one of its children shows. A refresh of the tree (a progress
+   * change a moment before) can swallow the click or redraw the row collapsed: then it tries again.
+   */
   async expandStep(stepTitle: string, childTitle: string): Promise<void> {
-    if (!(await this.row(childTitle).isVisible())) {
+    for (let attempt = 1; !(await this.row(childTitle).isVisible()); attempt++) {
       await this.stepRow(stepTitle).click();
       await this.page.keyboard.press('ArrowRight');
+      try {
+        await this.row(childTitle).waitFor({ timeout: 3000 });
+      } catch (error) {
+        if (attempt === 4) {
+          throw error;
+        }
+      }
     }
-    await this.row(childTitle).waitFor({ timeout: 10_000 });
   }
 
   row(title: string): Locator {
