@@ -138,12 +138,22 @@ test('three catalogs behind the gateway: one killed under load, no failure after
   let killedAt = Infinity;
   let termAt = Infinity;
   const killAfter = random.int(60, 100);
+  // Enough answers after the window and after the SIGTERM to judge, however slow the machine;
+  // a load that stalls ends 20 s after the kill and fails below with the counts.
+  let late = 0;
+  let afterTerm = 0;
   const samples = await runLoad({
     url: () => `${gateway.url}/products`,
     concurrency: 4,
     maxRequests: 20_000,
-    stop: () => performance.now() > killedAt + windowMs + 1000 && performance.now() > termAt + 600,
-    onAnswer: (_sample, answered) => {
+    stop: () => {
+      const now = performance.now();
+      const judged = now > killedAt + windowMs + 1000 && now > termAt + 600 && late >= 60 && afterTerm >= 30;
+      return judged || now > killedAt + 20_000;
+    },
+    onAnswer: (sample, answered) => {
+      late += sample.start > killedAt + windowMs ? 1 : 0;
+      afterTerm += sample.start >= termAt ? 1 : 0;
       if (answered === killAfter) {
         killedAt = performance.now();
         void victim.process.kill('SIGKILL');
@@ -168,11 +178,11 @@ test('three catalogs behind the gateway: one killed under load, no failure after
     'before the kill, every catalog instance should serve requests: balance over all of them',
   );
   assert.equal(settled.filter(failed).length, 0, `requests failed after the detection window: ${describe(settled)}`);
-  const late = settled.filter((s) => s.start > killedAt + windowMs);
-  assert.ok(!late.some((s) => s.instance === victim.name), 'the killed instance cannot answer');
-  assert.ok(late.length > 30, `only ${late.length} requests after the window: the load stalled`);
-  const afterTerm = samples.filter((s) => s.start >= termAt);
-  assert.ok(afterTerm.length > 10, `only ${afterTerm.length} requests after the SIGTERM`);
-  assert.equal(afterTerm.filter(failed).length, 0, `a graceful stop (SIGTERM) must fail no request: ${describe(afterTerm)}`);
+  const afterWindow = settled.filter((s) => s.start > killedAt + windowMs);
+  assert.ok(!afterWindow.some((s) => s.instance === victim.name), 'the killed instance cannot answer');
+  assert.ok(afterWindow.length >= 60, `only ${afterWindow.length} requests after the window in 20 s: the load stalled`);
+  const stopping = samples.filter((s) => s.start >= termAt);
+  assert.ok(stopping.length >= 30, `only ${stopping.length} requests after the SIGTERM: the load stalled`);
+  assert.equal(stopping.filter(failed).length, 0, `a graceful stop (SIGTERM) must fail no request: ${describe(stopping)}`);
   assert.equal(await survivors[0]!.process.exited, 0);
 });
