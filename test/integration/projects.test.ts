@@ -2,11 +2,12 @@
 // test/fixtures/projects (milestone 2's tests fail on purpose, the others pass).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { chmodSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { CheckOutcome } from '../../src/core/check/outcome';
 import type { RoadmapApi } from '../../src/extension';
 import type { ScaffoldResult } from '../../src/projects/scaffold';
-import { activatedApi } from './helpers';
+import { activatedApi, replacing } from './helpers';
 
 const decoder = new TextDecoder();
 
@@ -100,6 +101,45 @@ describe('Step-6 projects in a real VS Code', function () {
     const item = provider.getTreeItem(milestone);
     assert.match(String(item.description), /^failing/);
     assert.match(typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? ''), /keys are balanced across shards/);
+  });
+
+  /** Runs a check with dsRoadmap.nodePath set to `node`, returning what the learner was shown. */
+  async function checkWithNode(node: string): Promise<{ outcome: unknown; errors: string[] }> {
+    const settings = vscode.workspace.getConfiguration('dsRoadmap');
+    const before = settings.inspect<string>('nodePath')?.workspaceValue;
+    await settings.update('nodePath', node, vscode.ConfigurationTarget.Workspace);
+    try {
+      return await replacing(vscode.window, 'showErrorMessage', () => undefined, async (calls) => {
+        const outcome = await vscode.commands.executeCommand('dsRoadmap.checkMilestone', 'fault-tolerant-db/single-node-wal');
+        return { outcome, errors: calls.map((args) => String(args[0])) };
+      });
+    } finally {
+      await settings.update('nodePath', before, vscode.ConfigurationTarget.Workspace);
+    }
+  }
+
+  it('refuses a Node.js older than the template needs, naming it and the version, and records nothing', async () => {
+    const fake = vscode.Uri.joinPath(folder, '..', 'old-node.sh');
+    await vscode.workspace.fs.writeFile(fake, new TextEncoder().encode('#!/bin/sh\necho v16.20.2\n'));
+    chmodSync(fake.fsPath, 0o755);
+    const checked = api.roadmap.ok ? api.roadmap.projects.lastCheck('fault-tolerant-db/single-node-wal') : undefined;
+    const { outcome, errors } = await checkWithNode(fake.fsPath);
+    assert.equal(outcome, undefined);
+    assert.equal(errors.length, 1, JSON.stringify(errors));
+    assert.match(errors[0] ?? '', /needs Node\.js 18\.0\.0 or later/);
+    assert.ok(errors[0]?.includes(`"${fake.fsPath}" is Node.js v16.20.2`), errors[0]);
+    assert.ok(api.roadmap.ok);
+    assert.deepEqual(api.roadmap.projects.lastCheck('fault-tolerant-db/single-node-wal'), checked, 'a refused check is not a check');
+    assert.equal(api.roadmap.progress.get('fault-tolerant-db/single-node-wal')?.origin, 'verified');
+  });
+
+  it('says how to fix a Node.js path that does not run', async () => {
+    const missing = vscode.Uri.joinPath(folder, '..', 'no-such-node').fsPath;
+    const { outcome, errors } = await checkWithNode(missing);
+    assert.equal(outcome, undefined);
+    assert.equal(errors.length, 1, JSON.stringify(errors));
+    assert.ok(errors[0]?.startsWith(`Node.js could not be run as "${missing}"`), errors[0]);
+    assert.match(errors[0] ?? '', /set dsRoadmap\.nodePath to its executable/);
   });
 });
 
