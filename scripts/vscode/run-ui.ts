@@ -4,8 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { lessonTests, roadmapTests, scaffoldTests, walkthroughTests, windowTests } from '../../test/ui/roadmap.ui';
+import type { Browser, Page } from 'playwright-core';
+import { lessonTests, restrictedTests, roadmapTests, scaffoldTests, walkthroughTests, windowTests } from '../../test/ui/roadmap.ui';
 import { RESULTS_DIR, Workbench } from '../../test/ui/workbench';
 import { launchBrowser } from './browser';
 import { ensureServer, startServer, type RunningServer } from './server';
@@ -20,6 +20,45 @@ const ROOT = join(__dirname, '..', '..');
 const TIMEOUT_MS = Number(process.env.DS_ROADMAP_UI_TIMEOUT_MS ?? 900_000);
 const VSIX = join(ROOT, 'distributed-systems-roadmap.vsix');
 
+interface Tally {
+  passed: number;
+  failed: number;
+}
+
+function selected(tests: readonly UiTest[]): UiTest[] {
+  const filter = process.env.DS_ROADMAP_UI_FILTER;
+  return tests.filter((t) => !filter || filter.split('|').some((part) => t.name.includes(part)));
+}
+
+/** Opens the server's workspace in a new browser context and runs `tests` in order, counting into `tally`. */
+async function runGroup(browser: Browser, server: RunningServer, tests: readonly UiTest[], tally: Tally): Promise<void> {
+  // One context, so a test can open a second window of the same browser profile.
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page: Page = await context.newPage();
+  const workbench = new Workbench(page);
+  await page.goto(`${server.origin}/?folder=${encodeURIComponent(server.dirs.workspace)}`);
+  await workbench.waitReady();
+  await workbench.tryCommand('View: Hide Secondary Side Bar');
+  for (const test of tests) {
+    const testStarted = Date.now();
+    try {
+      await workbench.dismiss();
+      await test.run(workbench, server);
+      tally.passed++;
+      console.log(`  ✔ ${test.name} (${Date.now() - testStarted} ms)`);
+    } catch (error) {
+      tally.failed++;
+      console.log(`  ✖ ${test.name}\n${String((error as Error).stack ?? error).split('\n').map((line) => `      ${line}`).join('\n')}`);
+      await workbench.screenshot(`failed-${tally.passed + tally.failed}`).catch(() => undefined);
+      const toasts = await workbench.page.locator('.notification-toast').allInnerTexts().catch(() => []);
+      if (toasts.length > 0) {
+        console.log(`      notifications: ${toasts.map((text) => text.replace(/\s+/g, ' ')).join(' | ')}`);
+      }
+    }
+  }
+  await context.close();
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   // A failure's screenshot from an earlier run would pass for one of this run.
@@ -31,50 +70,38 @@ async function main(): Promise<number> {
   if (!process.argv.includes('--no-package')) {
     execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   }
-  const server = await startServer(ensureServer(), { extensions: [{ vsix: VSIX }] });
+  const install = ensureServer();
+  const servers: RunningServer[] = [];
   const browser = await launchBrowser();
   const limit = setTimeout(() => {
     console.error(`ui: no verdict after ${Math.round(TIMEOUT_MS / 1000)} s; stopping the browser and the server`);
     void browser.close().catch(() => undefined);
-    server.stop();
+    servers.forEach((server) => server.stop());
     process.exit(1);
   }, TIMEOUT_MS);
-  let passed = 0;
-  let failed = 0;
+  const tally: Tally = { passed: 0, failed: 0 };
   try {
-    // One context, so a test can open a second window of the same browser profile.
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const page: Page = await context.newPage();
-    const workbench = new Workbench(page);
-    await page.goto(`${server.origin}/?folder=${encodeURIComponent(server.dirs.workspace)}`);
-    await workbench.waitReady();
-    await workbench.tryCommand('View: Hide Secondary Side Bar');
-    const filter = process.env.DS_ROADMAP_UI_FILTER;
-    for (const test of [...roadmapTests, ...lessonTests, ...walkthroughTests, ...scaffoldTests, ...windowTests].filter((t) => !filter || filter.split('|').some((part) => t.name.includes(part)))) {
-      const testStarted = Date.now();
-      try {
-        await workbench.dismiss();
-        await test.run(workbench, server);
-        passed++;
-        console.log(`  ✔ ${test.name} (${Date.now() - testStarted} ms)`);
-      } catch (error) {
-        failed++;
-        console.log(`  ✖ ${test.name}\n${String((error as Error).stack ?? error).split('\n').map((line) => `      ${line}`).join('\n')}`);
-        await workbench.screenshot(`failed-${passed + failed}`).catch(() => undefined);
-        const toasts = await workbench.page.locator('.notification-toast').allInnerTexts().catch(() => []);
-        if (toasts.length > 0) {
-          console.log(`      notifications: ${toasts.map((text) => text.replace(/\s+/g, ' ')).join(' | ')}`);
-        }
-      }
+    const trusted = selected([...roadmapTests, ...lessonTests, ...walkthroughTests, ...scaffoldTests, ...windowTests]);
+    if (trusted.length > 0) {
+      const server = await startServer(install, { extensions: [{ vsix: VSIX }] });
+      servers.push(server);
+      await runGroup(browser, server, trusted, tally);
+    }
+    // A server of its own with workspace trust on: its folder opens in Restricted Mode, without a prompt.
+    const restricted = selected(restrictedTests);
+    if (restricted.length > 0) {
+      const server = await startServer(install, { extensions: [{ vsix: VSIX }], workspaceTrust: true });
+      servers.push(server);
+      await runGroup(browser, server, restricted, tally);
     }
   } finally {
     clearTimeout(limit);
     await browser.close().catch(() => undefined);
-    server.stop();
+    servers.forEach((server) => server.stop());
   }
   console.log(`ui: finished in ${Math.round((Date.now() - started) / 1000)} s; screenshots in test-results/`);
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed > 0 || passed === 0 ? 1 : 0;
+  console.log(`${tally.passed} passed, ${tally.failed} failed`);
+  return tally.failed > 0 || tally.passed === 0 ? 1 : 0;
 }
 
 main().then(

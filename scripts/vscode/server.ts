@@ -110,6 +110,8 @@ export interface StartOptions {
   /** Extensions to install from .vsix files or to place unpacked (a folder) before starting. */
   readonly extensions?: readonly { readonly vsix?: string; readonly folder?: string; readonly id?: string }[];
   readonly keepDirs?: boolean;
+  /** Leaves workspace trust on, so an untrusted folder opens in Restricted Mode (off by default). */
+  readonly workspaceTrust?: boolean;
 }
 
 const running = new Set<RunningServer>();
@@ -163,7 +165,7 @@ export async function startServer(install: ServerInstall, options: StartOptions 
     '--without-connection-token',
     '--accept-server-license-terms',
     '--disable-telemetry',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--extensions-dir', dirs.extensions,
     '--user-data-dir', dirs.userData,
     '--server-data-dir', dirs.serverData,

@@ -251,3 +251,22 @@ export const windowTests: UiTest[] = [
     },
   },
 ];
+
+/** Run against a folder opened in Restricted Mode (a server with workspace trust on, the trust prompt declined). */
+export const restrictedTests: UiTest[] = [
+  {
+    name: 'in Restricted Mode the roadmap works, and Check Project Milestone… refuses to run anything',
+    run: async (wb) => {
+      await wb.page.locator('.statusbar-item:has-text("Restricted Mode")').first().waitFor({ timeout: 30_000 });
+      await wb.openRoadmap();
+      assert.equal((await wb.stepRows()).length, 6);
+      await wb.runCommand('Roadmap: Check Project Milestone…');
+      const refusal = wb.page.locator('.notification-toast:has-text("this workspace is not trusted")');
+      await refusal.waitFor({ timeout: 15_000 });
+      assert.match(await refusal.innerText(), /Manage Workspace Trust/);
+      assert.equal(await wb.page.locator('.quick-input-widget:visible').count(), 0, 'the milestone picker opened: the check went on');
+      assert.equal(await wb.page.locator('.terminal-tab, .single-terminal-tab').count(), 0, 'a terminal opened');
+      await wb.screenshot('13-restricted-mode');
+    },
+  },
+];
