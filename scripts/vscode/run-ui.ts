@@ -20,6 +20,13 @@ const ROOT = join(__dirname, '..', '..');
 const TIMEOUT_MS = Number(process.env.DS_ROADMAP_UI_TIMEOUT_MS ?? 900_000);
 const VSIX = join(ROOT, 'distributed-systems-roadmap.vsix');
 
+const INJECTED_FAILURE: UiTest = {
+  name: 'injected failure: this UI test fails on purpose',
+  run: async (workbench) => {
+    await workbench.stepRow('A step the roadmap does not have').waitFor({ timeout: 2_000 });
+  },
+};
+
 interface Tally {
   passed: number;
   failed: number;
@@ -82,6 +89,9 @@ async function main(): Promise<number> {
   const tally: Tally = { passed: 0, failed: 0 };
   try {
     const trusted = selected([...roadmapTests, ...lessonTests, ...walkthroughTests, ...scaffoldTests, ...windowTests]);
+    if (process.env.DS_ROADMAP_UI_INJECT_FAILING_TEST) {
+      trusted.push(INJECTED_FAILURE); // test/harness proves that a failing UI test turns the run red
+    }
     if (trusted.length > 0) {
       const server = await startServer(install, { extensions: [{ vsix: VSIX }] });
       servers.push(server);

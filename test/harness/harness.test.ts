@@ -1,6 +1,8 @@
-// Proves the real-VS Code harness cannot pass a broken run: a failing test, a suite that runs no
-// test and a suite that never reports each turn it red. Runs the harness as `npm test` does. Also
-// runs `npm start` on the server path and checks the roadmap it opens shows its six steps.
+// Proves the real-VS Code harnesses cannot pass a broken run: a failing integration test, a suite
+// that runs no test and a suite that never reports each turn the integration run red; a failing
+// UI test and a UI run with no test turn the UI run red. Runs them as `npm test` does (after the
+// build and the package they use). Also runs `npm start` on the server path and checks the
+// roadmap it opens shows its six steps.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -40,6 +42,34 @@ describe('integration harness (real VS Code)', function () {
     });
     assert.equal(status, 1, output);
     assert.match(output, /integration: no results after 25 s/);
+  });
+});
+
+describe('UI harness (real VS Code in Chromium)', function () {
+  this.timeout(300_000);
+
+  function runUi(env: Record<string, string>): { status: number | null; output: string } {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'vscode', 'run-ui.ts'), '--no-package'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    return { status: result.status, output: `${result.stdout}${result.stderr}` };
+  }
+
+  it('turns red when one UI test fails, and names it', () => {
+    const { status, output } = runUi({ DS_ROADMAP_UI_FILTER: 'the sidebar, for the README', DS_ROADMAP_UI_INJECT_FAILING_TEST: '1' });
+    assert.equal(status, 1, output);
+    assert.match(output, /✔ the sidebar, for the README/);
+    assert.match(output, /✖ injected failure: this UI test fails on purpose/);
+    assert.match(output, /^1 passed, 1 failed$/m);
+  });
+
+  it('turns red when no UI test runs', () => {
+    const { status, output } = runUi({ DS_ROADMAP_UI_FILTER: 'no UI test has this name' });
+    assert.equal(status, 1, output);
+    assert.match(output, /^0 passed, 0 failed$/m);
   });
 });
 
