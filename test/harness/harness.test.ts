@@ -9,8 +9,9 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 
-function runHarness(env: Record<string, string>): { status: number | null; output: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'vscode', 'run-integration.ts'), '--no-build'], {
+/** Runs one of scripts/vscode/ as npm test does, with `env` added; its exit status and output. */
+function runScript(script: string, args: readonly string[], env: Record<string, string>): { status: number | null; output: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'vscode', script), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     encoding: 'utf8',
@@ -18,6 +19,9 @@ function runHarness(env: Record<string, string>): { status: number | null; outpu
   });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
+
+const runHarness = (env: Record<string, string>) => runScript('run-integration.ts', ['--no-build'], env);
+const runUi = (env: Record<string, string>) => runScript('run-ui.ts', ['--no-package'], env);
 
 describe('integration harness (real VS Code)', function () {
   this.timeout(300_000);
@@ -48,16 +52,6 @@ describe('integration harness (real VS Code)', function () {
 describe('UI harness (real VS Code in Chromium)', function () {
   this.timeout(300_000);
 
-  function runUi(env: Record<string, string>): { status: number | null; output: string } {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'vscode', 'run-ui.ts'), '--no-package'], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      encoding: 'utf8',
-      timeout: 240_000,
-    });
-    return { status: result.status, output: `${result.stdout}${result.stderr}` };
-  }
-
   it('turns red when one UI test fails, and names it', () => {
     const { status, output } = runUi({ DS_ROADMAP_UI_FILTER: 'the sidebar, for the README', DS_ROADMAP_UI_INJECT_FAILING_TEST: '1' });
     assert.equal(status, 1, output);
@@ -77,14 +71,8 @@ describe('npm start (real VS Code)', function () {
   this.timeout(300_000);
 
   it('opens a workbench whose roadmap view shows the six steps', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'vscode', 'start.ts')], {
-      cwd: ROOT,
-      env: { ...process.env, DS_ROADMAP_USE_SERVER: '1', DS_ROADMAP_START_CHECK: '1' },
-      encoding: 'utf8',
-      timeout: 240_000,
-    });
-    const output = `${result.stdout}${result.stderr}`;
-    assert.equal(result.status, 0, output);
+    const { status, output } = runScript('start.ts', [], { DS_ROADMAP_USE_SERVER: '1', DS_ROADMAP_START_CHECK: '1' });
+    assert.equal(status, 0, output);
     assert.match(output, /start: the roadmap shows 6 steps/);
   });
 });
