@@ -288,8 +288,11 @@ export class ProgressStore {
     const raw = this.storage.get(this.options.key);
     const current = raw !== undefined && raw === this.lastSummary?.raw ? this.lastSummary.records : decodeStoredProgress(raw).records;
     const merged = mergeMaps(this.records, current);
-    await this.storage.update(this.options.key, encodeProgress(merged));
-    this.lastSummary = { raw: this.storage.get(this.options.key), records: merged };
+    const written = this.storage.update(this.options.key, encodeProgress(merged));
+    // VS Code keeps its copy before update returns; read it now, before another window's value can land.
+    const copy = this.storage.get(this.options.key);
+    await written;
+    this.lastSummary = { raw: copy, records: merged };
   }
 
   /**

@@ -254,6 +254,23 @@ describe('ProgressStore', () => {
     assert.equal(storedRecords(memento).projects?.state, 'not-done');
   });
 
+  it('never takes another window\'s value, landing while its own write completes, for the one it wrote', async () => {
+    const memento = new FakeMemento();
+    const { store } = await open(memento);
+    await store.setDone('fundamentals', true);
+    const other = { state: 'done', at: T2, origin: 'self-reported', stamp: `${String(Date.parse(T2)).padStart(13, '0')}-000000-w9` };
+    // The next write completes only after another window's whole value has replaced it.
+    const update = memento.update.bind(memento);
+    memento.update = async (key: string, value: unknown) => {
+      await update(key, value);
+      memento.update = update;
+      await update(KEY, { version: 3, records: { ...storedRecords(memento), networks: other } });
+    };
+    await store.setDone('projects', true);
+    await store.setDone('projects', false);
+    assert.deepEqual(Object.keys(storedRecords(memento)).sort(), ['fundamentals', 'networks', 'projects']);
+  });
+
   it('sees another window\'s change on reload even when that window\'s summary write was overwritten', async () => {
     const memento = new FakeMemento();
     const journal = new MemoryJournal();
