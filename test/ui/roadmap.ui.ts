@@ -255,18 +255,30 @@ export const windowTests: UiTest[] = [
 /** Run against a folder opened in Restricted Mode (a server with workspace trust on, the trust prompt declined). */
 export const restrictedTests: UiTest[] = [
   {
-    name: 'in Restricted Mode the roadmap works, and Check Project Milestone… refuses to run anything',
+    name: 'in Restricted Mode the roadmap works, and Check Project Milestone… refuses to run anything until the folder is trusted',
     run: async (wb) => {
       await wb.page.locator('.statusbar-item:has-text("Restricted Mode")').first().waitFor({ timeout: 30_000 });
       await wb.openRoadmap();
       assert.equal((await wb.stepRows()).length, 6);
+      // The milestone picker, as opposed to the Command Palette that closes as the command runs.
+      const picker = wb.page.locator('.quick-input-widget:visible .monaco-list-row:has-text("Chunking and manifests")');
       await wb.runCommand('Roadmap: Check Project Milestone…');
       const refusal = wb.page.locator('.notification-toast:has-text("this workspace is not trusted")');
       await refusal.waitFor({ timeout: 15_000 });
       assert.match(await refusal.innerText(), /Manage Workspace Trust/);
-      assert.equal(await wb.page.locator('.quick-input-widget:visible').count(), 0, 'the milestone picker opened: the check went on');
+      assert.equal(await picker.count(), 0, 'the milestone picker opened: the check went on');
       assert.equal(await wb.page.locator('.terminal-tab, .single-terminal-tab').count(), 0, 'a terminal opened');
       await wb.screenshot('13-restricted-mode');
+      // The refusal's button leads to where trust is given.
+      await refusal.locator('.monaco-button:has-text("Manage Workspace Trust")').click();
+      await wb.page.getByText('You are in Restricted Mode').waitFor({ timeout: 15_000 });
+      // Once trusted, the same command goes on to ask which milestone to check.
+      await wb.page.getByRole('button', { name: 'Trust', exact: true }).click();
+      await wb.page.locator('.statusbar-item:has-text("Restricted Mode")').first().waitFor({ state: 'hidden', timeout: 15_000 });
+      await wb.dismiss();
+      await wb.runCommand('Roadmap: Check Project Milestone…');
+      await picker.waitFor({ timeout: 15_000 });
+      await wb.dismiss();
     },
   },
 ];
