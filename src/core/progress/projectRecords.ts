@@ -83,8 +83,12 @@ export class ProjectRecords {
   }
 
   private async write(next: StoredProjectRecords): Promise<void> {
-    await this.storage.update(this.key, next);
+    const written = this.storage.update(this.key, next);
+    // VS Code keeps its copy of `next` before update returns: that copy needs no merging later.
+    const copy = this.storage.get(this.key);
+    await written;
     this.value = next;
+    this.merged = copy;
     this.changed.fire();
   }
 }
