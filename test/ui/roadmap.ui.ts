@@ -257,7 +257,8 @@ export const restrictedTests: UiTest[] = [
   {
     name: 'in Restricted Mode the roadmap works, and Check Project Milestone… refuses to run anything until the folder is trusted',
     run: async (wb) => {
-      await wb.page.locator('.statusbar-item:has-text("Restricted Mode")').first().waitFor({ timeout: 30_000 });
+      const restricted = wb.page.locator('.statusbar-item:has-text("Restricted Mode")').first();
+      await restricted.waitFor({ timeout: 30_000 });
       await wb.openRoadmap();
       assert.equal((await wb.stepRows()).length, 6);
       // The milestone picker, as opposed to the Command Palette that closes as the command runs.
@@ -274,7 +275,7 @@ export const restrictedTests: UiTest[] = [
       await wb.page.getByText('You are in Restricted Mode').waitFor({ timeout: 15_000 });
       // Once trusted, the same command goes on to ask which milestone to check.
       await wb.page.getByRole('button', { name: 'Trust', exact: true }).click();
-      await wb.page.locator('.statusbar-item:has-text("Restricted Mode")').first().waitFor({ state: 'hidden', timeout: 15_000 });
+      await restricted.waitFor({ state: 'hidden', timeout: 15_000 });
       await wb.dismiss();
       await wb.runCommand('Roadmap: Check Project Milestone…');
       await picker.waitFor({ timeout: 15_000 });
