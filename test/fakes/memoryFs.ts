@@ -13,6 +13,10 @@ export class MemoryFileSystem implements TargetFileSystem {
   /** Whether the failing write leaves a partial file behind. */
   failLeavesPartialFile = false;
   failDeletes = false;
+  /** Called after each successful write: lets a test change the tree in the middle of a run. */
+  afterWrite: ((path: string, writes: number) => void) | undefined;
+  /** Paths written or deleted through a symbolic link, as a real file system would follow it. */
+  readonly throughLinks: string[] = [];
 
   addFile(path: string, content: string | Uint8Array): this {
     this.ensureParents(path);
@@ -67,8 +71,23 @@ export class MemoryFileSystem implements TargetFileSystem {
     return Promise.resolve();
   }
 
+  /** Replaces a folder and everything in it with a symbolic link (to somewhere outside the target). */
+  swapForSymlink(path: string): this {
+    for (const key of [...this.entries.keys()]) {
+      if (key === path || key.startsWith(`${path}/`)) {
+        this.entries.delete(key);
+      }
+    }
+    this.entries.set(path, { kind: 'symlink' });
+    return this;
+  }
+
   writeFile(path: string, content: Uint8Array): Promise<void> {
     this.writes++;
+    if (this.linkAbove(path)) {
+      this.throughLinks.push(`write ${path}`);
+      return Promise.resolve();
+    }
     const missing = this.missingParent(path);
     if (missing) {
       return Promise.reject(missing);
@@ -80,12 +99,17 @@ export class MemoryFileSystem implements TargetFileSystem {
       return Promise.reject(new Error('ENOSPC: no space left on device'));
     }
     this.entries.set(path, { kind: 'file', content: new Uint8Array(content) });
+    this.afterWrite?.(path, this.writes);
     return Promise.resolve();
   }
 
   delete(path: string): Promise<void> {
     if (this.failDeletes) {
       return Promise.reject(new Error(`EACCES: ${path}`));
+    }
+    if (this.linkAbove(path)) {
+      this.throughLinks.push(`delete ${path}`);
+      return Promise.resolve();
     }
     const entry = this.entries.get(path);
     if (!entry) {
@@ -96,6 +120,12 @@ export class MemoryFileSystem implements TargetFileSystem {
     }
     this.entries.delete(path);
     return Promise.resolve();
+  }
+
+  /** Whether a folder on the way to `path` is a symbolic link, which a real file system follows. */
+  private linkAbove(path: string): boolean {
+    const parts = path.split('/');
+    return parts.slice(0, -1).some((_, i) => this.entries.get(parts.slice(0, i + 1).join('/'))?.kind === 'symlink');
   }
 
   private missingParent(path: string): Error | undefined {

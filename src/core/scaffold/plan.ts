@@ -171,7 +171,9 @@ export async function applyScaffold(
   try {
     for (const folder of plan.directories) {
       current = folder;
-      if (await target.stat(folder)) {
+      const existing = await target.stat(folder);
+      if (existing) {
+        assertRealFolder(folder, existing);
         continue;
       }
       attempted = { path: folder, kind: 'directory' };
@@ -181,7 +183,10 @@ export async function applyScaffold(
     }
     for (const [index, file] of toWrite.entries()) {
       current = file.target;
-      // The plan may be old: a file that appeared since is never overwritten.
+      // The plan may be old (a conflict dialog can wait for minutes): every folder on the way is
+      // checked again right before the write, so one swapped for a link since is never written through,
+      // and a file that appeared since is never overwritten.
+      await assertRealFolders(target, file.target);
       if (await target.stat(file.target)) {
         throw new Error('the file appeared after the plan was made');
       }
@@ -201,13 +206,35 @@ export async function applyScaffold(
   return { written, skipped: plan.conflicts, createdDirectories };
 }
 
+/** Throws unless every folder above `path` in the target is a folder and no symbolic link. */
+async function assertRealFolders(target: TargetFileSystem, path: string): Promise<void> {
+  const segments = path.split('/');
+  for (let depth = 1; depth < segments.length; depth++) {
+    const folder = segments.slice(0, depth).join('/');
+    assertRealFolder(folder, await target.stat(folder));
+  }
+}
+
+function assertRealFolder(folder: string, stat: FileStat | undefined): void {
+  if (!stat) {
+    throw new Error(`the folder "${folder}" disappeared after the plan was made`);
+  }
+  if (stat.symbolicLink) {
+    throw new Error(`"${folder}" became a symbolic link after the plan was made; nothing is written through it`);
+  }
+  if (stat.type !== 'directory') {
+    throw new Error(`"${folder}" is no longer a folder`);
+  }
+}
+
+/** Removes what this run created, never through a folder that has become a link since. */
 async function rollBack(target: TargetFileSystem, files: readonly string[], directories: readonly string[]): Promise<string[]> {
   const leftBehind: string[] = [];
-  for (const path of [...files].reverse()) {
-    await target.delete(path).catch(() => leftBehind.push(path));
-  }
-  for (const path of [...directories].reverse()) {
-    await target.delete(path).catch(() => leftBehind.push(path));
+  // Files first, then folders, each newest first: a folder is empty by the time it goes.
+  for (const path of [...[...files].reverse(), ...[...directories].reverse()]) {
+    await assertRealFolders(target, path)
+      .then(() => target.delete(path))
+      .catch(() => leftBehind.push(path));
   }
   return leftBehind;
 }

@@ -146,6 +146,42 @@ describe('planScaffold and applyScaffold', () => {
     assert.equal(fs.text('README.md'), undefined);
   });
 
+  it('never writes through a folder swapped for a symbolic link between plan and apply', async () => {
+    const fs = new MemoryFileSystem().addDirectory('src');
+    const tpl = template(Object.keys(TWENTY));
+    const plan = await planScaffold(tpl, VALUES, fs);
+    fs.swapForSymlink('src'); // while the conflict dialog waited
+    await assert.rejects(applyScaffold(tpl, plan, VALUES, new MemoryTemplateSource(TWENTY), fs, { skipExisting: false }), (error: Error) => {
+      assert.ok(error instanceof ScaffoldWriteError);
+      assert.match(error.message, /"src" became a symbolic link after the plan was made/);
+      return true;
+    });
+    assert.deepEqual(fs.throughLinks, []);
+    assert.equal(fs.text('README.md'), undefined, 'what was written before is rolled back');
+  });
+
+  for (const [folder, afterWrites] of [['src', 3], ['test/deep', 12], ['test/deep/m2', 14]] as const) {
+    it(`never writes or deletes through ${folder} swapped for a symbolic link after write ${afterWrites}`, async () => {
+      const fs = new MemoryFileSystem().addDirectory('test/deep/m2');
+      fs.afterWrite = (_path, writes) => {
+        if (writes === afterWrites) {
+          fs.swapForSymlink(folder);
+        }
+      };
+      await assert.rejects(scaffold(fs, TWENTY), (error: Error) => {
+        assert.ok(error instanceof ScaffoldWriteError);
+        assert.match(error.message, /became a symbolic link after the plan was made/);
+        return true;
+      });
+      assert.deepEqual(fs.throughLinks, []);
+      assert.deepEqual(
+        [...fs.entries.keys()].filter((path) => fs.entries.get(path)?.kind === 'file'),
+        [],
+        'every file this run wrote outside the link is removed again',
+      );
+    });
+  }
+
   for (let failAt = 1; failAt <= 20; failAt++) {
     it(`leaves the workspace byte-identical when write ${failAt} of 20 fails`, async () => {
       const fs = new MemoryFileSystem().addFile('notes.txt', 'keep me').addDirectory('test');
