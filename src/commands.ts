@@ -156,7 +156,7 @@ function exportProgress(ctx: RoadmapContext): Handler {
     }
     const text =
       format === json
-        ? exportJson(roadmap.progress.stampedEntries(), now)
+        ? exportJson(roadmap.progress.stampedEntries(), { exportedAt: now, signingKey: roadmap.signingKey })
         : markdownReport(roadmap.curriculum, (id) => roadmap.progress.get(id), now);
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
     ctx.log.info(`Exported progress to ${target.toString()}.`);
@@ -182,26 +182,32 @@ function importProgress(ctx: RoadmapContext): Handler {
       return undefined;
     }
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(source));
-    const parsed = parseImport(text, source.fsPath, roadmap.progress.knownIds);
+    const parsed = parseImport(text, source.fsPath, roadmap.progress.knownIds, { now: Date.now(), signingKey: roadmap.signingKey });
     const report = await roadmap.progress.merge(parsed.records);
+    const skipped = [
+      ...parsed.skipped,
+      ...report.refused.map((id) => vscode.l10n.t('"{0}" is stamped more than a day ahead of this computer\'s clock', id)),
+    ];
+    const unverified = parsed.unverified.filter((id) => report.applied.includes(id));
     ctx.log.info(
-      `Imported ${source.toString()}: ${report.applied.length} applied, ${report.keptLocal.length} kept local, ${parsed.skipped.length} skipped` +
-        (parsed.skipped.length > 0 ? `: ${parsed.skipped.join('; ')}` : '.'),
+      `Imported ${source.toString()}: ${report.applied.length} applied (${unverified.length} verified ones as marked done, the file not being signed by this learner), ` +
+        `${report.keptLocal.length} kept local, ${skipped.length} skipped` +
+        (skipped.length > 0 ? `: ${skipped.join('; ')}` : '.'),
     );
-    const summary = vscode.l10n.t(
-      'Imported {0} record(s); kept {1} local record(s) that were as new or newer.',
-      report.applied.length,
-      report.keptLocal.length,
-    );
-    if (parsed.skipped.length > 0) {
+    const summary =
+      vscode.l10n.t('Imported {0} record(s); kept {1} local record(s) that were as new or newer.', report.applied.length, report.keptLocal.length) +
+      (unverified.length > 0
+        ? ` ${vscode.l10n.t('This file was not written by your roadmap, so its {0} verified milestone(s) count as marked done: check them to verify them here.', unverified.length)}`
+        : '');
+    if (skipped.length > 0) {
       const showLog = vscode.l10n.t('Show Log');
       void vscode.window
-        .showWarningMessage(`${summary} ${vscode.l10n.t('Skipped {0}: {1}', parsed.skipped.length, parsed.skipped.slice(0, 3).join('; '))}`, showLog)
+        .showWarningMessage(`${summary} ${vscode.l10n.t('Skipped {0}: {1}', skipped.length, skipped.slice(0, 3).join('; '))}`, showLog)
         .then((choice) => choice === showLog && ctx.log.show());
     } else {
       void vscode.window.showInformationMessage(summary);
     }
-    return { ...report, skipped: parsed.skipped };
+    return { ...report, skipped, unverified };
   });
 }
 

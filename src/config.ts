@@ -1,9 +1,20 @@
-// The extension's settings, read through one typed wrapper.
+// The extension's settings, read through one typed wrapper. Both settings decide what runs and
+// what is written on the learner's behalf, so only the learner's own (user or remote machine)
+// value counts: a workspace's .vscode/settings.json is ignored, whatever its trust.
 import * as vscode from 'vscode';
 import { Settings } from './constants';
 
-/** The Node.js executable that runs milestone checks: the setting, or `node` from PATH. */
+/** The Node.js executable that runs milestone checks: the user's setting, or `node` from PATH. */
 export function nodeExecutable(): string {
-  const configured = vscode.workspace.getConfiguration().get<string>(Settings.nodePath, '').trim();
+  const configured = userValue<string>(Settings.nodePath)?.trim() ?? '';
   return configured.length > 0 ? configured : 'node';
+}
+
+/** Whether the learner turned on the workspace copy of their progress. */
+export function keepProgressInWorkspace(): boolean {
+  return userValue<boolean>(Settings.keepProgressInWorkspace) === true;
+}
+
+function userValue<T>(key: string): T | undefined {
+  return vscode.workspace.getConfiguration().inspect<T>(key)?.globalValue;
 }

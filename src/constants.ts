@@ -39,6 +39,8 @@ export const ContextKeys = {
 export const StateKeys = {
   progress: 'dsRoadmap.progress',
   progressSetAsidePrefix: 'dsRoadmap.progress.setAside.',
+  /** The learner's key that signs progress files their roadmap writes (core/progress/signature.ts). Synced. */
+  signingKey: 'dsRoadmap.signingKey',
   /** Machine-local: where projects were scaffolded and their last checks. Not synced. */
   projects: 'dsRoadmap.projects',
 } as const;

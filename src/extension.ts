@@ -25,7 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
   const started = Date.now();
   const log = vscode.window.createOutputChannel(vscode.l10n.t('Distributed Systems Roadmap'), { log: true });
   context.subscriptions.push(log);
-  context.globalState.setKeysForSync([StateKeys.progress]);
+  context.globalState.setKeysForSync([StateKeys.progress, StateKeys.signingKey]);
 
   const roadmap = await loadRoadmap(context, log);
   const loadedAt = Date.now();
@@ -46,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
   }
   if (roadmap.ok) {
     registerWalkthroughContext(context.subscriptions, roadmap);
-    registerWorkspaceMirror(context.subscriptions, roadmap.progress, log);
+    registerWorkspaceMirror(context.subscriptions, roadmap, log);
   }
   registerCommands(context, ctx, { lessons });
   log.info(`Activated in ${Date.now() - started} ms (curriculum and progress loaded in ${loadedAt - started} ms).`);

@@ -15,6 +15,8 @@ export interface LoadedRoadmap {
   readonly projects: ProjectRecords;
   /** Progress and project records together, as the views read them. */
   readonly view: ProgressView;
+  /** Signs the progress files this learner's roadmap writes (core/progress/signature.ts). */
+  readonly signingKey: string;
 }
 
 export type Roadmap = LoadedRoadmap | { readonly ok: false; readonly reason: string };

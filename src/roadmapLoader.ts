@@ -10,6 +10,7 @@ import { StateKeys } from './constants';
 import { parseCompiledCurriculum } from './core/curriculum/load';
 import { progressItemIds } from './core/curriculum/model';
 import { ProjectRecords } from './core/progress/projectRecords';
+import { ensureSigningKey } from './core/progress/signature';
 import { ProgressStore } from './core/progress/store';
 import { JournalFiles } from './progress/journalFiles';
 import { watchJournals } from './progress/watch';
@@ -46,6 +47,7 @@ export async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.
     node: `w${randomBytes(6).toString('hex')}`,
   });
   const projects = new ProjectRecords(context.globalState, StateKeys.projects);
+  const signingKey = await ensureSigningKey(context.globalState, StateKeys.signingKey);
   const reload = () => store.reload().catch((error: unknown) => log.error('Could not re-read the roadmap progress.', error));
   context.subscriptions.push(store, projects, watchJournals(journalFolder, () => void reload(), (error) => log.warn(`Not watching ${journalFolder}: ${String(error)}`)));
   if (problems.length > 0) {
@@ -63,6 +65,7 @@ export async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.
     curriculum: loaded.curriculum,
     progress: store,
     projects,
+    signingKey,
     view: {
       isDone: (id) => store.isDone(id),
       get: (id) => store.get(id),

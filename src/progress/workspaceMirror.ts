@@ -1,16 +1,19 @@
 // Keeps `.roadmap/progress.json` in the first workspace folder in step with the progress store
-// while the setting is on (core/progress/mirror.ts does the merging): on activation, when the
-// setting turns on, after each change of progress, and when the file changes on disk (a git pull).
-// Writes go through vscode.workspace.fs, so remote and virtual workspaces work.
+// (core/progress/mirror.ts does the merging) while the learner's own setting is on and the
+// workspace is trusted: on activation, when either turns on, after each change of progress, and
+// when the file changes on disk (a git pull). A repository's own settings cannot turn it on
+// (config.ts). Writes go through vscode.workspace.fs, so remote and virtual workspaces work.
 import * as vscode from 'vscode';
-import { Settings, WORKSPACE_PROGRESS_FILE } from '../constants';
-import { ProgressMirror, type MirrorFile } from '../core/progress/mirror';
-import type { ProgressStore } from '../core/progress/store';
+import { keepProgressInWorkspace } from '../config';
+import { Commands, Settings, WORKSPACE_PROGRESS_FILE } from '../constants';
+import { ProgressMirror, type EntryFacts, type MirrorFile } from '../core/progress/mirror';
+import type { LoadedRoadmap } from '../roadmapContext';
 
 const WRITE_DELAY_MS = 300;
 
-export function registerWorkspaceMirror(subscriptions: vscode.Disposable[], store: ProgressStore, log: vscode.LogOutputChannel): void {
-  let active: { mirror: ProgressMirror; disposables: vscode.Disposable[] } | undefined;
+export function registerWorkspaceMirror(subscriptions: vscode.Disposable[], roadmap: LoadedRoadmap, log: vscode.LogOutputChannel): void {
+  const store = roadmap.progress;
+  let active: { mirror: ProgressMirror; uri: vscode.Uri; disposables: vscode.Disposable[] } | undefined;
   let lastProblem: string | undefined;
 
   const sync = async () => {
@@ -18,12 +21,20 @@ export function registerWorkspaceMirror(subscriptions: vscode.Disposable[], stor
       return;
     }
     try {
-      const outcome = await active.mirror.sync();
-      if (outcome.kind === 'unreadable') {
+      const { mirror, uri } = active;
+      const outcome = await mirror.sync();
+      if (outcome.kind !== 'in-step') {
         if (outcome.problem !== lastProblem) {
           lastProblem = outcome.problem;
           log.warn(outcome.problem);
-          void vscode.window.showWarningMessage(outcome.problem);
+          const importIt = vscode.l10n.t('Import…');
+          const actions = outcome.kind === 'foreign' ? [importIt] : [];
+          void vscode.window.showWarningMessage(outcome.problem, ...actions).then(async (choice) => {
+            if (choice === importIt) {
+              await vscode.commands.executeCommand(Commands.importProgress, uri);
+              await sync();
+            }
+          });
         }
         return;
       }
@@ -46,7 +57,8 @@ export function registerWorkspaceMirror(subscriptions: vscode.Disposable[], stor
   const start = () => {
     stop();
     const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder || !vscode.workspace.getConfiguration().get<boolean>(Settings.keepProgressInWorkspace, false)) {
+    // An untrusted workspace's file is never read: trusting it starts the copy (onDidGrantWorkspaceTrust).
+    if (!folder || !vscode.workspace.isTrusted || !keepProgressInWorkspace()) {
       return;
     }
     const uri = vscode.Uri.joinPath(folder.uri, WORKSPACE_PROGRESS_FILE);
@@ -57,7 +69,8 @@ export function registerWorkspaceMirror(subscriptions: vscode.Disposable[], stor
     };
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, WORKSPACE_PROGRESS_FILE));
     active = {
-      mirror: new ProgressMirror(store, workspaceFile(uri), vscode.workspace.asRelativePath(uri, true)),
+      uri,
+      mirror: new ProgressMirror(store, workspaceFile(uri), vscode.workspace.asRelativePath(uri, true), roadmap.signingKey),
       disposables: [
         watcher,
         watcher.onDidChange(soon),
@@ -77,6 +90,7 @@ export function registerWorkspaceMirror(subscriptions: vscode.Disposable[], stor
       }
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(start),
+    vscode.workspace.onDidGrantWorkspaceTrust(start),
     { dispose: stop },
   );
   start();
@@ -85,6 +99,7 @@ export function registerWorkspaceMirror(subscriptions: vscode.Disposable[], stor
 function workspaceFile(uri: vscode.Uri): MirrorFile {
   const folder = vscode.Uri.joinPath(uri, '..');
   return {
+    inspect: async () => ({ folder: await facts(folder), file: await facts(uri) }),
     read: async () => {
       try {
         return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
@@ -107,4 +122,20 @@ function workspaceFile(uri: vscode.Uri): MirrorFile {
       }
     },
   };
+}
+
+/** What is at `uri`; VS Code's stat marks a symbolic link (even a dangling one) with the SymbolicLink bit. */
+async function facts(uri: vscode.Uri): Promise<EntryFacts> {
+  let stat: vscode.FileStat;
+  try {
+    stat = await vscode.workspace.fs.stat(uri);
+  } catch (error) {
+    if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') {
+      return { kind: 'missing', symbolicLink: false, size: 0 };
+    }
+    throw error;
+  }
+  const symbolicLink = (stat.type & vscode.FileType.SymbolicLink) !== 0;
+  const kind = stat.type & vscode.FileType.Directory ? 'folder' : stat.type & vscode.FileType.File ? 'file' : 'other';
+  return { kind, symbolicLink, size: kind === 'file' ? stat.size : 0 };
 }

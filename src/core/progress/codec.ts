@@ -2,7 +2,7 @@
 // what it can from damaged or newer ones) and writes the current one: the synced summary kept in
 // globalState and the lines of a window's journal. Never throws.
 import { isRecord } from '../util/guards';
-import { formatStamp, isStamp } from './hlc';
+import { formatStamp, isStamp, MAX_CLOCK_AHEAD_MS, MAX_WALL, stampWall } from './hlc';
 
 export type ItemState = 'done' | 'not-done';
 export type Origin = 'self-reported' | 'verified';
@@ -65,7 +65,23 @@ export function unstamped(record: StampedRecord): ProgressRecord {
   return evidence ? { state, at, origin, evidence } : { state, at, origin };
 }
 
-export function decodeStoredProgress(raw: unknown): DecodeResult {
+/**
+ * Given when records come from elsewhere: a record stamped more than MAX_CLOCK_AHEAD_MS ahead of
+ * this machine's clock (`now`, in milliseconds) is unreadable (hlc.ts says why).
+ */
+export interface StampBound {
+  readonly now: number;
+  /**
+   * Records refused before (`id stamp`), which stay refused though the clock has moved on since:
+   * one refused a moment ago must not come back, within the bound by then, over what the learner
+   * did meanwhile. Refusals are added to it.
+   */
+  readonly refused?: Set<string>;
+}
+
+type ClockNow = StampBound | undefined;
+
+export function decodeStoredProgress(raw: unknown, now?: ClockNow): DecodeResult {
   if (raw === undefined) {
     return { records: new Map(), problems: [], setAside: false };
   }
@@ -74,18 +90,18 @@ export function decodeStoredProgress(raw: unknown): DecodeResult {
   }
   const version = raw.version;
   if (version === 1) {
-    return decodeV1(raw as unknown as StoredProgressV1);
+    return decodeV1(raw as unknown as StoredProgressV1, now);
   }
   if (version === 2) {
-    const { records, problems } = decodeRecords(raw.records, false);
+    const { records, problems } = decodeRecords(raw.records, false, now);
     return { records, problems, setAside: problems.length > 0, migratedFrom: 2 };
   }
   if (version === PROGRESS_SCHEMA_VERSION) {
-    const { records, problems } = decodeRecords(raw.records, true);
+    const { records, problems } = decodeRecords(raw.records, true, now);
     return problems.length > 0 ? damaged(records, problems) : { records, problems, setAside: false };
   }
   // Unknown or newer version: salvage every record this version understands, keep the rest aside.
-  const { records, problems } = decodeRecords(raw.records, true);
+  const { records, problems } = decodeRecords(raw.records, true, now);
   const why =
     typeof version === 'number' && Number.isInteger(version) && version > PROGRESS_SCHEMA_VERSION
       ? `the stored progress was written by a newer version of the extension (format ${version})`
@@ -93,14 +109,17 @@ export function decodeStoredProgress(raw: unknown): DecodeResult {
   return damaged(records, [why, ...problems]);
 }
 
-function decodeV1(raw: StoredProgressV1): DecodeResult {
+function decodeV1(raw: StoredProgressV1, now: ClockNow): DecodeResult {
   const records = new Map<string, StampedRecord>();
   const problems: string[] = [];
   if (!isRecord(raw.completed)) {
     return damaged(records, ['the stored progress (format 1) has no list of completed items']);
   }
   for (const [id, at] of Object.entries(raw.completed)) {
-    if (typeof at === 'string' && isIsoTime(at)) {
+    const ahead = typeof at === 'string' && isIsoTime(at) ? aheadOf(migratedStamp(at), id, now) : undefined;
+    if (ahead) {
+      problems.push(ahead);
+    } else if (typeof at === 'string' && isIsoTime(at)) {
       records.set(id, { state: 'done', at, origin: 'self-reported', stamp: migratedStamp(at) });
     } else {
       problems.push(`item "${id}" has an unreadable completion time ${describe(at)}`);
@@ -109,7 +128,7 @@ function decodeV1(raw: StoredProgressV1): DecodeResult {
   return { records, problems, setAside: problems.length > 0, migratedFrom: 1 };
 }
 
-function decodeRecords(raw: unknown, stamped: boolean): { records: Map<string, StampedRecord>; problems: string[] } {
+function decodeRecords(raw: unknown, stamped: boolean, now: ClockNow): { records: Map<string, StampedRecord>; problems: string[] } {
   const records = new Map<string, StampedRecord>();
   if (!isRecord(raw)) {
     return { records, problems: [`the stored progress has no records (found ${describe(raw)})`] };
@@ -117,7 +136,10 @@ function decodeRecords(raw: unknown, stamped: boolean): { records: Map<string, S
   const problems: string[] = [];
   for (const [id, value] of Object.entries(raw)) {
     const record = decodeRecord(value, stamped);
-    if (record) {
+    const ahead = record && aheadOf(record.stamp, id, now);
+    if (ahead) {
+      problems.push(ahead);
+    } else if (record) {
       records.set(id, record);
     } else {
       problems.push(`the record of "${id}" is unreadable`);
@@ -153,7 +175,23 @@ export function decodeRecord(value: unknown, stamped = true): StampedRecord | un
 
 /** Records of earlier formats are ordered by their time, below any stamp written in the same millisecond. */
 function migratedStamp(at: string): string {
-  return formatStamp({ wall: Math.min(Math.max(Date.parse(at), 0), 9_999_999_999_999), counter: 0, node: MIGRATED_NODE });
+  return formatStamp({ wall: Math.min(Math.max(Date.parse(at), 0), MAX_WALL), counter: 0, node: MIGRATED_NODE });
+}
+
+/** Why a record from elsewhere is refused for its stamp, or undefined when the stamp is within the bound. */
+function aheadOf(stamp: string, id: string, now: ClockNow): string | undefined {
+  if (now === undefined) {
+    return undefined;
+  }
+  const ahead = stampWall(stamp) - now.now;
+  const key = `${id} ${stamp}`;
+  if (!(ahead > MAX_CLOCK_AHEAD_MS) && !now.refused?.has(key)) {
+    return undefined;
+  }
+  now.refused?.add(key);
+  const days = Math.max(1, Math.floor(ahead / (24 * 60 * 60 * 1000)));
+  const span = days === 1 ? 'a day' : `${days.toLocaleString('en')} days`;
+  return `the record of "${id}" is stamped ${span} ahead of this computer's clock, so it would outrank every change you make for that long`;
 }
 
 // ---- Journal lines: `{"v":3,"id":"<item>","r":{…record…}}` one per line, appended by one window.
@@ -175,7 +213,7 @@ export interface JournalDecodeResult {
   readonly tornTail: boolean;
 }
 
-export function decodeJournal(text: string): JournalDecodeResult {
+export function decodeJournal(text: string, now?: ClockNow): JournalDecodeResult {
   const lines = text.split('\n');
   const tail = lines.pop() ?? '';
   const entries: JournalEntry[] = [];
@@ -184,7 +222,7 @@ export function decodeJournal(text: string): JournalDecodeResult {
     if (line.trim() === '') {
       return;
     }
-    const entry = decodeJournalLine(line);
+    const entry = decodeJournalLine(line, now);
     if (typeof entry === 'string') {
       problems.push(`line ${index + 1}: ${entry}`);
     } else {
@@ -194,7 +232,7 @@ export function decodeJournal(text: string): JournalDecodeResult {
   // A torn tail is dropped unless it happens to be a whole entry whose newline did not make it.
   let tornTail = false;
   if (tail.trim() !== '') {
-    const entry = decodeJournalLine(tail);
+    const entry = decodeJournalLine(tail, now);
     if (typeof entry === 'string') {
       tornTail = true;
     } else {
@@ -205,7 +243,7 @@ export function decodeJournal(text: string): JournalDecodeResult {
 }
 
 /** An entry, or why the line cannot be read. */
-function decodeJournalLine(line: string): JournalEntry | string {
+function decodeJournalLine(line: string, now: ClockNow): JournalEntry | string {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -224,7 +262,7 @@ function decodeJournalLine(line: string): JournalEntry | string {
       ? `written by a newer version of the extension (format ${value.v}) in a shape this one cannot read`
       : `the record of "${value.id}" is unreadable`;
   }
-  return { id: value.id, record };
+  return aheadOf(record.stamp, value.id, now) ?? { id: value.id, record };
 }
 
 function damaged(records: Map<string, StampedRecord>, problems: string[]): DecodeResult {

@@ -6,6 +6,15 @@
 const WALL_DIGITS = 13;
 const COUNTER_DIGITS = 6;
 const MAX_COUNTER = 10 ** COUNTER_DIGITS - 1;
+/** The greatest wall time a stamp can hold (in the year 2286). */
+export const MAX_WALL = 10 ** WALL_DIGITS - 1;
+/**
+ * How far ahead of this machine's clock a stamp read from elsewhere (Settings Sync, a backup, the
+ * workspace file, another window's journal) may be. Further ahead, it would outrank every change
+ * the learner makes here for that long, so it is refused where it arrives. A day covers any clock
+ * kept by NTP and any time zone mistake; docs/PROGRESS.md explains the choice.
+ */
+export const MAX_CLOCK_AHEAD_MS = 24 * 60 * 60 * 1000;
 const STAMP = /^(\d{13})-(\d{6})-([A-Za-z0-9_.]{1,40})$/;
 
 export interface StampParts {
@@ -21,6 +30,11 @@ export function formatStamp({ wall, counter, node }: StampParts): string {
 export function parseStamp(stamp: string): StampParts | undefined {
   const match = STAMP.exec(stamp);
   return match ? { wall: Number(match[1]), counter: Number(match[2]), node: match[3] } : undefined;
+}
+
+/** The wall time a stamp carries, in milliseconds since the epoch; NaN for what is not a stamp. */
+export function stampWall(stamp: string): number {
+  return parseStamp(stamp)?.wall ?? Number.NaN;
 }
 
 export function isStamp(value: unknown): value is string {
@@ -45,15 +59,20 @@ export class HybridClock {
     }
   }
 
-  /** A stamp greater than every stamp this clock issued or observed. */
+  /**
+   * A stamp greater than every stamp this clock issued or observed, except at the very top of the
+   * range, where it saturates: it never issues a stamp the codec would reject. Stamps from
+   * elsewhere are bounded by MAX_CLOCK_AHEAD_MS before they are observed, so only a system clock
+   * set to the year 2286 gets there.
+   */
   tick(): string {
-    const physical = this.now();
+    const physical = Math.min(this.now(), MAX_WALL);
     if (physical > this.wall) {
       this.wall = physical;
       this.counter = 0;
     } else if (this.counter < MAX_COUNTER) {
       this.counter++;
-    } else {
+    } else if (this.wall < MAX_WALL) {
       // The counter is full: borrow the next millisecond rather than widen the stamp.
       this.wall++;
       this.counter = 0;

@@ -1,16 +1,35 @@
 // The optional committable copy of the progress in the workspace, `.roadmap/progress.json`, for
 // learners who keep their progress in git. It is merged both ways, never replaced: what the file
 // brings (a pull, another machine) merges into the store by stamp, and the file is rewritten with
-// the union, keeping records of items this roadmap does not know. A file that cannot be read is
-// never written over: the learner is told where it breaks, and the copy waits until it is fixed.
-import { decodeStoredProgress, type StampedRecord } from './codec';
+// the union, keeping records of items this roadmap does not know. The workspace is not the
+// learner's alone (a cloned repository brings its own file), so:
+// - only a file this learner's roadmap signed (signature.ts) merges by itself; a file that would
+//   change the progress without that signature waits until the learner imports it (where verified
+//   completions count as marked done), and is not written over meanwhile;
+// - a file over MAX_MIRROR_BYTES, a file or `.roadmap` folder that is a symbolic link or of the
+//   wrong kind, and a file that cannot be read are refused with a message, and nothing is written.
+import { MAX_CLOCK_AHEAD_MS, stampWall } from './hlc';
 import { mergeMaps, type RecordMap } from './lww';
 import type { ProgressStore } from './store';
-import { exportJson } from './transfer';
+import { exportJson, readProgressFile } from './transfer';
+import { isRecord } from '../util/guards';
 import { invalidJsonMessage } from '../util/jsonPosition';
+
+/** The largest workspace copy read: the whole roadmap with evidence is about 20 KB. */
+export const MAX_MIRROR_BYTES = 1024 * 1024;
+
+/** What is at a path, without following a symbolic link. */
+export interface EntryFacts {
+  readonly kind: 'missing' | 'file' | 'folder' | 'other';
+  readonly symbolicLink: boolean;
+  /** In bytes; 0 for what is not a file. */
+  readonly size: number;
+}
 
 /** The file, through whatever file system the workspace has. */
 export interface MirrorFile {
+  /** What is at the `.roadmap` folder and at the file now. */
+  inspect(): Promise<{ readonly folder: EntryFacts; readonly file: EntryFacts }>;
   /** Its text, or undefined when it does not exist. */
   read(): Promise<string | undefined>;
   /** Replaces it whole (a temporary file, then a rename). */
@@ -19,7 +38,9 @@ export interface MirrorFile {
 
 export type SyncOutcome =
   | { readonly kind: 'in-step'; readonly merged: number; readonly written: boolean }
-  | { readonly kind: 'unreadable'; readonly problem: string };
+  | { readonly kind: 'unreadable'; readonly problem: string }
+  /** The file would change the progress but this learner's roadmap did not write it. */
+  | { readonly kind: 'foreign'; readonly changes: number; readonly problem: string };
 
 export class ProgressMirror {
   /** Records the file holds for items this roadmap does not define: kept in the file, never dropped. */
@@ -31,6 +52,9 @@ export class ProgressMirror {
     private readonly file: MirrorFile,
     /** How the file is named in messages (its path). */
     private readonly name: string,
+    /** The learner's signing key: the file is written signed, and merged by itself only when signed. */
+    private readonly signingKey: string,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Reads the file, merges it into the store, and writes the union back if it differs. One at a time. */
@@ -41,6 +65,10 @@ export class ProgressMirror {
   }
 
   private async syncNow(): Promise<SyncOutcome> {
+    const refusal = await this.placeProblem();
+    if (refusal) {
+      return { kind: 'unreadable', problem: refusal };
+    }
     const text = await this.file.read();
     let merged = 0;
     if (text !== undefined) {
@@ -48,16 +76,33 @@ export class ProgressMirror {
       if (typeof read === 'string') {
         return { kind: 'unreadable', problem: read };
       }
-      const known = new Map([...read].filter(([id]) => this.store.knownIds.has(id)));
-      this.foreign = new Map([...read].filter(([id]) => !this.store.knownIds.has(id)));
+      const known = new Map([...read.records].filter(([id]) => this.store.knownIds.has(id)));
+      if (!read.signed) {
+        const changes = this.wouldChange(known);
+        if (changes > 0) {
+          return {
+            kind: 'foreign',
+            changes,
+            problem:
+              `${this.name} would change ${changes} item(s) of your progress, but your roadmap did not write it ` +
+              '(it comes from someone else, or was edited by hand), so it was not merged and will not be written over. ' +
+              'Import it to take its progress (what it marks verified counts as marked done), or delete it.',
+          };
+        }
+      }
+      this.foreign = new Map([...read.records].filter(([id]) => !this.store.knownIds.has(id)));
       merged = (await this.store.merge(known)).applied.length;
     }
     // The export format without a time of writing, so git diffs show only real changes.
-    const desired = exportJson(mergeMaps(this.foreign, this.store.stampedEntries()));
+    const desired = exportJson(mergeMaps(this.foreign, this.store.stampedEntries()), { signingKey: this.signingKey });
     if (desired === text) {
       return { kind: 'in-step', merged, written: false };
     }
     // Read again just before writing: a file changed meanwhile (a pull) is merged on the next sync, not overwritten.
+    const again = await this.placeProblem();
+    if (again) {
+      return { kind: 'unreadable', problem: again };
+    }
     if ((await this.file.read()) !== text) {
       return this.syncNow();
     }
@@ -65,18 +110,54 @@ export class ProgressMirror {
     return { kind: 'in-step', merged, written: true };
   }
 
+  /** How many items an unsigned file would change: records stamped after the store's (content ties are the store's). */
+  private wouldChange(records: RecordMap): number {
+    const latest = this.now() + MAX_CLOCK_AHEAD_MS;
+    let changes = 0;
+    for (const [id, record] of records) {
+      const mine = this.store.stampedEntries().get(id);
+      if ((!mine || record.stamp > mine.stamp) && stampWall(record.stamp) <= latest) {
+        changes++;
+      }
+    }
+    return changes;
+  }
+
+  /** Why the folder or file must not be read or written, or undefined when both are what they should be. */
+  private async placeProblem(): Promise<string | undefined> {
+    const { folder, file } = await this.file.inspect();
+    const fix = 'Nothing was read or written there; fix it, or turn off dsRoadmap.progress.keepInWorkspace.';
+    const folderName = this.name.slice(0, this.name.lastIndexOf('/')) || '.roadmap';
+    if (folder.symbolicLink || (folder.kind !== 'missing' && folder.kind !== 'folder')) {
+      return `${folderName} is ${folder.symbolicLink ? 'a symbolic link' : 'not a folder'}, so your progress would be written outside the workspace or not at all. ${fix}`;
+    }
+    if (file.symbolicLink || (file.kind !== 'missing' && file.kind !== 'file')) {
+      return `${this.name} is ${file.symbolicLink ? 'a symbolic link' : 'not a file'}. ${fix}`;
+    }
+    if (file.size > MAX_MIRROR_BYTES) {
+      return `${this.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB, more than the ${MAX_MIRROR_BYTES / 1024 / 1024} MB a roadmap's progress can take. ${fix}`;
+    }
+    return undefined;
+  }
+
   /** The file's records, or what is wrong with it, in words naming the file and line. */
-  private parse(text: string): Map<string, StampedRecord> | string {
+  private parse(text: string): ReturnType<typeof readProgressFile> | string {
+    if (text.length > MAX_MIRROR_BYTES) {
+      return `${this.name} is larger than the ${MAX_MIRROR_BYTES / 1024 / 1024} MB a roadmap's progress can take. Nothing was read or written there.`;
+    }
     let raw: unknown;
     try {
       raw = JSON.parse(text);
     } catch {
       return `${invalidJsonMessage(text, this.name)}. Fix it, or delete it to have it written again from your progress.`;
     }
-    const decoded = decodeStoredProgress(raw);
-    if (decoded.problems.length > 0) {
-      return `${this.name} cannot be read whole (${decoded.problems.join('; ')}). Fix it, or delete it to have it written again from your progress.`;
+    if (!isRecord(raw)) {
+      return `${this.name} is not a roadmap progress file. Fix it, or delete it to have it written again from your progress.`;
     }
-    return decoded.records;
+    const read = readProgressFile(raw, { now: this.now(), signingKey: this.signingKey });
+    if (read.problems.length > 0) {
+      return `${this.name} cannot be read whole (${read.problems.join('; ')}). Fix it, or delete it to have it written again from your progress.`;
+    }
+    return read;
   }
 }

@@ -8,8 +8,17 @@
 // Opening never throws on bad stored data: damaged values and files are kept aside, every
 // readable record is kept, and the problems are returned once for the learner.
 import { Emitter, type Event } from '../util/event';
-import { decodeJournal, decodeStoredProgress, encodeProgress, unstamped, type Origin, type ProgressRecord, type StampedRecord } from './codec';
-import { HybridClock } from './hlc';
+import {
+  decodeJournal,
+  decodeStoredProgress,
+  encodeProgress,
+  unstamped,
+  type Origin,
+  type ProgressRecord,
+  type StampBound,
+  type StampedRecord,
+} from './codec';
+import { HybridClock, MAX_CLOCK_AHEAD_MS, stampWall } from './hlc';
 import { entriesText, foldJournals, isJournalName, journalName, type JournalDirectory } from './journal';
 import { changedIds, covers, mergeMaps, type RecordMap } from './lww';
 
@@ -79,6 +88,8 @@ export interface MergeReport {
   readonly applied: readonly string[];
   /** Ids whose local record was as new or newer, so the incoming one was ignored. */
   readonly keptLocal: readonly string[];
+  /** Ids whose incoming record was stamped more than a day ahead of this machine's clock (hlc.ts). */
+  readonly refused: readonly string[];
 }
 
 export class ProgressStore {
@@ -100,6 +111,8 @@ export class ProgressStore {
     private readonly storage: KeyValueStore,
     private readonly options: ProgressStoreOptions,
     private records: RecordMap,
+    /** Records from elsewhere refused for their stamps (`id stamp`): refused for good (codec.ts StampBound). */
+    private readonly refused: Set<string>,
   ) {
     const clock = options.clock ?? systemClock;
     this.hlc = new HybridClock(options.node, () => clock.now().getTime());
@@ -110,7 +123,9 @@ export class ProgressStore {
   static async open(storage: KeyValueStore, options: ProgressStoreOptions): Promise<OpenResult> {
     const when = (options.clock ?? systemClock).now();
     const stamp = String(when.getTime());
-    const decoded = decodeStoredProgress(storage.get(options.key));
+    // The synced summary comes from other machines too: it is bounded by this machine's clock.
+    const refused = new Set<string>();
+    const decoded = decodeStoredProgress(storage.get(options.key), { now: when.getTime(), refused });
     let setAsideKey: string | undefined;
     if (decoded.setAside) {
       setAsideKey = `${options.setAsidePrefix}${when.toISOString()}`;
@@ -118,7 +133,7 @@ export class ProgressStore {
     }
     const folded = await foldJournals(options.journal, stamp);
     const records = mergeMaps(decoded.records, folded.records);
-    const store = new ProgressStore(storage, options, records);
+    const store = new ProgressStore(storage, options, records, refused);
     // Our journal starts as a snapshot of everything, so the journals of closed windows can go.
     if (records.size > 0) {
       await options.journal.replace(store.ownJournal, entriesText(records));
@@ -204,15 +219,23 @@ export class ProgressStore {
   }
 
   /**
-   * Merges records from elsewhere (an import): each is taken only where it is newer than the
-   * local one, so nothing newer here is lost. Records of unknown ids must be filtered out first.
+   * Merges records from elsewhere (an import, the workspace copy): each is taken only where it is
+   * newer than the local one, so nothing newer here is lost, and never when it is stamped more than
+   * a day ahead of this machine's clock, so nothing from elsewhere can outrank what the learner
+   * does here next. Records of unknown ids must be filtered out first.
    */
   merge(incoming: RecordMap): Promise<MergeReport> {
     return this.serialized(async () => {
       const applied = new Map<string, StampedRecord>();
       const keptLocal: string[] = [];
+      const refused: string[] = [];
+      const latest = this.now().getTime() + MAX_CLOCK_AHEAD_MS;
       for (const [id, record] of incoming) {
-        if (covers(this.records, new Map([[id, record]]))) {
+        const key = `${id} ${record.stamp}`;
+        if (!(stampWall(record.stamp) <= latest) || this.refused.has(key)) {
+          this.refused.add(key);
+          refused.push(id);
+        } else if (covers(this.records, new Map([[id, record]]))) {
           keptLocal.push(id);
         } else {
           applied.set(id, record);
@@ -223,7 +246,7 @@ export class ProgressStore {
         this.observeAll(applied);
         await this.commit(applied);
       }
-      return { applied: [...applied.keys()], keptLocal };
+      return { applied: [...applied.keys()], keptLocal, refused };
     });
   }
 
@@ -234,7 +257,7 @@ export class ProgressStore {
    */
   reload(): Promise<readonly string[]> {
     return this.serialized(async () => {
-      const decoded = decodeStoredProgress(this.storage.get(this.options.key));
+      const decoded = decodeStoredProgress(this.storage.get(this.options.key), this.bound());
       const folded = await foldJournals(this.options.journal, String(this.now().getTime()));
       const next = mergeMaps(this.records, decoded.records, folded.records);
       // What only the summary holds (another machine's, through Settings Sync) goes into our
@@ -286,7 +309,9 @@ export class ProgressStore {
   /** globalState is rewritten whole: merge with what it holds now, never replace it blindly. */
   private async writeSummary(): Promise<void> {
     const raw = this.storage.get(this.options.key);
-    const current = raw !== undefined && raw === this.lastSummary?.raw ? this.lastSummary.records : decodeStoredProgress(raw).records;
+    // What is stamped too far ahead is left out, so the learner's records replace it in the copy that syncs.
+    const current =
+      raw !== undefined && raw === this.lastSummary?.raw ? this.lastSummary.records : decodeStoredProgress(raw, this.bound()).records;
     const merged = mergeMaps(this.records, current);
     const written = this.storage.update(this.options.key, encodeProgress(merged));
     // VS Code keeps its copy before update returns; read it now, before another window's value can land.
@@ -338,6 +363,10 @@ export class ProgressStore {
     const result = this.queue.then(operation);
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  private bound(): StampBound {
+    return { now: this.now().getTime(), refused: this.refused };
   }
 
   private now(): Date {

@@ -7,19 +7,62 @@ import { isRecord } from '../util/guards';
 import { invalidJsonMessage } from '../util/jsonPosition';
 import { decodeStoredProgress, encodeProgress, PROGRESS_SCHEMA_VERSION, type ProgressRecord, type StampedRecord } from './codec';
 import type { RecordMap } from './lww';
+import { isSignedBy, signRecords, withoutVerification } from './signature';
 import { milestoneKey } from './projectRecords';
 import { projectMilestoneKeys, stepChildIds } from './summary';
 
 export const EXPORT_FORMAT = 'ds-roadmap-progress';
 
-/**
- * Every record with its stamp, sorted by id, as a backup (with the time it was exported) or as the
- * workspace copy (without one, so git diffs show only real changes). Import reads both.
- */
-export function exportJson(records: RecordMap, exportedAt?: Date): string {
+export interface ExportOptions {
+  /** Written into a backup; the workspace copy has none, so git diffs show only real changes. */
+  readonly exportedAt?: Date;
+  /** The learner's signing key (signature.ts): the file then carries the signature of its records. */
+  readonly signingKey?: string;
+}
+
+/** Every record with its stamp, sorted by id, as a backup or as the workspace copy. Import reads both. */
+export function exportJson(records: RecordMap, { exportedAt, signingKey }: ExportOptions = {}): string {
   const sorted = new Map([...records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const when = exportedAt ? { exportedAt: exportedAt.toISOString() } : {};
-  return `${JSON.stringify({ format: EXPORT_FORMAT, ...when, ...encodeProgress(sorted) }, undefined, 2)}\n`;
+  const signature = signingKey ? { signature: signRecords(signingKey, sorted) } : {};
+  return `${JSON.stringify({ format: EXPORT_FORMAT, ...when, ...encodeProgress(sorted), ...signature }, undefined, 2)}\n`;
+}
+
+export interface ReadOptions {
+  /** This machine's clock (ms): records stamped more than a day ahead of it are left out (hlc.ts). */
+  readonly now: number;
+  /** The learner's signing key: only a file it signed keeps its verified completions. */
+  readonly signingKey?: string;
+}
+
+export interface ProgressFile {
+  /** Every readable record, of any id, verified ones kept only when `signed`. */
+  readonly records: Map<string, StampedRecord>;
+  /** What could not be read, in words for the learner. */
+  readonly problems: string[];
+  /** Whether this learner's roadmap wrote the file (its signature holds). */
+  readonly signed: boolean;
+  /** Ids whose verified completion was taken as marked done, the file being unsigned. */
+  readonly unverified: string[];
+}
+
+/**
+ * Reads the records of a parsed backup or workspace copy. Unless the learner's own key signed
+ * them, verified completions become marked done (signature.ts says why).
+ */
+export function readProgressFile(raw: Record<string, unknown>, { now, signingKey }: ReadOptions): ProgressFile {
+  const decoded = decodeStoredProgress(raw, { now });
+  const signed = signingKey !== undefined && decoded.problems.length === 0 && isSignedBy(signingKey, decoded.records, raw.signature);
+  const unverified: string[] = [];
+  const records = new Map<string, StampedRecord>();
+  for (const [id, record] of decoded.records) {
+    const taken = signed ? record : withoutVerification(record);
+    if (taken !== record) {
+      unverified.push(id);
+    }
+    records.set(id, taken);
+  }
+  return { records, problems: decoded.problems, signed, unverified };
 }
 
 export interface ImportResult {
@@ -27,10 +70,12 @@ export interface ImportResult {
   readonly records: Map<string, StampedRecord>;
   /** What was left out and why, one line each. */
   readonly skipped: string[];
+  /** Ids whose verified completion is imported as marked done: the file is not signed by this learner. */
+  readonly unverified: string[];
 }
 
 /** Reads a backup; a file that cannot be one throws an error naming the file, the line and what to do. */
-export function parseImport(text: string, file: string, knownIds: ReadonlySet<string>): ImportResult {
+export function parseImport(text: string, file: string, knownIds: ReadonlySet<string>, options: ReadOptions): ImportResult {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -40,7 +85,7 @@ export function parseImport(text: string, file: string, knownIds: ReadonlySet<st
   if (!isRecord(raw) || (raw.format !== undefined && raw.format !== EXPORT_FORMAT) || !('version' in raw)) {
     throw new Error(`${file} is not a roadmap progress backup: it has no "version" and "records". Choose a file made by "Export Progress…" as JSON.`);
   }
-  const decoded = decodeStoredProgress(raw);
+  const decoded = readProgressFile(raw, options);
   const skipped = decoded.problems.map((problem) => `${problem} (${file})`);
   if (typeof raw.version === 'number' && raw.version > PROGRESS_SCHEMA_VERSION) {
     skipped.push(`records in a shape format ${PROGRESS_SCHEMA_VERSION} does not know were left out; update the extension to import them all`);
@@ -53,7 +98,7 @@ export function parseImport(text: string, file: string, knownIds: ReadonlySet<st
       skipped.push(`"${id}" is not an item of this roadmap`);
     }
   }
-  return { records, skipped };
+  return { records, skipped, unverified: decoded.unverified.filter((id) => knownIds.has(id)) };
 }
 
 type Lookup = (id: string) => ProgressRecord | undefined;

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { encodeJournalLine, PROGRESS_SCHEMA_VERSION, type StampedRecord } from '../../../src/core/progress/codec';
-import { formatStamp } from '../../../src/core/progress/hlc';
+import { formatStamp, MAX_WALL } from '../../../src/core/progress/hlc';
 import { journalName } from '../../../src/core/progress/journal';
 import { ProgressStore } from '../../../src/core/progress/store';
 import { FakeMemento, steppingClock } from '../../fakes/memento';
@@ -17,6 +17,7 @@ const KEY = 'dsRoadmap.progress';
 const ASIDE = 'dsRoadmap.progress.setAside.';
 const IDS = ['fundamentals', 'networks', 'fault-tolerance', 'scalability', 'cloud-native', 'projects', 'rpc', 'clocks', 'raft', 'file-sharing'];
 const NOW = '2026-06-01T00:00:00.000Z';
+const DAY = 24 * 60 * 60 * 1000;
 
 const recordArb: fc.Arbitrary<StampedRecord> = fc
   .record({
@@ -56,6 +57,14 @@ const summaryArb: fc.Arbitrary<SummaryCase> = fc.oneof(
     damaged: true,
     sound: dedupe(entries),
   })),
+  // A record stamped far ahead of this machine's clock, up to the top of the range (Settings Sync carried it from a hostile import).
+  fc.tuple(entriesArb, fc.constantFrom(...IDS), fc.oneof(fc.integer({ min: Date.parse(NOW) + DAY + 1, max: MAX_WALL }), fc.constant(MAX_WALL)), fc.nat(999_999)).map(
+    ([entries, ahead, wall, counter]) => {
+      const sound = dedupe(entries).filter(([id]) => id !== ahead);
+      const far: StampedRecord = { state: 'done', at: NOW, origin: 'verified', evidence: { tests: 1 }, stamp: formatStamp({ wall, counter, node: 'far' }) };
+      return { value: { version: PROGRESS_SCHEMA_VERSION, records: { ...Object.fromEntries(sound), [ahead]: far } }, damaged: true, sound };
+    },
+  ),
   fc.tuple(entriesArb, fc.constantFrom(...IDS), garbageRecordArb).map(([entries, bad, garbage]) => {
     const sound = dedupe(entries).filter(([id]) => id !== bad);
     return { value: { version: PROGRESS_SCHEMA_VERSION, records: { ...Object.fromEntries(sound), [bad]: garbage } }, damaged: true, sound };

@@ -175,7 +175,7 @@ describe('ProgressStore', () => {
 
   it('migrates a format-1 value to the current format, keeping every completion', async () => {
     const memento = new FakeMemento({ [KEY]: { version: 1, completed: { fundamentals: T1, networks: T2 } } });
-    const { store, problems, setAsideKey } = await open(memento);
+    const { store, problems, setAsideKey } = await open(memento, { times: [T2] }); // records of T2 are not ahead of this clock
     assert.deepEqual(problems, []);
     assert.equal(setAsideKey, undefined);
     assert.deepEqual(store.get('networks'), { state: 'done', at: T2, origin: 'self-reported' });
@@ -184,7 +184,7 @@ describe('ProgressStore', () => {
 
   it('migrates a format-2 value, ordering its records by their time', async () => {
     const memento = new FakeMemento({ [KEY]: { version: 2, records: { networks: { state: 'done', at: T2, origin: 'verified', evidence: { tests: 4 } } } } });
-    const { store, problems } = await open(memento);
+    const { store, problems } = await open(memento, { times: [T2] }); // records of T2 are not ahead of this clock
     assert.deepEqual(problems, []);
     assert.deepEqual(store.get('networks'), { state: 'done', at: T2, origin: 'verified', evidence: { tests: 4 } });
     assert.equal(storedRecords(memento).networks.stamp, `${String(Date.parse(T2)).padStart(13, '0')}-000000-migrated`);
@@ -231,7 +231,7 @@ describe('ProgressStore', () => {
 
   it('merges a summary Settings Sync replaced, keeping local records and writing them back', async () => {
     const memento = new FakeMemento();
-    const { store } = await open(memento);
+    const { store } = await open(memento, { times: [T2] }); // records of T2 are not ahead of this clock
     await store.setDone('fundamentals', true);
     const remote = { state: 'done', at: T2, origin: 'self-reported', stamp: `${String(Date.parse(T2)).padStart(13, '0')}-000000-m2` };
     await memento.update(KEY, { version: 3, records: { networks: remote } });
@@ -244,7 +244,7 @@ describe('ProgressStore', () => {
 
   it('keeps in the summary what Settings Sync brought in when a toggle comes before the re-read', async () => {
     const memento = new FakeMemento();
-    const { store } = await open(memento);
+    const { store } = await open(memento, { times: [T2] }); // records of T2 are not ahead of this clock
     await store.setDone('fundamentals', true);
     await store.setDone('projects', true);
     const remote = { state: 'done', at: T2, origin: 'self-reported', stamp: `${String(Date.parse(T2)).padStart(13, '0')}-000000-m2` };
@@ -256,7 +256,7 @@ describe('ProgressStore', () => {
 
   it('never takes another window\'s value, landing while its own write completes, for the one it wrote', async () => {
     const memento = new FakeMemento();
-    const { store } = await open(memento);
+    const { store } = await open(memento, { times: [T2] }); // records of T2 are not ahead of this clock
     await store.setDone('fundamentals', true);
     const other = { state: 'done', at: T2, origin: 'self-reported', stamp: `${String(Date.parse(T2)).padStart(13, '0')}-000000-w9` };
     // The next write completes only after another window's whole value has replaced it.
@@ -368,17 +368,49 @@ describe('ProgressStore', () => {
     await store.setDone('networks', true);
     const old: StampedRecord = { state: 'not-done', at: T1, origin: 'self-reported', stamp: '0000000000001-000000-x' };
     const report = await store.merge(new Map([['networks', old], ['fundamentals', { ...old, state: 'done' }]]));
-    assert.deepEqual(report, { applied: ['fundamentals'], keptLocal: ['networks'] });
+    assert.deepEqual(report, { applied: ['fundamentals'], keptLocal: ['networks'], refused: [] });
     assert.equal(store.isDone('networks'), true);
     assert.equal(store.isDone('fundamentals'), true);
   });
 
-  it('orders a change made after an import after the imported record, even one from a clock far ahead', async () => {
+  it('orders a change made after an import after the imported record, from a clock up to a day ahead', async () => {
     const { store } = await open(new FakeMemento(), { times: [T1] });
-    const ahead: StampedRecord = { state: 'done', at: T2, origin: 'self-reported', stamp: '9000000000000-000000-fast' };
+    const ahead: StampedRecord = { state: 'done', at: T2, origin: 'self-reported', stamp: `${Date.parse(T1) + 23 * 3_600_000}-000000-fast` };
     await store.merge(new Map([['networks', ahead]]));
     await store.setDone('networks', false);
     assert.equal(store.isDone('networks'), false);
     assert.ok((store.stampedEntries().get('networks')?.stamp ?? '') > ahead.stamp);
+  });
+
+  it('refuses an import stamped more than a day ahead, the top of the range included, and stays refused', async () => {
+    const memento = new FakeMemento();
+    const { store } = await open(memento, { times: [T1] });
+    for (const stamp of ['9999999999999-999999-a', `${Date.parse(T1) + 25 * 3_600_000}-000000-fast`]) {
+      const report = await store.merge(new Map([['networks', { state: 'done', at: T2, origin: 'self-reported', stamp }]]));
+      assert.deepEqual(report, { applied: [], keptLocal: [], refused: ['networks'] });
+    }
+    await store.setDone('networks', false);
+    await store.setDone('networks', true);
+    assert.match(store.stampedEntries().get('networks')?.stamp ?? '', /^\d{13}-\d{6}-w1$/);
+    assert.ok(!JSON.stringify(memento.get(KEY)).includes('fast'));
+  });
+
+  it('keeps a synced summary with a record far ahead aside once, and opens clean the next time', async () => {
+    const memento = new FakeMemento({
+      [KEY]: { version: 3, records: { networks: { state: 'done', at: T1, origin: 'verified', stamp: '9999999999999-999999-a' }, fundamentals: { state: 'done', at: T1, origin: 'self-reported', stamp: '1735787045000-000000-w9' } } },
+    });
+    const journal = new MemoryJournal();
+    const first = await open(memento, { journal, times: [T1] });
+    assert.match(first.problems.join(), /"networks" is stamped [0-9,]+ days ahead of this computer's clock/);
+    assert.ok(first.setAsideKey);
+    assert.equal(first.store.isDone('networks'), false);
+    assert.equal(first.store.isDone('fundamentals'), true);
+    await first.store.setDone('networks', true);
+    const asideKeys = memento.keys().filter((key) => key.startsWith(ASIDE)).length;
+    const second = await open(memento, { journal, node: 'w2', times: [T2] });
+    assert.deepEqual(second.problems, []);
+    assert.equal(second.setAsideKey, undefined);
+    assert.equal(memento.keys().filter((key) => key.startsWith(ASIDE)).length, asideKeys);
+    assert.equal(second.store.isDone('networks'), true);
   });
 });

@@ -16,6 +16,10 @@ function shipped(): Curriculum {
 
 const done = (at: string, stamp: string, extra: Partial<StampedRecord> = {}): StampedRecord => ({ state: 'done', at, origin: 'self-reported', stamp, ...extra });
 const KNOWN = new Set(['fundamentals', 'networks', 'clocks']);
+/** This machine's clock when the tests read files: 2026-04-01. */
+const NOW = Date.parse('2026-04-01T00:00:00.000Z');
+const KEY = 'a'.repeat(64);
+const READ = { now: NOW, signingKey: KEY };
 
 describe('progress export and import', () => {
   it('exports every record with its stamp, sorted, and reads it back exactly', () => {
@@ -23,19 +27,20 @@ describe('progress export and import', () => {
       ['networks', done('2026-03-01T10:00:00.000Z', '1772359200000-000000-wa')],
       ['clocks', done('2026-02-01T10:00:00.000Z', '1769940000000-000002-wb', { origin: 'verified', evidence: { tests: 4 } })],
     ]);
-    const text = exportJson(records, new Date('2026-04-01T00:00:00.000Z'));
+    const text = exportJson(records, { exportedAt: new Date('2026-04-01T00:00:00.000Z'), signingKey: KEY });
     const value = JSON.parse(text) as { format: string; exportedAt: string; version: number; records: object };
     assert.equal(value.format, EXPORT_FORMAT);
     assert.equal(value.exportedAt, '2026-04-01T00:00:00.000Z');
     assert.deepEqual(Object.keys(value.records), ['clocks', 'networks']);
-    const back = parseImport(text, 'backup.json', KNOWN);
+    const back = parseImport(text, 'backup.json', KNOWN, READ);
     assert.deepEqual(back.skipped, []);
+    assert.deepEqual(back.unverified, []);
     assert.deepEqual(back.records, new Map([...records].sort(([a], [b]) => a.localeCompare(b))));
   });
 
   it('names the file, line and column of a JSON syntax error, and what to do', () => {
     const text = '{\n  "format": "ds-roadmap-progress",\n  "version": 3,\n  "records": {,}\n}\n';
-    assert.throws(() => parseImport(text, '/home/me/backup.json', KNOWN), (error: Error) => {
+    assert.throws(() => parseImport(text, '/home/me/backup.json', KNOWN, READ), (error: Error) => {
       assert.match(error.message, /^\/home\/me\/backup\.json:4:\d+ is not valid JSON/);
       assert.match(error.message, /Choose a file made by "Export Progress…" as JSON\./);
       return true;
@@ -44,7 +49,7 @@ describe('progress export and import', () => {
 
   it('refuses JSON that is not a backup, saying what it lacks', () => {
     for (const text of ['[]', '"text"', '{"records": {}}', '{"format": "something-else", "version": 3, "records": {}}']) {
-      assert.throws(() => parseImport(text, 'x.json', KNOWN), /x\.json is not a roadmap progress backup: it has no "version" and "records"/, text);
+      assert.throws(() => parseImport(text, 'x.json', KNOWN, READ), /x\.json is not a roadmap progress backup: it has no "version" and "records"/, text);
     }
   });
 
@@ -58,18 +63,59 @@ describe('progress export and import', () => {
         clocks: { state: 'maybe' },
       },
     });
-    const result = parseImport(text, 'b.json', KNOWN);
+    const result = parseImport(text, 'b.json', KNOWN, READ);
     assert.deepEqual([...result.records.keys()], ['networks']);
     assert.deepEqual(result.skipped, ['the record of "clocks" is unreadable (b.json)', '"removed-topic" is not an item of this roadmap']);
   });
 
   it('imports older formats by migrating them, and says what a newer one held that it could not read', () => {
-    const v1 = parseImport(JSON.stringify({ version: 1, completed: { fundamentals: '2025-01-01T00:00:00.000Z' } }), 'old.json', KNOWN);
+    const v1 = parseImport(JSON.stringify({ version: 1, completed: { fundamentals: '2025-01-01T00:00:00.000Z' } }), 'old.json', KNOWN, READ);
     assert.equal(v1.records.get('fundamentals')?.state, 'done');
     assert.deepEqual(v1.skipped, []);
-    const v9 = parseImport(JSON.stringify({ version: 9, records: { networks: done('2026-03-01T10:00:00.000Z', '1772359200000-000000-wa') } }), 'new.json', KNOWN);
+    const v9 = parseImport(JSON.stringify({ version: 9, records: { networks: done('2026-03-01T10:00:00.000Z', '1772359200000-000000-wa') } }), 'new.json', KNOWN, READ);
     assert.equal(v9.records.get('networks')?.state, 'done');
     assert.ok(v9.skipped.some((line) => /update the extension to import them all/.test(line)), v9.skipped.join('\n'));
+  });
+});
+
+describe('progress files from elsewhere', () => {
+  const verified = done('2026-03-01T10:00:00.000Z', '1772359200000-000000-wa', { origin: 'verified', evidence: { tests: 12, commit: 'abc' } });
+
+  it('keeps verified completions only in a file signed with the learner\'s own key', () => {
+    const records = new Map([['clocks', verified]]);
+    const mine = parseImport(exportJson(records, { signingKey: KEY }), 'mine.json', KNOWN, READ);
+    assert.equal(mine.records.get('clocks')?.origin, 'verified');
+    assert.deepEqual(mine.unverified, []);
+    for (const [why, text] of [
+      ['unsigned', exportJson(records)],
+      ['signed by another learner', exportJson(records, { signingKey: 'b'.repeat(64) })],
+      ['edited after signing', exportJson(records, { signingKey: KEY }).replace('"tests": 12', '"tests": 13')],
+      ['a signature copied onto other records', exportJson(new Map([['networks', verified]]), {}).replace(/\n}\n$/, `,\n"signature": ${JSON.stringify((JSON.parse(exportJson(records, { signingKey: KEY })) as { signature: string }).signature)}\n}\n`)],
+    ] as const) {
+      const read = parseImport(text, 'other.json', KNOWN, READ);
+      const [id, record] = [...read.records][0];
+      assert.equal(record.origin, 'self-reported', why);
+      assert.equal(record.evidence, undefined, why);
+      assert.equal(record.state, 'done', why);
+      assert.equal(record.stamp, verified.stamp, why);
+      assert.deepEqual(read.unverified, [id], why);
+    }
+  });
+
+  it('leaves out records stamped more than a day ahead of this computer\'s clock, the top of the range included', () => {
+    const ahead = (wall: number) => done('2026-03-01T10:00:00.000Z', `${String(wall).padStart(13, '0')}-000000-wa`);
+    const text = exportJson(
+      new Map([
+        ['fundamentals', ahead(9_999_999_999_999)],
+        ['networks', ahead(NOW + 25 * 60 * 60 * 1000)],
+        ['clocks', ahead(NOW + 23 * 60 * 60 * 1000)],
+      ]),
+    );
+    const read = parseImport(text, 'b.json', KNOWN, READ);
+    assert.deepEqual([...read.records.keys()], ['clocks']);
+    assert.equal(read.skipped.length, 2);
+    assert.match(read.skipped.join('\n'), /the record of "fundamentals" is stamped 95,[0-9,]+ days ahead of this computer's clock/);
+    assert.match(read.skipped.join('\n'), /the record of "networks" is stamped a day ahead/);
   });
 });
 
