@@ -32,9 +32,11 @@ async function main(): Promise<number> {
     },
   });
   // Milestone checks run the projects' TypeScript directly, which needs Node >= 22.18: point
-  // them at the Node 24 that came with the server, whatever is first on the host's PATH.
-  mkdirSync(join(server.dirs.workspace, '.vscode'), { recursive: true });
-  writeFileSync(join(server.dirs.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'dsRoadmap.nodePath': install.node }));
+  // them at the Node 24 that came with the server, whatever is first on the host's PATH. The
+  // setting is the machine's (a workspace's value is ignored): the server's Machine settings.
+  const machineSettings = join(server.dirs.userData, 'Machine');
+  mkdirSync(machineSettings, { recursive: true });
+  writeFileSync(join(machineSettings, 'settings.json'), JSON.stringify({ 'dsRoadmap.nodePath': install.node }));
   const browser = await launchBrowser();
   try {
     const remote = (path: string) => `vscode-remote://127.0.0.1:${server.port}${path}`;

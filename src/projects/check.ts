@@ -3,7 +3,7 @@
 // as verified completion with its evidence, or the failing tests.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { nodeExecutable } from '../config';
@@ -18,6 +18,13 @@ export interface MilestoneRef {
   readonly project: string;
   readonly milestone: string;
 }
+
+/** Milestones whose check runs in this window now: a second check of one is refused, not merged into it. */
+const running = new Set<string>();
+/** How long a run stopped before its report was complete waits for Restart Task to start it again. */
+const RESTART_GRACE_MS = 2000;
+/** Reports of runs nobody read (a task re-run from the Tasks menu) are removed after this long. */
+const STALE_REPORT_MS = 60 * 60 * 1000;
 
 export async function checkMilestone(
   ctx: RoadmapContext,
@@ -42,6 +49,22 @@ export async function checkMilestone(
     return undefined;
   }
   const { project, milestone } = target;
+  const key = milestoneKey(project.id, milestone.id);
+  if (running.has(key)) {
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('"{0}" is being checked already; its result shows when that run ends.', milestone.title),
+    );
+    return undefined;
+  }
+  running.add(key);
+  try {
+    return await checkTarget(ctx, roadmap, project, milestone, key);
+  } finally {
+    running.delete(key);
+  }
+}
+
+async function checkTarget(ctx: RoadmapContext, roadmap: LoadedRoadmap, project: Project, milestone: Milestone, key: string): Promise<CheckOutcome | undefined> {
   const template = (await ctx.templates()).find((candidate) => candidate.project === project.id);
   if (!template) {
     throw new Error(vscode.l10n.t('The template of "{0}" is not available in this version of the extension.', project.title));
@@ -67,14 +90,21 @@ export async function checkMilestone(
     );
   }
 
-  const key = milestoneKey(project.id, milestone.id);
   await mkdir(ctx.scratchDir, { recursive: true });
-  const tapFile = join(ctx.scratchDir, `check-${randomUUID()}.tap`);
+  await removeStaleReports(ctx.scratchDir);
+  const runId = randomUUID();
+  const tapFile = join(ctx.scratchDir, `check-${runId}.tap`);
   const command = checkCommand(template, milestone.id, tapFile);
   ctx.log.info(`Checking ${key} in ${folder.fsPath}: node ${command.args.join(' ')}`);
-  const exitCode = await runTask(workspaceFolder, folder, project, milestone, node, command.args);
-  const report = await readFile(tapFile, 'utf8').then(parseTap, () => undefined);
-  await rm(tapFile, { force: true });
+  const readReport = () => readFile(tapFile, 'utf8').then(parseTap, () => undefined);
+  let exitCode: number | undefined;
+  let report: Awaited<ReturnType<typeof readReport>>;
+  try {
+    exitCode = await runTask(workspaceFolder, folder, project, milestone, runId, node, command.args, async () => (await readReport())?.summary !== undefined);
+    report = await readReport();
+  } finally {
+    await rm(tapFile, { force: true });
+  }
   const outcome = judgeRun(exitCode, report);
   await recordOutcome(roadmap, key, outcome, { node: nodeVersion, folder: folder.fsPath, milestones: command.milestones.length });
   ctx.log.info(`Check of ${key}: ${JSON.stringify(outcome)}`);
@@ -158,44 +188,100 @@ function findNode(node: string, cwd: string): Promise<string> {
   });
 }
 
-/** Runs the tests as a task in a visible terminal; resolves with the exit code, undefined when stopped. */
+/**
+ * Runs the tests as a task in a visible terminal; resolves with the exit code of the run's last
+ * process, undefined when it was stopped. The run is known by its own id in the task definition,
+ * never by the task's name: VS Code hands back a running execution when an equal task starts
+ * again, and Restart Task starts a new process of the same run, which is followed to its end.
+ */
 async function runTask(
   scope: vscode.WorkspaceFolder,
   folder: vscode.Uri,
   project: Project,
   milestone: Milestone,
+  runId: string,
   node: string,
   args: readonly string[],
+  reportComplete: () => Promise<boolean>,
 ): Promise<number | undefined> {
   const task = new vscode.Task(
-    { type: CHECK_TASK_TYPE, project: project.id, milestone: milestone.id },
+    { type: CHECK_TASK_TYPE, project: project.id, milestone: milestone.id, run: runId },
     scope,
     vscode.l10n.t('Check {0}: {1}', project.title, milestone.title),
     'Roadmap',
     new vscode.ProcessExecution(node, [...args], { cwd: folder.fsPath }),
   );
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, clear: true, panel: vscode.TaskPanelKind.Dedicated };
-  const ended = new Promise<number | undefined>((resolve) => {
-    const processEnded = vscode.tasks.onDidEndTaskProcess((event) => {
-      if (event.execution.task.definition.type === CHECK_TASK_TYPE && event.execution.task.name === task.name) {
-        processEnded.dispose();
-        taskEnded.dispose();
-        resolve(event.exitCode);
+  const ours = (execution: vscode.TaskExecution) =>
+    execution.task.definition.type === CHECK_TASK_TYPE && execution.task.definition.run === runId;
+  let finish: (exitCode: number | undefined) => void = () => undefined;
+  const ended = new Promise<number | undefined>((resolve) => (finish = resolve));
+  let pending: NodeJS.Timeout | undefined;
+  let lastExit: number | undefined;
+  /** Counts the run's processes: what a stopped process set in motion is dropped once a restart began. */
+  let generation = 0;
+  const endLater = (from: number) => {
+    clearTimeout(pending);
+    pending = setTimeout(() => from === generation && finish(lastExit), RESTART_GRACE_MS);
+  };
+  const listeners = [
+    vscode.tasks.onDidStartTaskProcess((event) => {
+      if (ours(event.execution)) {
+        clearTimeout(pending); // Restart Task: this process is the run now.
+        generation++;
+        lastExit = undefined;
       }
-    });
+    }),
+    vscode.tasks.onDidEndTaskProcess((event) => {
+      if (!ours(event.execution)) {
+        return;
+      }
+      const from = generation;
+      lastExit = event.exitCode;
+      void reportComplete().then((complete) => {
+        if (from === generation) {
+          if (complete) {
+            finish(lastExit);
+          } else {
+            endLater(from);
+          }
+        }
+      });
+    }),
     // A task whose process never started ends without a process event.
-    const taskEnded = vscode.tasks.onDidEndTask((event) => {
-      if (event.execution.task.definition.type === CHECK_TASK_TYPE && event.execution.task.name === task.name) {
-        setTimeout(() => {
-          processEnded.dispose();
-          taskEnded.dispose();
-          resolve(undefined);
-        }, 1000);
+    vscode.tasks.onDidEndTask((event) => {
+      if (ours(event.execution)) {
+        endLater(generation);
       }
-    });
-  });
-  await vscode.tasks.executeTask(task);
-  return ended;
+    }),
+  ];
+  try {
+    const execution = await vscode.tasks.executeTask(task);
+    if (!ours(execution)) {
+      throw new Error(vscode.l10n.t('Another run of "{0}" is under way in this window; wait for it to end, then check again.', task.name));
+    }
+    return await ended;
+  } finally {
+    clearTimeout(pending);
+    for (const listener of listeners) {
+      listener.dispose();
+    }
+  }
+}
+
+/** Removes the reports of runs nobody read: a check task run again from the Tasks menu writes one. */
+async function removeStaleReports(dir: string): Promise<void> {
+  const now = Date.now();
+  const names: string[] = await readdir(dir).catch(() => []);
+  for (const name of names) {
+    if (/^check-[0-9a-f-]{36}\.tap$/.test(name)) {
+      const path = join(dir, name);
+      const modified = await stat(path).then((info) => info.mtimeMs, () => now);
+      if (now - modified > STALE_REPORT_MS) {
+        await rm(path, { force: true });
+      }
+    }
+  }
 }
 
 async function recordOutcome(

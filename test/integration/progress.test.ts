@@ -5,6 +5,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { StampedRecord } from '../../src/core/progress/codec';
+import { exportJson } from '../../src/core/progress/transfer';
 import type { RoadmapNode } from '../../src/core/roadmap/treeModel';
 import type { RoadmapApi } from '../../src/extension';
 import { activatedApi, answeringWarnings, eventually, replacing } from './helpers';
@@ -84,6 +86,34 @@ describe('Progress commands in a real VS Code', () => {
     assert.ok(progress().isDone('cloud-native'));
     assert.equal(prompts.length, 1);
     assert.match(prompts[0], /Imported 1 record\(s\); kept 1 local record\(s\).*Skipped 1: "no-such-topic"/);
+  });
+
+  it('imports what an unsigned backup marks verified as marked done, and skips a record stamped far ahead', async () => {
+    const now = Date.now();
+    const backup = {
+      format: 'ds-roadmap-progress',
+      version: 3,
+      records: {
+        'file-sharing/chunking-manifests': { state: 'done', at: new Date(now).toISOString(), origin: 'verified', evidence: { tests: 40 }, stamp: `${now}-000000-other` },
+        architectures: { state: 'done', at: new Date(now).toISOString(), origin: 'self-reported', stamp: '9999999999999-999999-other' },
+      },
+    };
+    const file = join(dir, 'someone-elses.json');
+    writeFileSync(file, JSON.stringify(backup));
+    const { result, prompts } = await answeringWarnings(undefined, () =>
+      vscode.commands.executeCommand<{ applied: string[]; skipped: string[]; unverified: string[] }>('dsRoadmap.importProgress', vscode.Uri.file(file)),
+    );
+    assert.deepEqual(result.applied, ['file-sharing/chunking-manifests']);
+    assert.deepEqual(result.unverified, ['file-sharing/chunking-manifests']);
+    assert.equal(result.skipped.length, 1);
+    assert.match(result.skipped[0], /the record of "architectures" is stamped [0-9,]+ days ahead of this computer's clock/);
+    assert.deepEqual(progress().get('file-sharing/chunking-manifests'), { state: 'done', at: new Date(now).toISOString(), origin: 'self-reported' });
+    assert.ok(!progress().isDone('architectures'));
+    assert.match(prompts[0] ?? '', /its 1 verified milestone\(s\) count as marked done/);
+    // The learner's own backup keeps what it verified.
+    const own = join(dir, 'own.json');
+    await replacing(vscode.window, 'showSaveDialog', () => vscode.Uri.file(own), () => vscode.commands.executeCommand('dsRoadmap.exportProgress', 'json'));
+    assert.match(readFileSync(own, 'utf8'), /"signature": "hmac-sha256:[0-9a-f]{64}"/);
   });
 
   it('refuses a broken backup, naming the file and line, and changes nothing', async () => {
@@ -168,17 +198,69 @@ describe('Progress kept in the workspace (.roadmap/progress.json) in a real VS C
     const written = JSON.parse(text ?? '{}') as { records?: Record<string, { state: string }> };
     assert.equal(written.records?.['cloud-native']?.state, 'done');
 
-    // A pull brings a newer record from another machine: it lands in the store.
-    const pulled = { ...written, records: { ...written.records, raft: undefined, networks: { state: 'done', at: '2030-01-01T00:00:00.000Z', origin: 'self-reported', stamp: '1893456000000-000000-elsewhere' } } };
-    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(pulled, undefined, 2)));
+    // A pull brings a newer record from another machine of the learner's (same synced key): it lands in the store.
     assert.ok(api.roadmap.ok);
     const progress = api.roadmap.progress;
+    const networks: StampedRecord = { state: 'done', at: new Date().toISOString(), origin: 'self-reported', stamp: `${Date.now() + 60_000}-000000-elsewhere` };
+    const pulled = exportJson(new Map([...progress.stampedEntries(), ['networks', networks]]), { signingKey: api.roadmap.signingKey });
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(pulled));
     await eventually('the pulled record lands', () => progress.isDone('networks'), 10_000);
     // ...and the union is written back (the mirror's own layout ends with a newline).
     await eventually('the file is written back', async () => ((await fileText()) ?? '').endsWith('}\n'), 10_000);
   });
 
+  it('merges nothing from a file its roadmap did not write, offers to import it, and leaves it as it is', async () => {
+    assert.ok(api.roadmap.ok);
+    const progress = api.roadmap.progress;
+    const before = JSON.stringify([...progress.stampedEntries()]);
+    const forged = `${JSON.stringify(
+      {
+        format: 'ds-roadmap-progress',
+        version: 3,
+        records: { scalability: { state: 'done', at: new Date().toISOString(), origin: 'verified', evidence: { tests: 99 }, stamp: `${Date.now() + 1000}-000000-cloned` } },
+        signature: 'hmac-sha256:' + '0'.repeat(64),
+      },
+      undefined,
+      2,
+    )}\n`;
+    await replacing(vscode.window, 'showWarningMessage', () => undefined, async (warnings) => {
+      await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(forged));
+      await eventually('the learner is told', () => warnings.length > 0, 10_000);
+      assert.match(String(warnings[0][0]), /\.roadmap\/progress\.json would change 1 item\(s\) of your progress, but your roadmap did not write it/);
+      assert.deepEqual(warnings[0].slice(1), ['Import…']);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal(JSON.stringify([...progress.stampedEntries()]), before, 'the file changed the progress');
+    assert.equal(await fileText(), forged);
+  });
+
+  it('ignores the setting when only the workspace turns it on, whatever its file holds', async () => {
+    await config().update('dsRoadmap.progress.keepInWorkspace', undefined, vscode.ConfigurationTarget.Global);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder && api.roadmap.ok);
+    const progress = api.roadmap.progress;
+    const settings = vscode.Uri.joinPath(folder.uri, '.vscode', 'settings.json');
+    const hostile = `${JSON.stringify({ format: 'ds-roadmap-progress', version: 3, records: { 'processes-threads': { state: 'done', at: new Date().toISOString(), origin: 'verified', stamp: `${Date.now() + 1000}-000000-cloned` } } })}\n`;
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(hostile));
+    const before = JSON.stringify([...progress.stampedEntries()]);
+    await vscode.workspace.fs.writeFile(settings, new TextEncoder().encode('{ "dsRoadmap.progress.keepInWorkspace": true }\n'));
+    try {
+      await replacing(vscode.window, 'showWarningMessage', () => undefined, async (warnings) => {
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        await vscode.commands.executeCommand('dsRoadmap.markTopicComplete', 'introduction-goals'); // a change, which would sync the copy
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        assert.deepEqual(warnings, [], 'the copy ran on the workspace\'s own setting');
+      });
+      assert.equal(progress.isDone('processes-threads'), false);
+      assert.equal(await fileText(), hostile);
+      assert.notEqual(JSON.stringify([...progress.stampedEntries()]), before); // the learner's own change did land
+    } finally {
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(settings, '..'), { recursive: true });
+    }
+  });
+
   it('leaves a broken file as it is and says where it breaks', async () => {
+    await config().update('dsRoadmap.progress.keepInWorkspace', true, vscode.ConfigurationTarget.Global);
     const broken = '{\n  "version": 3,\n  "records": {\n    "networks": nope\n  }\n}\n';
     await replacing(vscode.window, 'showWarningMessage', () => undefined, async (warnings) => {
       await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(broken));

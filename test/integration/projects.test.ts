@@ -2,12 +2,12 @@
 // test/fixtures/projects (milestone 2's tests fail on purpose, the others pass).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { CheckOutcome } from '../../src/core/check/outcome';
 import type { RoadmapApi } from '../../src/extension';
 import type { ScaffoldResult } from '../../src/projects/scaffold';
-import { activatedApi, replacing } from './helpers';
+import { activatedApi, answeringWarnings, replacing } from './helpers';
 
 const decoder = new TextDecoder();
 
@@ -103,18 +103,95 @@ describe('Step-6 projects in a real VS Code', function () {
     assert.match(typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? ''), /keys are balanced across shards/);
   });
 
+  it('refuses a second check of a milestone while the first runs, and records one honest outcome', async () => {
+    assert.ok(api.roadmap.ok);
+    const slow = vscode.Uri.joinPath(folder, 'slow.flag');
+    await vscode.workspace.fs.writeFile(slow, new Uint8Array());
+    try {
+      const { result, prompts } = await answeringWarnings(undefined, () => {
+        const first = vscode.commands.executeCommand<CheckOutcome | undefined>('dsRoadmap.checkMilestone', 'fault-tolerant-db/single-node-wal');
+        const second = vscode.commands.executeCommand<CheckOutcome | undefined>('dsRoadmap.checkMilestone', 'fault-tolerant-db/single-node-wal');
+        return Promise.all([first, second]);
+      });
+      assert.deepEqual(result, [{ kind: 'passed', tests: 1, skipped: 0 }, undefined]);
+      assert.deepEqual(prompts, ['"A single node with a write-ahead log" is being checked already; its result shows when that run ends.']);
+      assert.equal(api.roadmap.projects.lastCheck('fault-tolerant-db/single-node-wal')?.outcome, 'passed');
+    } finally {
+      await vscode.workspace.fs.delete(slow);
+    }
+  });
+
+  it('follows a run that Restart Task started again to its own end, and leaves no report behind', async () => {
+    assert.ok(api.roadmap.ok);
+    const slow = vscode.Uri.joinPath(folder, 'slow.flag');
+    await vscode.workspace.fs.writeFile(slow, new Uint8Array());
+    const restarted: vscode.TaskExecution[] = [];
+    let report: string | undefined;
+    // As Restart Task does: the running process is terminated, then the same task is run again.
+    const restart = vscode.tasks.onDidStartTaskProcess(async (event) => {
+      if (event.execution.task.definition.type !== 'dsRoadmap.check' || restarted.length > 0) {
+        return;
+      }
+      restarted.push(event.execution);
+      const execution = event.execution.task.execution as vscode.ProcessExecution;
+      report = execution.args.find((arg) => arg.startsWith('--test-reporter-destination=') && !arg.endsWith('=stdout'))?.split('=')[1];
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const ended = new Promise((resolve) => {
+        const listener = vscode.tasks.onDidEndTaskProcess((end) => {
+          if (end.execution === event.execution) {
+            listener.dispose();
+            resolve(undefined);
+          }
+        });
+      });
+      event.execution.terminate();
+      await ended;
+      await vscode.workspace.fs.delete(slow); // the run started again is quick
+      await vscode.tasks.executeTask(event.execution.task);
+    });
+    try {
+      const outcome = await vscode.commands.executeCommand<CheckOutcome | undefined>('dsRoadmap.checkMilestone', 'fault-tolerant-db/single-node-wal');
+      assert.equal(restarted.length, 1, 'the run was not restarted');
+      assert.deepEqual(outcome, { kind: 'passed', tests: 1, skipped: 0 });
+      assert.equal(api.roadmap.projects.lastCheck('fault-tolerant-db/single-node-wal')?.outcome, 'passed');
+      assert.ok(report, 'no TAP report path in the task');
+      assert.equal(existsSync(report), false, `${report} was left behind`);
+    } finally {
+      restart.dispose();
+      await vscode.workspace.fs.delete(slow).then(undefined, () => undefined);
+    }
+  });
+
+  it('ignores a node path set by the workspace: only the learner\'s own setting chooses what runs', async () => {
+    const workspace = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(workspace);
+    const settings = vscode.Uri.joinPath(workspace.uri, '.vscode', 'settings.json');
+    const fake = vscode.Uri.joinPath(folder, '..', 'planted-node.sh');
+    await vscode.workspace.fs.writeFile(fake, new TextEncoder().encode(`#!/bin/sh\ntouch "${fake.fsPath}.ran"\necho v99.0.0\n`));
+    chmodSync(fake.fsPath, 0o755);
+    await vscode.workspace.fs.writeFile(settings, new TextEncoder().encode(JSON.stringify({ 'dsRoadmap.nodePath': fake.fsPath })));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_000)); // the settings file is read
+      const outcome = await vscode.commands.executeCommand<CheckOutcome | undefined>('dsRoadmap.checkMilestone', 'fault-tolerant-db/single-node-wal');
+      assert.deepEqual(outcome, { kind: 'passed', tests: 1, skipped: 0 });
+      assert.equal(existsSync(`${fake.fsPath}.ran`), false, 'the workspace\'s executable ran');
+    } finally {
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(settings, '..'), { recursive: true });
+    }
+  });
+
   /** Runs a check with dsRoadmap.nodePath set to `node`, returning what the learner was shown. */
   async function checkWithNode(node: string): Promise<{ outcome: unknown; errors: string[] }> {
     const settings = vscode.workspace.getConfiguration('dsRoadmap');
-    const before = settings.inspect<string>('nodePath')?.workspaceValue;
-    await settings.update('nodePath', node, vscode.ConfigurationTarget.Workspace);
+    const before = settings.inspect<string>('nodePath')?.globalValue;
+    await settings.update('nodePath', node, vscode.ConfigurationTarget.Global);
     try {
       return await replacing(vscode.window, 'showErrorMessage', () => undefined, async (calls) => {
         const outcome = await vscode.commands.executeCommand('dsRoadmap.checkMilestone', 'fault-tolerant-db/single-node-wal');
         return { outcome, errors: calls.map((args) => String(args[0])) };
       });
     } finally {
-      await settings.update('nodePath', before, vscode.ConfigurationTarget.Workspace);
+      await settings.update('nodePath', before, vscode.ConfigurationTarget.Global);
     }
   }
 
