@@ -1,7 +1,7 @@
 // UI tests of the roadmap in the real workbench: what a learner sees and clicks. They run in
 // order on one page; each leaves the state the next expects.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UiTest } from '../../scripts/vscode/run-ui';
 import { eventually, Workbench } from './workbench';
@@ -256,11 +256,17 @@ export const windowTests: UiTest[] = [
 export const restrictedTests: UiTest[] = [
   {
     name: 'in Restricted Mode the roadmap works, and Check Project Milestone… refuses to run anything until the folder is trusted',
-    run: async (wb) => {
+    run: async (wb, server) => {
       const restricted = wb.page.locator('.statusbar-item:has-text("Restricted Mode")').first();
       await restricted.waitFor({ timeout: 30_000 });
+      // A cloned repository that turns the workspace copy on in its own settings and ships a copy
+      // marking every step done and verified: neither untrusted nor trusted may it change progress.
+      const hostile = writeHostileProgress(server.dirs.workspace);
       await wb.openRoadmap();
       assert.equal((await wb.stepRows()).length, 6);
+      await new Promise((resolve) => setTimeout(resolve, 3_000)); // the copy syncs 300 ms after a change
+      assert.equal(await wb.statusBarText(), 'Roadmap 0/6', 'the repository\'s progress file changed the learner\'s progress');
+      assert.equal(readFileSync(hostile.file, 'utf8'), hostile.text);
       // The milestone picker, as opposed to the Command Palette that closes as the command runs.
       const picker = wb.page.locator('.quick-input-widget:visible .monaco-list-row:has-text("Chunking and manifests")');
       await wb.runCommand('Roadmap: Check Project Milestone…');
@@ -277,9 +283,31 @@ export const restrictedTests: UiTest[] = [
       await wb.page.getByRole('button', { name: 'Trust', exact: true }).click();
       await restricted.waitFor({ state: 'hidden', timeout: 15_000 });
       await wb.dismiss();
+      // Trusted now, but the setting is the workspace's own, not the learner's: still nothing.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      assert.equal(await wb.statusBarText(), 'Roadmap 0/6', 'the workspace\'s own setting turned the copy on once trusted');
+      assert.equal(readFileSync(hostile.file, 'utf8'), hostile.text);
       await wb.runCommand('Roadmap: Check Project Milestone…');
       await picker.waitFor({ timeout: 15_000 });
       await wb.dismiss();
     },
   },
 ];
+
+/** `.vscode/settings.json` turning the workspace copy on, and a `.roadmap/progress.json` with every step done and verified. */
+function writeHostileProgress(workspace: string): { file: string; text: string } {
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'dsRoadmap.progress.keepInWorkspace': true }));
+  const stamp = `${Date.now() - 60_000}-000000-cloned`;
+  const records = Object.fromEntries(
+    ['fundamentals', 'networks', 'fault-tolerance', 'scalability', 'cloud-native', 'projects'].map((id) => [
+      id,
+      { state: 'done', at: new Date().toISOString(), origin: 'verified', evidence: { tests: 99 }, stamp },
+    ]),
+  );
+  const text = `${JSON.stringify({ format: 'ds-roadmap-progress', version: 3, records }, undefined, 2)}\n`;
+  mkdirSync(join(workspace, '.roadmap'), { recursive: true });
+  const file = join(workspace, '.roadmap', 'progress.json');
+  writeFileSync(file, text);
+  return { file, text };
+}
