@@ -25,17 +25,26 @@ function runScript(name) {
 /** Validates curriculum/ and writes dist/curriculum.json, lessons.json and templates.json. */
 const compileCurriculum = () => runScript('compile-curriculum.ts');
 
-/** Prints esbuild's problems as `file:line:column: error: text`, the shape editors link. */
+/**
+ * Prints each build's start, end and problems in esbuild's own format, which VS Code's
+ * `$esbuild-watch` problem matcher (connor4312.esbuild-problem-matchers) reads: a background task
+ * is busy from "[watch] build started" to "[watch] build finished", and a problem is a
+ * "✘ [ERROR] text" line followed by an indented "file:line:column:" line.
+ */
 const problemReporter = {
   name: 'problem-reporter',
   setup(build) {
-    build.onStart(() => console.log(`[${watch ? 'watch' : 'build'}] started`));
+    const mode = watch ? 'watch' : 'build';
+    build.onStart(() => console.log(`[${mode}] build started`));
     build.onEnd((result) => {
-      for (const { text, location } of [...result.errors, ...result.warnings]) {
-        const where = location ? `${location.file}:${location.line}:${location.column + 1}: ` : '';
-        console.error(`${where}error: ${text}`);
+      const problems = [...result.errors.map((message) => ['✘ [ERROR]', message]), ...result.warnings.map((message) => ['▲ [WARNING]', message])];
+      for (const [label, { text, location }] of problems) {
+        console.error(`${label} ${text}`);
+        if (location) {
+          console.error(`    ${location.file}:${location.line}:${location.column + 1}:`);
+        }
       }
-      console.log(`[${watch ? 'watch' : 'build'}] finished with ${result.errors.length} error(s)`);
+      console.log(`[${mode}] build finished with ${result.errors.length} error(s)`);
     });
   },
 };
