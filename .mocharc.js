@@ -12,7 +12,8 @@ if (named.length > 0 && process.env.DS_ROADMAP_QUICK === undefined) {
 module.exports = {
   spec: named.length > 0 ? [] : ['test/unit/**/*.test.ts'],
   extension: ['ts'],
-  'node-option': ['import=tsx'],
+  // tsx's require hook in mocha's own process: --import would start a second Node.js for every run.
+  require: ['tsx/cjs'],
   reporter: 'spec',
   timeout: 20000,
 };
