@@ -3,9 +3,10 @@
 // maps), --watch, --tests (also bundles test/integration/** to out/test/integration/).
 // Exits non-zero when any part of the build fails.
 const esbuild = require('esbuild');
-const { execFileSync } = require('node:child_process');
+const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { clearTimeout, setTimeout } = require('node:timers');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -25,20 +26,51 @@ function runScript(name) {
 /** Validates curriculum/ and writes dist/curriculum.json, lessons.json and templates.json. */
 const compileCurriculum = () => runScript('compile-curriculum.ts');
 
-/** Prints esbuild's problems as `file:line:column: error: text`, the shape editors link. */
-const problemReporter = {
+/**
+ * In watch mode, the curriculum's problems from its last compile. The reporter prints them with
+ * every build: the problem matcher drops a problem that a build does not report again.
+ */
+let curriculumProblems = [];
+
+/** compileCurriculum for watch mode: its `file:line:column: message` problems kept, not printed. */
+function compileCurriculumForWatch() {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'compile-curriculum.ts')], { cwd: root, encoding: 'utf8' });
+  process.stdout.write(run.stdout);
+  curriculumProblems = [];
+  for (const line of run.stderr.split('\n').filter(Boolean)) {
+    const problem = /^([^:\s][^:]*):(\d+):(\d+): (.+)$/.exec(line);
+    if (problem) {
+      curriculumProblems.push({ text: problem[4], location: { file: problem[1], line: Number(problem[2]), column: Number(problem[3]) - 1 } });
+    } else {
+      console.error(line);
+    }
+  }
+}
+
+/**
+ * Prints each build's start, end and problems in esbuild's own format, which VS Code's
+ * `$esbuild-watch` problem matcher (connor4312.esbuild-problem-matchers) reads: a background task
+ * is busy from "[watch] build started" to "[watch] build finished", and a problem is a
+ * "✘ [ERROR] text" line followed by an indented "file:line:column:" line.
+ */
+const problemReporter = (otherErrors = () => []) => ({
   name: 'problem-reporter',
   setup(build) {
-    build.onStart(() => console.log(`[${watch ? 'watch' : 'build'}] started`));
+    const mode = watch ? 'watch' : 'build';
+    build.onStart(() => console.log(`[${mode}] build started`));
     build.onEnd((result) => {
-      for (const { text, location } of [...result.errors, ...result.warnings]) {
-        const where = location ? `${location.file}:${location.line}:${location.column + 1}: ` : '';
-        console.error(`${where}error: ${text}`);
+      const errors = [...result.errors, ...otherErrors()];
+      const problems = [...errors.map((message) => ['✘ [ERROR]', message]), ...result.warnings.map((message) => ['▲ [WARNING]', message])];
+      for (const [label, { text, location }] of problems) {
+        console.error(`${label} ${text}`);
+        if (location) {
+          console.error(`    ${location.file}:${location.line}:${location.column + 1}:`);
+        }
       }
-      console.log(`[${watch ? 'watch' : 'build'}] finished with ${result.errors.length} error(s)`);
+      console.log(`[${mode}] build finished with ${errors.length} error(s)`);
     });
   },
-};
+});
 
 function listFiles(dir, suffix) {
   if (!fs.existsSync(dir)) {
@@ -55,7 +87,12 @@ const checkWalkthroughs = () => runScript('walkthroughs.ts');
 
 async function main() {
   const skipWalkthroughCheck = process.argv.includes('--no-walkthrough-check');
-  if ((!compileCurriculum() || (!skipWalkthroughCheck && !checkWalkthroughs())) && !watch) {
+  if (watch) {
+    compileCurriculumForWatch();
+    if (!skipWalkthroughCheck) {
+      checkWalkthroughs();
+    }
+  } else if (!compileCurriculum() || (!skipWalkthroughCheck && !checkWalkthroughs())) {
     process.exit(1);
   }
   const extension = await esbuild.context({
@@ -72,7 +109,7 @@ async function main() {
     external: ['vscode', './projects.js'],
     metafile: true,
     logLevel: 'silent',
-    plugins: [problemReporter],
+    plugins: [problemReporter(() => curriculumProblems)],
   });
   const contexts = [extension];
   if (tests) {
@@ -90,13 +127,22 @@ async function main() {
         packages: 'external',
         external: ['vscode'],
         logLevel: 'silent',
-        plugins: [problemReporter],
+        plugins: [problemReporter()],
       }),
     );
   }
 
   if (watch) {
-    fs.watch(path.join(root, 'curriculum'), { recursive: true }, () => compileCurriculum());
+    // A curriculum change recompiles it, then rebuilds the extension so that the build's report
+    // (and the problem matcher) carries the curriculum's problems; one save fires several events.
+    let pending;
+    fs.watch(path.join(root, 'curriculum'), { recursive: true }, () => {
+      clearTimeout(pending);
+      pending = setTimeout(() => {
+        compileCurriculumForWatch();
+        extension.rebuild().catch(() => undefined); // its problems are printed by the reporter
+      }, 100);
+    });
     await Promise.all(contexts.map((context) => context.watch()));
     return;
   }

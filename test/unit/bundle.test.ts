@@ -1,8 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-const META = join(__dirname, '..', '..', 'dist', 'meta.json');
+import { readFileSync } from 'node:fs';
+import { distFile } from './freshBuild';
 
 interface Meta {
   outputs: Record<string, { inputs: Record<string, unknown>; entryPoint?: string }>;
@@ -10,8 +8,7 @@ interface Meta {
 
 /** The source files bundled into dist/extension.js: what activation loads. */
 function activationInputs(): string[] {
-  assert.ok(existsSync(META), 'dist/meta.json is missing: run "npm run build" first');
-  const meta = JSON.parse(readFileSync(META, 'utf8')) as Meta;
+  const meta = JSON.parse(readFileSync(distFile('meta.json'), 'utf8')) as Meta;
   const extension = Object.entries(meta.outputs).find(([file]) => file.endsWith('dist/extension.js'))?.[1];
   assert.ok(extension && Object.keys(extension.inputs).some((input) => input.endsWith('src/extension.ts')), 'the metafile does not describe the extension');
   return Object.keys(extension.inputs);
@@ -27,7 +24,7 @@ describe('extension bundle', () => {
     const inputs = activationInputs();
     const projectCode = inputs.filter((input) => /src\/projects\/|src\/core\/(scaffold|check)\//.test(input));
     assert.deepEqual(projectCode, []);
-    const outputs = (JSON.parse(readFileSync(META, 'utf8')) as Meta).outputs;
+    const outputs = (JSON.parse(readFileSync(distFile('meta.json'), 'utf8')) as Meta).outputs;
     const projects = Object.entries(outputs).find(([file]) => file.endsWith('dist/projects.js'))?.[1];
     assert.ok(projects && Object.keys(projects.inputs).some((input) => input.endsWith('src/projects/check.ts')), 'dist/projects.js does not hold the check command');
   });

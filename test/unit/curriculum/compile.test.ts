@@ -55,7 +55,7 @@ describe('compileCurriculum', () => {
   });
 
   it('keeps the seed text verbatim', () => {
-    const seed = readFileSync(join(ROOT, '..', 'shared', 'roadmap-seed.txt'), 'utf8');
+    const seed = readFileSync(join(ROOT, 'test', 'fixtures', 'roadmap-seed.txt'), 'utf8');
     const source = readFileSync(join(ROOT, 'curriculum', 'roadmap.yaml'), 'utf8');
     const result = compileCurriculum(source, 'roadmap.yaml');
     assert.ok(result.ok);

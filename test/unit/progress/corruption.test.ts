@@ -11,8 +11,9 @@ import { journalName } from '../../../src/core/progress/journal';
 import { ProgressStore } from '../../../src/core/progress/store';
 import { FakeMemento, steppingClock } from '../../fakes/memento';
 import { MemoryJournal } from '../../fakes/memoryJournal';
+import { atLeastShare, propertyRuns } from '../propertyRuns';
 
-const RUNS = Number(process.env.DS_ROADMAP_CORRUPTION_RUNS ?? 1000);
+const RUNS = propertyRuns(1000, 'DS_ROADMAP_CORRUPTION_RUNS');
 const KEY = 'dsRoadmap.progress';
 const ASIDE = 'dsRoadmap.progress.setAside.';
 const IDS = ['fundamentals', 'networks', 'fault-tolerance', 'scalability', 'cloud-native', 'projects', 'rpc', 'clocks', 'raft', 'file-sharing'];
@@ -176,7 +177,7 @@ describe(`progress store corruption fuzz (${RUNS} damaged stores)`, () => {
       }),
       { numRuns: RUNS, seed: Number(process.env.DS_ROADMAP_PROPERTY_SEED ?? 20_261_130) },
     );
-    assert.ok(damagedStores >= 200, `only ${damagedStores} of ${RUNS} stores were damaged`);
+    assert.ok(damagedStores >= atLeastShare(0.2, RUNS), `only ${damagedStores} of ${RUNS} stores were damaged`);
     console.log(`      ${RUNS} stores opened, ${damagedStores} of them damaged`);
   });
 });

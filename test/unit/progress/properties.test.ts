@@ -10,8 +10,9 @@ import type { JournalDirectory } from '../../../src/core/progress/journal';
 import { changedIds, mergeMaps, wins, type RecordMap } from '../../../src/core/progress/lww';
 import { ProgressStore, type KeyValueStore } from '../../../src/core/progress/store';
 import { MemoryJournal } from '../../fakes/memoryJournal';
+import { propertyRuns } from '../propertyRuns';
 
-const RUNS = Number(process.env.DS_ROADMAP_PROPERTY_RUNS ?? 10_000);
+const RUNS = propertyRuns(10_000, 'DS_ROADMAP_PROPERTY_RUNS');
 const KEY = 'dsRoadmap.progress';
 const ITEMS = ['fundamentals', 'networks', 'naming', 'clocks', 'raft'];
 

@@ -1,16 +1,16 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseCompiledCurriculum } from '../../../src/core/curriculum/load';
 import { findProject, findStep, findTopic, type Curriculum } from '../../../src/core/curriculum/model';
 import type { ProgressRecord, StampedRecord } from '../../../src/core/progress/codec';
 import { milestoneKey } from '../../../src/core/progress/projectRecords';
 import { EXPORT_FORMAT, exportJson, markdownReport, parseImport, resetIds } from '../../../src/core/progress/transfer';
+import { distFile } from '../freshBuild';
 
 function shipped(): Curriculum {
-  const file = join(__dirname, '..', '..', '..', 'dist', 'curriculum.json');
+  const file = distFile('curriculum.json');
   const result = parseCompiledCurriculum(readFileSync(file, 'utf8'), file);
-  assert.ok(result.ok, 'run "npm run build" first');
+  assert.ok(result.ok, 'dist/curriculum.json does not parse');
   return result.curriculum;
 }
 

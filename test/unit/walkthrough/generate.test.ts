@@ -6,14 +6,14 @@ import type { Curriculum } from '../../../src/core/curriculum/model';
 import type { CompiledTemplate } from '../../../src/core/scaffold/template';
 import { generateWalkthroughs, type Walkthrough } from '../../../src/core/walkthrough/generate';
 import { contextKeySuffix, WalkthroughContext } from '../../../src/core/walkthrough/keys';
+import { distFile } from '../freshBuild';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as T;
 
 function shipped() {
-  assert.ok(existsSync(join(ROOT, 'dist', 'curriculum.json')), 'run "npm run build" first');
-  const curriculum = readJson<Curriculum>('dist/curriculum.json');
-  const templates = readJson<CompiledTemplate[]>('dist/templates.json');
+  const curriculum = JSON.parse(readFileSync(distFile('curriculum.json'), 'utf8')) as Curriculum;
+  const templates = JSON.parse(readFileSync(distFile('templates.json'), 'utf8')) as CompiledTemplate[];
   return { curriculum, templates, generated: generateWalkthroughs(curriculum, templates) };
 }
 
