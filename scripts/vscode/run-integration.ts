@@ -29,6 +29,7 @@ async function main(): Promise<number> {
       DS_ROADMAP_TEST_RESULTS: resultsFile,
       DS_ROADMAP_TEST_TEMPLATES: compileFixtureTemplates(),
       DS_ROADMAP_INJECT_FAILING_TEST: process.env.DS_ROADMAP_INJECT_FAILING_TEST ?? '',
+      DS_ROADMAP_INTEGRATION_GREP: process.env.DS_ROADMAP_INTEGRATION_GREP ?? '',
     },
   });
   // Milestone checks run the projects' TypeScript directly, which needs Node >= 22.18: point

@@ -12,8 +12,9 @@ import { ProgressStore, type Clock } from '../../../src/core/progress/store';
 import { exportJson, parseImport } from '../../../src/core/progress/transfer';
 import { FakeMemento } from '../../fakes/memento';
 import { MemoryJournal } from '../../fakes/memoryJournal';
+import { propertyRuns } from '../propertyRuns';
 
-const RUNS = Number(process.env.DS_ROADMAP_PROPERTY_RUNS ?? 2_000);
+const RUNS = propertyRuns(2_000, 'DS_ROADMAP_PROPERTY_RUNS');
 const KEY = 'dsRoadmap.progress';
 const SIGNING_KEY = 'e'.repeat(64);
 const ITEMS = ['fundamentals', 'networks', 'naming', 'clocks', 'raft'];
