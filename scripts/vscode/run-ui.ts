@@ -32,9 +32,30 @@ interface Tally {
   failed: number;
 }
 
+/**
+ * The tests to run: those whose names contain a part of DS_ROADMAP_UI_FILTER (all without it), in
+ * the order DS_ROADMAP_UI_ORDER says: as written, `reverse`, or `shuffle:<seed>`. No test may rely
+ * on another having run before it; the other orders prove it.
+ */
 function selected(tests: readonly UiTest[]): UiTest[] {
   const filter = process.env.DS_ROADMAP_UI_FILTER;
-  return tests.filter((t) => !filter || filter.split('|').some((part) => t.name.includes(part)));
+  const chosen = tests.filter((t) => !filter || filter.split('|').some((part) => t.name.includes(part)));
+  const order = process.env.DS_ROADMAP_UI_ORDER ?? '';
+  if (order === 'reverse') {
+    return chosen.reverse();
+  }
+  const shuffle = /^shuffle:(\d+)$/.exec(order);
+  if (shuffle) {
+    let state = Number(shuffle[1]) || 1;
+    const next = () => (state = (state * 48_271) % 2_147_483_647) / 2_147_483_647;
+    for (let i = chosen.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [chosen[i], chosen[j]] = [chosen[j], chosen[i]];
+    }
+  } else if (order !== '') {
+    throw new Error(`DS_ROADMAP_UI_ORDER is "${order}": use reverse or shuffle:<seed>.`);
+  }
+  return chosen;
 }
 
 /** Opens the server's workspace in a new browser context and runs `tests` in order, counting into `tally`. */

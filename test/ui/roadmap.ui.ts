@@ -1,5 +1,6 @@
-// UI tests of the roadmap in the real workbench: what a learner sees and clicks. They run in
-// order on one page; each leaves the state the next expects.
+// UI tests of the roadmap in the real workbench: what a learner sees and clicks. They share one
+// page, but none relies on what another left: each starts from the state it needs (startFresh,
+// or opening what it looks at), so they pass in any order (DS_ROADMAP_UI_ORDER=reverse proves it).
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ export const roadmapTests: UiTest[] = [
   {
     name: 'the activity bar opens the roadmap with the six steps in order, each with its duration',
     run: async (wb) => {
+      await wb.startFresh();
+      await wb.runCommand('View: Close Primary Side Bar'); // so the activity bar entry opens it, not closes it
       await wb.openRoadmapFromActivityBar();
       const rows = await wb.stepRows();
       assert.deepEqual(
@@ -29,6 +32,7 @@ export const roadmapTests: UiTest[] = [
   {
     name: 'ticking a step\'s checkbox marks it complete: the row, its icon and the status bar follow',
     run: async (wb) => {
+      await wb.startFresh();
       await wb.checkbox('Networks and Communication').click();
       await eventually(async () => {
         assert.equal(await wb.checkbox('Networks and Communication').getAttribute('aria-checked'), 'true');
@@ -41,6 +45,11 @@ export const roadmapTests: UiTest[] = [
   {
     name: 'the mark survives a reload of the window',
     run: async (wb) => {
+      await wb.openRoadmap();
+      if ((await wb.checkbox('Networks and Communication').getAttribute('aria-checked')) !== 'true') {
+        await wb.checkbox('Networks and Communication').click();
+        await eventually(async () => assert.match((await wb.stepRows())[1].description, /done/));
+      }
       await wb.page.reload();
       await wb.waitReady();
       await wb.openRoadmap();
@@ -51,6 +60,7 @@ export const roadmapTests: UiTest[] = [
   {
     name: 'the context menu marks a step complete and incomplete',
     run: async (wb) => {
+      await wb.startFresh();
       await wb.contextMenu(wb.stepRow('Scalability and Performance Optimization'), 'Mark Step Complete');
       await eventually(async () => assert.equal(await wb.checkbox('Scalability and Performance Optimization').getAttribute('aria-checked'), 'true'));
       await wb.contextMenu(wb.stepRow('Scalability and Performance Optimization'), 'Mark Step Incomplete');
@@ -60,6 +70,11 @@ export const roadmapTests: UiTest[] = [
   {
     name: 'Reset Progress… from the Command Palette asks first, then clears every mark',
     run: async (wb) => {
+      await wb.openRoadmap();
+      if ((await wb.checkbox('Scalability and Performance Optimization').getAttribute('aria-checked')) !== 'true') {
+        await wb.contextMenu(wb.stepRow('Scalability and Performance Optimization'), 'Mark Step Complete');
+        await eventually(async () => assert.notEqual(await wb.statusBarText(), 'Roadmap 0/6'));
+      }
       await wb.runCommand('Roadmap: Reset Progress…');
       await wb.page.locator('.monaco-dialog-box').waitFor();
       await wb.screenshot('04-reset-dialog');
@@ -73,7 +88,7 @@ export const roadmapTests: UiTest[] = [
   {
     name: 'the sidebar, for the README',
     run: async (wb) => {
-      await wb.openRoadmap();
+      await wb.startFresh();
       await wb.checkbox('Fundamentals of Distributed Systems').click();
       await eventually(async () => assert.equal(await wb.checkbox('Fundamentals of Distributed Systems').getAttribute('aria-checked'), 'true'));
       await wb.expandStep('Hands-On Projects', 'Fault-tolerant database');
@@ -82,6 +97,18 @@ export const roadmapTests: UiTest[] = [
     },
   },
 ];
+
+/** Opens the lesson "Clocks and synchronization" from the tree, unless it is open already. */
+async function openClocksLesson(wb: Parameters<UiTest['run']>[0]): Promise<void> {
+  const heading = lessonFrame(wb).locator('h1:text-is("Clocks and synchronization")');
+  if (await heading.isVisible().catch(() => false)) {
+    return;
+  }
+  await wb.openRoadmap();
+  await wb.expandStep('Fundamentals of Distributed Systems', 'Clocks and synchronization');
+  await wb.row('Clocks and synchronization').click();
+  await heading.waitFor({ timeout: 30_000 });
+}
 
 /** The lesson webview's document: VS Code nests it in two iframes. */
 function lessonFrame(wb: Parameters<UiTest['run']>[0]) {
@@ -92,12 +119,8 @@ export const lessonTests: UiTest[] = [
   {
     name: 'a topic opens its lesson from the tree; an answer stays hidden until asked',
     run: async (wb) => {
-      await wb.openRoadmap();
-      await wb.stepRow('Fundamentals of Distributed Systems').click();
-      await wb.page.keyboard.press('ArrowRight');
-      await wb.row('Clocks and synchronization').click();
+      await openClocksLesson(wb);
       const lesson = lessonFrame(wb);
-      await lesson.locator('h1:text-is("Clocks and synchronization")').waitFor({ timeout: 30_000 });
       await lesson.locator('figure svg title').waitFor({ state: 'attached' });
       await wb.screenshot('05-lesson-light');
       const answer = lesson.locator('[data-answer="0"]');
@@ -109,6 +132,9 @@ export const lessonTests: UiTest[] = [
   {
     name: 'Mark topic done in the lesson ticks the topic in the tree',
     run: async (wb) => {
+      await wb.startFresh();
+      await openClocksLesson(wb);
+      await eventually(async () => assert.equal(await lessonFrame(wb).locator('#mark-done').innerText(), 'Mark topic done'));
       await lessonFrame(wb).locator('#mark-done').click();
       await eventually(async () => {
         const checkbox = wb.row('Clocks and synchronization').locator('[role="checkbox"]');
@@ -120,6 +146,7 @@ export const lessonTests: UiTest[] = [
   {
     name: 'the lesson follows a dark theme',
     run: async (wb) => {
+      await openClocksLesson(wb);
       await wb.runCommand('Preferences: Toggle between Light/Dark Themes');
       await eventually(async () => assert.ok(await wb.page.locator('.monaco-workbench.vs-dark').count() > 0));
       await lessonFrame(wb).locator('h1').scrollIntoViewIfNeeded();
@@ -134,7 +161,7 @@ export const walkthroughTests: UiTest[] = [
   {
     name: 'a walkthrough opened from the tree at a topic ticks the topics ticked in the tree',
     run: async (wb) => {
-      await wb.openRoadmap();
+      await wb.startFresh();
       const topic = wb.row('Architectures');
       await wb.expandStep('Fundamentals of Distributed Systems', 'Architectures');
       // The walkthrough is open before the topic is ticked: VS Code takes a completion key that is
@@ -157,8 +184,8 @@ export const walkthroughTests: UiTest[] = [
   {
     name: 'a project opens its walkthrough: brief, scaffold, README and one step per milestone',
     run: async (wb) => {
-      await wb.stepRow('Hands-On Projects').click();
-      await wb.page.keyboard.press('ArrowRight');
+      await wb.openRoadmap();
+      await wb.expandStep('Hands-On Projects', 'Fault-tolerant database');
       await wb.contextMenu(wb.row('Fault-tolerant database'), 'Open in Walkthrough');
       const steps = wb.page.locator('.getting-started-step[data-step-id*="#project-fault-tolerant-db#"]');
       await eventually(async () => assert.equal(await steps.count(), 9));
@@ -171,7 +198,7 @@ export const walkthroughTests: UiTest[] = [
   {
     name: 'the Welcome page lists the walkthroughs; Mark Done in one ticks the topic in the tree',
     run: async (wb) => {
-      await wb.openRoadmap();
+      await wb.startFresh();
       // Focus the workbench, not the walkthrough page the last test left focused.
       await wb.stepRow('Networks and Communication').click();
       await wb.runCommand('Help: Welcome');
@@ -227,6 +254,7 @@ export const windowTests: UiTest[] = [
   {
     name: 'two windows tick different topics at once, and both end with both ticked',
     run: async (wb) => {
+      await wb.startFresh();
       const second = new Workbench(await wb.page.context().newPage());
       try {
         await second.page.goto(wb.page.url());
