@@ -7,7 +7,7 @@ import { registerCommands } from './commands';
 import { registerWorkspaceMirror } from './progress/workspaceMirror';
 import type { CompiledTemplate } from './core/scaffold/template';
 import { LessonPanels } from './lesson/lessonPanel';
-import { registerRoadmapViews, revealMilestone, type RoadmapViews } from './roadmap/register';
+import { registerRoadmapTree, revealMilestone, type RoadmapTree } from './tree/register';
 import type { Roadmap, RoadmapContext } from './roadmapContext';
 import { loadRoadmap } from './roadmapLoader';
 import { registerWalkthroughContext } from './walkthrough/contextKeys';
@@ -15,7 +15,7 @@ import { registerWalkthroughContext } from './walkthrough/contextKeys';
 /** What the extension exports, for its integration tests. */
 export interface RoadmapApi {
   readonly roadmap: Roadmap;
-  readonly views: RoadmapViews;
+  readonly tree: RoadmapTree;
   readonly lessons?: LessonPanels;
   /** The progress value as VS Code stored it, to check persistence. */
   storedProgress(): unknown;
@@ -37,9 +37,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
     scratchDir: context.globalStorageUri.fsPath,
     templates: () => (templates ??= readJson<CompiledTemplate[]>(templatesFile(context))),
   };
-  const views = registerRoadmapViews(context, roadmap);
+  const tree = registerRoadmapTree(context, roadmap);
   const lessons = roadmap.ok
-    ? new LessonPanels(ctx, roadmap, (project, milestone) => revealMilestone(views, roadmap, project, milestone))
+    ? new LessonPanels(ctx, roadmap, (project, milestone) => revealMilestone(tree, roadmap, project, milestone))
     : undefined;
   if (lessons) {
     context.subscriptions.push(lessons);
@@ -50,7 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
   }
   registerCommands(context, ctx, { lessons });
   log.info(`Activated in ${Date.now() - started} ms (curriculum and progress loaded in ${loadedAt - started} ms).`);
-  return { roadmap, views, lessons, storedProgress: () => context.globalState.get(StateKeys.progress) };
+  return { roadmap, tree, lessons, storedProgress: () => context.globalState.get(StateKeys.progress) };
 }
 
 export function deactivate(): void {

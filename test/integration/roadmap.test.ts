@@ -10,7 +10,7 @@ import { STEP_TITLES } from '../shared/steps';
 
 
 function tree(api: RoadmapApi) {
-  const provider = api.views.treeProvider;
+  const provider = api.tree.treeProvider;
   assert.ok(provider, 'the tree provider was not created');
   return provider;
 }
@@ -103,7 +103,7 @@ describe('Roadmap in a real VS Code', () => {
   });
 
   it('marks a step complete and incomplete through the tree checkbox handler', async () => {
-    const apply = api.views.applyCheckboxChanges;
+    const apply = api.tree.applyCheckboxChanges;
     assert.ok(apply);
     const node = tree(api).getChildren().find((n) => n.id === 'step/scalability');
     assert.ok(node);

@@ -1,4 +1,4 @@
-// Registers the roadmap view (tree with checkboxes and a badge of steps left) and the status-bar
+// Registers the roadmap's tree view (checkboxes and a badge of steps left) and the status-bar
 // tally, and keeps both in step with the progress store and the project records.
 import * as vscode from 'vscode';
 import { Commands, ContextKeys, Views } from '../constants';
@@ -7,14 +7,14 @@ import { childNodes, stepNodes, type RoadmapNode } from '../core/roadmap/treeMod
 import type { LoadedRoadmap, Roadmap } from '../roadmapContext';
 import { RoadmapTreeProvider } from './treeProvider';
 
-export interface RoadmapViews {
+export interface RoadmapTree {
   readonly treeProvider?: RoadmapTreeProvider;
   readonly treeView?: vscode.TreeView<RoadmapNode>;
   /** The handler of the tree's checkbox events, exposed for integration tests. */
   readonly applyCheckboxChanges?: (event: vscode.TreeCheckboxChangeEvent<RoadmapNode>) => Promise<void>;
 }
 
-export function registerRoadmapViews(extensionContext: vscode.ExtensionContext, roadmap: Roadmap): RoadmapViews {
+export function registerRoadmapTree(extensionContext: vscode.ExtensionContext, roadmap: Roadmap): RoadmapTree {
   const subscriptions = extensionContext.subscriptions;
   if (!roadmap.ok) {
     // The tree stays empty, which shows the welcome view; the message above it says why.
@@ -52,13 +52,13 @@ export function registerRoadmapViews(extensionContext: vscode.ExtensionContext, 
 }
 
 /** Reveals a project milestone in the roadmap view (from a lesson's "used in" link). */
-export async function revealMilestone(views: RoadmapViews, roadmap: LoadedRoadmap, projectId: string, milestoneId: string): Promise<void> {
+export async function revealMilestone(tree: RoadmapTree, roadmap: LoadedRoadmap, projectId: string, milestoneId: string): Promise<void> {
   const projectNode = stepNodes(roadmap.curriculum)
     .flatMap((step) => childNodes(step))
     .find((node) => node.kind === 'project' && node.project.id === projectId);
   const milestoneNode = projectNode && childNodes(projectNode).find((node) => node.kind === 'milestone' && node.milestone.id === milestoneId);
-  if (views.treeView && milestoneNode) {
-    await views.treeView.reveal(milestoneNode, { select: true, focus: true, expand: true });
+  if (tree.treeView && milestoneNode) {
+    await tree.treeView.reveal(milestoneNode, { select: true, focus: true, expand: true });
   }
 }
 
