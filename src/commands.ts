@@ -13,7 +13,7 @@ import type { LessonPanels } from './lesson/lessonPanel';
 import type * as ProjectCommands from './projects/index';
 import type { MilestoneRef } from './projects/check';
 import type { ScaffoldOptions } from './projects/scaffold';
-import type { LoadedRoadmap, RoadmapContext } from './roadmapContext';
+import type { LoadedRoadmap, RoadmapContext } from './roadmap/roadmap';
 
 type Handler = (...args: unknown[]) => Promise<unknown>;
 

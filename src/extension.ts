@@ -8,8 +8,8 @@ import { registerWorkspaceMirror } from './progress/workspaceMirror';
 import type { CompiledTemplate } from './core/scaffold/template';
 import { LessonPanels } from './lesson/lessonPanel';
 import { registerRoadmapTree, revealMilestone, type RoadmapTree } from './tree/register';
-import type { Roadmap, RoadmapContext } from './roadmapContext';
-import { loadRoadmap } from './roadmapLoader';
+import type { Roadmap, RoadmapContext } from './roadmap/roadmap';
+import { loadRoadmap } from './roadmap/load';
 import { registerWalkthroughContext } from './walkthrough/contextKeys';
 
 /** What the extension exports, for its integration tests. */

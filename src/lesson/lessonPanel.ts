@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import { findTopic } from '../core/curriculum/model';
 import { lessonLinks, parseLessonMessage, renderLessonPage, type LessonContent } from '../core/lesson/page';
-import type { LoadedRoadmap, RoadmapContext } from '../roadmapContext';
+import type { LoadedRoadmap, RoadmapContext } from '../roadmap/roadmap';
 
 const VIEW_TYPE = 'dsRoadmap.lesson';
 

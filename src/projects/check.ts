@@ -12,7 +12,7 @@ import { checkCommand, compareVersions, judgeRun, type CheckOutcome } from '../c
 import { parseTap } from '../core/check/tap';
 import { findProject, type Milestone, type Project } from '../core/curriculum/model';
 import { milestoneKey } from '../core/progress/projectRecords';
-import type { LoadedRoadmap, RoadmapContext } from '../roadmapContext';
+import type { LoadedRoadmap, RoadmapContext } from '../roadmap/roadmap';
 
 export interface MilestoneRef {
   readonly project: string;

@@ -6,7 +6,7 @@ import { findProject, type Project } from '../core/curriculum/model';
 import { applyScaffold, planScaffold, ScaffoldPlanError, ScaffoldWriteError, type ScaffoldPlan } from '../core/scaffold/plan';
 import { packageNameFrom } from '../core/scaffold/render';
 import { variableValues, type CompiledTemplate } from '../core/scaffold/template';
-import type { LoadedRoadmap, RoadmapContext } from '../roadmapContext';
+import type { LoadedRoadmap, RoadmapContext } from '../roadmap/roadmap';
 import { targetFileSystem, templateSource } from './fileSystems';
 
 export interface ScaffoldResult {

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { Commands, ContextKeys, Views } from '../constants';
 import { overallTally } from '../core/progress/summary';
 import { childNodes, stepNodes, type RoadmapNode } from '../core/roadmap/treeModel';
-import type { LoadedRoadmap, Roadmap } from '../roadmapContext';
+import type { LoadedRoadmap, Roadmap } from '../roadmap/roadmap';
 import { RoadmapTreeProvider } from './treeProvider';
 
 export interface RoadmapTree {

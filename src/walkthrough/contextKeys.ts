@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { projectMilestoneKeys, stepState } from '../core/progress/summary';
 import { WalkthroughContext } from '../core/walkthrough/keys';
-import type { LoadedRoadmap } from '../roadmapContext';
+import type { LoadedRoadmap } from '../roadmap/roadmap';
 
 export function registerWalkthroughContext(subscriptions: vscode.Disposable[], roadmap: LoadedRoadmap): void {
   const { curriculum, view } = roadmap;

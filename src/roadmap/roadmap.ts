@@ -2,11 +2,11 @@
 // machine-local project records (or the reason they could not be loaded), the log, and the
 // compiled templates, read on first use.
 import type * as vscode from 'vscode';
-import type { Curriculum } from './core/curriculum/model';
-import type { ProjectRecords } from './core/progress/projectRecords';
-import type { ProgressStore } from './core/progress/store';
-import type { ProgressView } from './core/progress/summary';
-import type { CompiledTemplate } from './core/scaffold/template';
+import type { Curriculum } from '../core/curriculum/model';
+import type { ProjectRecords } from '../core/progress/projectRecords';
+import type { ProgressStore } from '../core/progress/store';
+import type { ProgressView } from '../core/progress/summary';
+import type { CompiledTemplate } from '../core/scaffold/template';
 
 export interface LoadedRoadmap {
   readonly ok: true;
