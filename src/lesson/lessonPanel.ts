@@ -22,9 +22,9 @@ export class LessonPanels implements vscode.Disposable {
     private readonly revealMilestone: (project: string, milestone: string) => Promise<void>,
   ) {
     // Keep open lessons' "done" state in step with the tree and other windows.
-    this.subscription = roadmap.progress.onDidChange((ids) => {
+    this.subscription = roadmap.onDidChange(({ progressIds }) => {
       for (const entry of this.panels.values()) {
-        if (ids.includes(entry.topicId)) {
+        if (progressIds.includes(entry.topicId)) {
           void this.render(entry.panel, entry.topicId);
         }
       }

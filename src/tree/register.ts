@@ -27,10 +27,7 @@ export function registerRoadmapTree(extensionContext: vscode.ExtensionContext, r
     return {};
   }
 
-  const treeProvider = new RoadmapTreeProvider(roadmap.curriculum, roadmap.view, [
-    { onDidChange: (listener) => roadmap.progress.onDidChange(listener) },
-    { onDidChange: (listener) => roadmap.projects.onDidChange(listener) },
-  ]);
+  const treeProvider = new RoadmapTreeProvider(roadmap.curriculum, roadmap);
   const treeView = vscode.window.createTreeView(Views.roadmap, {
     treeDataProvider: treeProvider,
     manageCheckboxStateManually: true,
@@ -68,7 +65,7 @@ function registerStatusBar(subscriptions: vscode.Disposable[], roadmap: LoadedRo
   statusBar.command = Commands.openRoadmap;
   subscriptions.push(statusBar);
   const showTally = (): void => {
-    const tally = overallTally(roadmap.curriculum, roadmap.view);
+    const tally = overallTally(roadmap.curriculum, roadmap);
     const left = tally.total - tally.done;
     statusBar.text = `$(milestone) ${vscode.l10n.t('Roadmap {0}/{1}', tally.done, tally.total)}`;
     statusBar.tooltip = vscode.l10n.t('{0} of {1} roadmap steps complete. Click to open the roadmap.', tally.done, tally.total);
@@ -76,7 +73,7 @@ function registerStatusBar(subscriptions: vscode.Disposable[], roadmap: LoadedRo
   };
   showTally();
   statusBar.show();
-  subscriptions.push(roadmap.progress.onDidChange(showTally));
+  subscriptions.push(roadmap.onDidChange(showTally));
 }
 
 /** A ticked or cleared checkbox goes through the same commands as the menus. */
