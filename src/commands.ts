@@ -9,7 +9,9 @@ import { UnknownProgressItemError } from './core/progress/store';
 import { exportJson, markdownReport, parseImport, resetIds, type ResetTarget } from './core/progress/transfer';
 import type { RoadmapNode } from './core/roadmap/treeModel';
 import { WalkthroughIds } from './core/walkthrough/keys';
+import { showFailure } from './errors';
 import type { LessonPanels } from './lesson/lessonPanel';
+import { setDone } from './progress/actions';
 import type * as ProjectCommands from './projects/index';
 import type { MilestoneRef } from './projects/check';
 import type { ScaffoldOptions } from './projects/scaffold';
@@ -59,9 +61,7 @@ function markStep(ctx: RoadmapContext, done: boolean): Handler {
     if (!step) {
       return false;
     }
-    await roadmap.progress.setDone(step.id, done);
-    ctx.log.info(`Marked step "${step.id}" ${done ? 'complete' : 'incomplete'}.`);
-    return true;
+    return (await setDone(roadmap, ctx.log, [{ kind: 'step', id: step.id, done }])) ? true : undefined;
   });
 }
 
@@ -71,9 +71,7 @@ function markTopic(ctx: RoadmapContext, done: boolean): Handler {
     if (!topic) {
       return false;
     }
-    await roadmap.progress.setDone(topic.id, done);
-    ctx.log.info(`Marked topic "${topic.id}" ${done ? 'complete' : 'incomplete'}.`);
-    return true;
+    return (await setDone(roadmap, ctx.log, [{ kind: 'topic', id: topic.id, done }])) ? true : undefined;
   });
 }
 
@@ -385,14 +383,7 @@ function guarded(ctx: RoadmapContext, id: string, handler: Handler): Handler {
     try {
       return await handler(...args);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      ctx.log.error(`Command ${id} failed:`, error);
-      const showLog = vscode.l10n.t('Show Log');
-      void vscode.window.showErrorMessage(message, showLog).then((choice) => {
-        if (choice === showLog) {
-          ctx.log.show();
-        }
-      });
+      showFailure(ctx.log, `Command ${id}`, error);
       return undefined;
     }
   };

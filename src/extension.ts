@@ -37,7 +37,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
     scratchDir: context.globalStorageUri.fsPath,
     templates: () => (templates ??= readJson<CompiledTemplate[]>(templatesFile(context))),
   };
-  const tree = registerRoadmapTree(context, roadmap);
+  const tree = registerRoadmapTree(context, roadmap, log);
   const lessons = roadmap.ok
     ? new LessonPanels(ctx, roadmap, (project, milestone) => revealMilestone(tree, roadmap, project, milestone))
     : undefined;

@@ -4,9 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { Commands } from '../constants';
 import { findTopic } from '../core/curriculum/model';
 import { lessonLinks, parseLessonMessage, renderLessonPage, type LessonContent } from '../core/lesson/page';
+import { setDone } from '../progress/actions';
 import type { LoadedRoadmap, RoadmapContext } from '../roadmap/roadmap';
 
 const VIEW_TYPE = 'dsRoadmap.lesson';
@@ -101,7 +101,7 @@ export class LessonPanels implements vscode.Disposable {
     }
     switch (message.type) {
       case 'markDone':
-        await vscode.commands.executeCommand(message.done ? Commands.markTopicComplete : Commands.markTopicIncomplete, message.topicId);
+        await setDone(this.roadmap, this.ctx.log, [{ kind: 'topic', id: message.topicId, done: message.done }]);
         return;
       case 'openTopic':
         await this.show(message.topicId, panel.viewColumn);

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { Commands, ContextKeys, Views } from '../constants';
 import { overallTally } from '../core/progress/summary';
 import { childNodes, stepNodes, type RoadmapNode } from '../core/roadmap/treeModel';
+import { checkboxChanges, setDone } from '../progress/actions';
 import type { LoadedRoadmap, Roadmap } from '../roadmap/roadmap';
 import { RoadmapTreeProvider } from './treeProvider';
 
@@ -14,7 +15,7 @@ export interface RoadmapTree {
   readonly applyCheckboxChanges?: (event: vscode.TreeCheckboxChangeEvent<RoadmapNode>) => Promise<void>;
 }
 
-export function registerRoadmapTree(extensionContext: vscode.ExtensionContext, roadmap: Roadmap): RoadmapTree {
+export function registerRoadmapTree(extensionContext: vscode.ExtensionContext, roadmap: Roadmap, log: vscode.LogOutputChannel): RoadmapTree {
   const subscriptions = extensionContext.subscriptions;
   if (!roadmap.ok) {
     // The tree stays empty, which shows the welcome view; the message above it says why.
@@ -28,6 +29,10 @@ export function registerRoadmapTree(extensionContext: vscode.ExtensionContext, r
   }
 
   const treeProvider = new RoadmapTreeProvider(roadmap.curriculum, roadmap);
+  // An event carries every box ticked or cleared at once (a step's topics, a multi-selection): one write.
+  const applyCheckboxChanges = async (event: vscode.TreeCheckboxChangeEvent<RoadmapNode>): Promise<void> => {
+    await setDone(roadmap, log, checkboxChanges(event));
+  };
   const treeView = vscode.window.createTreeView(Views.roadmap, {
     treeDataProvider: treeProvider,
     manageCheckboxStateManually: true,
@@ -76,14 +81,3 @@ function registerStatusBar(subscriptions: vscode.Disposable[], roadmap: LoadedRo
   subscriptions.push(roadmap.onDidChange(showTally));
 }
 
-/** A ticked or cleared checkbox goes through the same commands as the menus. */
-async function applyCheckboxChanges(event: vscode.TreeCheckboxChangeEvent<RoadmapNode>): Promise<void> {
-  for (const [node, state] of event.items) {
-    const checked = state === vscode.TreeItemCheckboxState.Checked;
-    if (node.kind === 'step') {
-      await vscode.commands.executeCommand(checked ? Commands.markStepComplete : Commands.markStepIncomplete, node.step.id);
-    } else if (node.kind === 'topic') {
-      await vscode.commands.executeCommand(checked ? Commands.markTopicComplete : Commands.markTopicIncomplete, node.topic.id);
-    }
-  }
-}
