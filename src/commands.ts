@@ -2,8 +2,8 @@
 // returns its handler. Errors the learner can meet are shown once; details go to the log.
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { Commands, EXTENSION_ID, SHOW_CONTAINER_COMMAND, type CommandId } from './constants';
-import { findProject, findStep, findTopic, type Step, type Topic } from './core/curriculum/model';
+import { BuiltInCommands, Commands, EXTENSION_ID, type CommandId } from './constants';
+import { findProject, findStep, findTopic, parseMilestoneKey, type Step, type Topic } from './core/curriculum/model';
 import type { ProgressRecord } from './core/progress/codec';
 import { UnknownProgressItemError } from './core/progress/store';
 import { exportJson, markdownReport, parseImport, resetIds, type ResetTarget } from './core/progress/transfer';
@@ -48,7 +48,7 @@ export function registerCommands(extensionContext: vscode.ExtensionContext, ctx:
 }
 
 function openRoadmap(): Handler {
-  return async () => vscode.commands.executeCommand(SHOW_CONTAINER_COMMAND);
+  return async () => vscode.commands.executeCommand(BuiltInCommands.showContainer);
 }
 
 /**
@@ -238,9 +238,8 @@ function check(ctx: RoadmapContext): Handler {
     let ref: MilestoneRef | undefined;
     if (isNode(arg, 'milestone')) {
       ref = { project: arg.project.id, milestone: arg.milestone.id };
-    } else if (typeof arg === 'string' && arg.includes('/')) {
-      const [project, milestone] = arg.split('/', 2);
-      ref = { project, milestone };
+    } else if (typeof arg === 'string') {
+      ref = parseMilestoneKey(arg);
     } else if (isMilestoneRef(arg)) {
       ref = arg;
     }
@@ -267,7 +266,7 @@ function openProjectReadme(ctx: RoadmapContext): Handler {
       return choice === scaffoldIt ? vscode.commands.executeCommand(Commands.scaffoldProject, project.id) : undefined;
     }
     const readme = vscode.Uri.joinPath(vscode.Uri.parse(scaffold.folder), ...template.readme.split('/'));
-    await vscode.commands.executeCommand('markdown.showPreview', readme);
+    await vscode.commands.executeCommand(BuiltInCommands.showMarkdownPreview, readme);
     return readme.toString();
   });
 }
@@ -290,7 +289,7 @@ function openInWalkthrough(): Handler {
       const id = WalkthroughIds.project(arg.project.id);
       target = { category: category(id), step: WalkthroughIds.milestoneStep(arg.milestone.id) };
     }
-    await vscode.commands.executeCommand('workbench.action.openWalkthrough', target ?? category(WalkthroughIds.startHere), false);
+    await vscode.commands.executeCommand(BuiltInCommands.openWalkthrough, target ?? category(WalkthroughIds.startHere), false);
     return target ?? category(WalkthroughIds.startHere);
   };
 }

@@ -4,12 +4,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { WebviewTypes } from '../constants';
 import { findTopic } from '../core/curriculum/model';
 import { lessonLinks, parseLessonMessage, renderLessonPage, type LessonContent } from '../core/lesson/page';
 import { setDone } from '../progress/actions';
 import type { LoadedRoadmap, RoadmapContext } from '../roadmap/roadmap';
-
-const VIEW_TYPE = 'dsRoadmap.lesson';
 
 export class LessonPanels implements vscode.Disposable {
   private readonly panels = new Map<vscode.ViewColumn, { panel: vscode.WebviewPanel; topicId: string }>();
@@ -39,7 +38,7 @@ export class LessonPanels implements vscode.Disposable {
     }
     let entry = this.panels.get(column);
     if (!entry) {
-      const panel = vscode.window.createWebviewPanel(VIEW_TYPE, found.topic.title, column, {
+      const panel = vscode.window.createWebviewPanel(WebviewTypes.lesson, found.topic.title, column, {
         enableScripts: true,
         enableFindWidget: true,
         localResourceRoots: [vscode.Uri.joinPath(this.ctx.extensionUri, 'media')],

@@ -1,7 +1,7 @@
 // Registers the roadmap's tree view (checkboxes and a badge of steps left) and the status-bar
 // tally, and keeps both in step with the progress store and the project records.
 import * as vscode from 'vscode';
-import { Commands, ContextKeys, Views } from '../constants';
+import { BuiltInCommands, Commands, ContextKeys, StatusBarItems, Views } from '../constants';
 import { overallTally } from '../core/progress/summary';
 import { childNodes, stepNodes, type RoadmapNode } from '../core/roadmap/treeModel';
 import { checkboxChanges, setDone } from '../progress/actions';
@@ -19,7 +19,7 @@ export function registerRoadmapTree(extensionContext: vscode.ExtensionContext, r
   const subscriptions = extensionContext.subscriptions;
   if (!roadmap.ok) {
     // The tree stays empty, which shows the welcome view; the message above it says why.
-    void vscode.commands.executeCommand('setContext', ContextKeys.curriculumLoadFailed, true);
+    void vscode.commands.executeCommand(BuiltInCommands.setContext, ContextKeys.curriculumLoadFailed, true);
     const emptyView = vscode.window.createTreeView<RoadmapNode>(Views.roadmap, {
       treeDataProvider: { getChildren: () => [], getTreeItem: () => new vscode.TreeItem('') },
     });
@@ -65,7 +65,7 @@ export async function revealMilestone(tree: RoadmapTree, roadmap: LoadedRoadmap,
 }
 
 function registerStatusBar(subscriptions: vscode.Disposable[], roadmap: LoadedRoadmap, treeView: vscode.TreeView<RoadmapNode>): void {
-  const statusBar = vscode.window.createStatusBarItem('dsRoadmap.status', vscode.StatusBarAlignment.Left, 0);
+  const statusBar = vscode.window.createStatusBarItem(StatusBarItems.tally, vscode.StatusBarAlignment.Left, 0);
   statusBar.name = vscode.l10n.t('Distributed Systems Roadmap');
   statusBar.command = Commands.openRoadmap;
   subscriptions.push(statusBar);

@@ -2,6 +2,7 @@
 // progress store is the source of truth. (VS Code never un-ticks a walkthrough step, so a key set
 // back to false after a reset leaves the tick; the roadmap view shows the truth.)
 import * as vscode from 'vscode';
+import { BuiltInCommands } from '../constants';
 import { projectMilestoneKeys, stepState } from '../core/progress/summary';
 import { WalkthroughContext } from '../core/walkthrough/keys';
 import type { LoadedRoadmap } from '../roadmap/roadmap';
@@ -9,7 +10,7 @@ import type { LoadedRoadmap } from '../roadmap/roadmap';
 export function registerWalkthroughContext(subscriptions: vscode.Disposable[], roadmap: LoadedRoadmap): void {
   const steps = roadmap.curriculum.steps;
   const projects = steps.flatMap((step) => step.projects ?? []);
-  const set = (key: string, value: boolean) => void vscode.commands.executeCommand('setContext', key, value);
+  const set = (key: string, value: boolean) => void vscode.commands.executeCommand(BuiltInCommands.setContext, key, value);
 
   const stepIds = new Set(steps.map((step) => step.id));
   const milestoneKeys = new Set(projects.flatMap(projectMilestoneKeys));

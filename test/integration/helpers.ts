@@ -4,7 +4,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RoadmapApi } from '../../src/extension';
 
-export const EXTENSION_ID = 'ds-roadmap.distributed-systems-roadmap';
+import { EXTENSION_ID } from '../../src/constants';
+
+export { EXTENSION_ID };
 
 export async function activatedApi(): Promise<RoadmapApi> {
   const extension = vscode.extensions.getExtension<RoadmapApi>(EXTENSION_ID);
