@@ -2,18 +2,20 @@
 // returns its handler. Errors the learner can meet are shown once; details go to the log.
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { Commands, EXTENSION_ID, SHOW_CONTAINER_COMMAND, type CommandId } from './constants';
-import { findProject, findStep, findTopic, type Step, type Topic } from './core/curriculum/model';
+import { BuiltInCommands, Commands, EXTENSION_ID, type CommandId } from './constants';
+import { findProject, findStep, findTopic, parseMilestoneKey, type Step, type Topic } from './core/curriculum/model';
 import type { ProgressRecord } from './core/progress/codec';
 import { UnknownProgressItemError } from './core/progress/store';
 import { exportJson, markdownReport, parseImport, resetIds, type ResetTarget } from './core/progress/transfer';
 import type { RoadmapNode } from './core/roadmap/treeModel';
 import { WalkthroughIds } from './core/walkthrough/keys';
+import { showFailure } from './errors';
 import type { LessonPanels } from './lesson/lessonPanel';
+import { setDone } from './progress/actions';
 import type * as ProjectCommands from './projects/index';
 import type { MilestoneRef } from './projects/check';
 import type { ScaffoldOptions } from './projects/scaffold';
-import type { LoadedRoadmap, RoadmapContext } from './roadmapContext';
+import type { LoadedRoadmap, RoadmapContext } from './roadmap/roadmap';
 
 type Handler = (...args: unknown[]) => Promise<unknown>;
 
@@ -46,7 +48,7 @@ export function registerCommands(extensionContext: vscode.ExtensionContext, ctx:
 }
 
 function openRoadmap(): Handler {
-  return async () => vscode.commands.executeCommand(SHOW_CONTAINER_COMMAND);
+  return async () => vscode.commands.executeCommand(BuiltInCommands.showContainer);
 }
 
 /**
@@ -59,9 +61,7 @@ function markStep(ctx: RoadmapContext, done: boolean): Handler {
     if (!step) {
       return false;
     }
-    await roadmap.progress.setDone(step.id, done);
-    ctx.log.info(`Marked step "${step.id}" ${done ? 'complete' : 'incomplete'}.`);
-    return true;
+    return (await setDone(roadmap, ctx.log, [{ kind: 'step', id: step.id, done }])) ? true : undefined;
   });
 }
 
@@ -71,9 +71,7 @@ function markTopic(ctx: RoadmapContext, done: boolean): Handler {
     if (!topic) {
       return false;
     }
-    await roadmap.progress.setDone(topic.id, done);
-    ctx.log.info(`Marked topic "${topic.id}" ${done ? 'complete' : 'incomplete'}.`);
-    return true;
+    return (await setDone(roadmap, ctx.log, [{ kind: 'topic', id: topic.id, done }])) ? true : undefined;
   });
 }
 
@@ -240,9 +238,8 @@ function check(ctx: RoadmapContext): Handler {
     let ref: MilestoneRef | undefined;
     if (isNode(arg, 'milestone')) {
       ref = { project: arg.project.id, milestone: arg.milestone.id };
-    } else if (typeof arg === 'string' && arg.includes('/')) {
-      const [project, milestone] = arg.split('/', 2);
-      ref = { project, milestone };
+    } else if (typeof arg === 'string') {
+      ref = parseMilestoneKey(arg);
     } else if (isMilestoneRef(arg)) {
       ref = arg;
     }
@@ -269,7 +266,7 @@ function openProjectReadme(ctx: RoadmapContext): Handler {
       return choice === scaffoldIt ? vscode.commands.executeCommand(Commands.scaffoldProject, project.id) : undefined;
     }
     const readme = vscode.Uri.joinPath(vscode.Uri.parse(scaffold.folder), ...template.readme.split('/'));
-    await vscode.commands.executeCommand('markdown.showPreview', readme);
+    await vscode.commands.executeCommand(BuiltInCommands.showMarkdownPreview, readme);
     return readme.toString();
   });
 }
@@ -292,7 +289,7 @@ function openInWalkthrough(): Handler {
       const id = WalkthroughIds.project(arg.project.id);
       target = { category: category(id), step: WalkthroughIds.milestoneStep(arg.milestone.id) };
     }
-    await vscode.commands.executeCommand('workbench.action.openWalkthrough', target ?? category(WalkthroughIds.startHere), false);
+    await vscode.commands.executeCommand(BuiltInCommands.openWalkthrough, target ?? category(WalkthroughIds.startHere), false);
     return target ?? category(WalkthroughIds.startHere);
   };
 }
@@ -385,14 +382,7 @@ function guarded(ctx: RoadmapContext, id: string, handler: Handler): Handler {
     try {
       return await handler(...args);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      ctx.log.error(`Command ${id} failed:`, error);
-      const showLog = vscode.l10n.t('Show Log');
-      void vscode.window.showErrorMessage(message, showLog).then((choice) => {
-        if (choice === showLog) {
-          ctx.log.show();
-        }
-      });
+      showFailure(ctx.log, `Command ${id}`, error);
       return undefined;
     }
   };

@@ -1,5 +1,6 @@
-// Every id the extension shares with package.json: commands, views, context keys, state keys and
-// tree item context values. One prefix everywhere; a unit test checks package.json agrees.
+// Every id the extension names: commands (its own and VS Code's it runs), views, the status bar
+// entry, the lesson webview, context keys, state keys, settings, events and tree item context
+// values. One prefix everywhere; a unit test checks package.json agrees.
 
 export const PREFIX = 'dsRoadmap';
 
@@ -28,11 +29,45 @@ export const Views = {
   roadmap: 'dsRoadmap.roadmap',
 } as const;
 
-/** Built-in command that reveals our view container (VS Code derives it from the container id). */
-export const SHOW_CONTAINER_COMMAND = `workbench.view.extension.${Views.container}`;
+/** VS Code's own commands the extension runs. */
+export const BuiltInCommands = {
+  setContext: 'setContext',
+  /** Reveals our view container (VS Code derives the id from the container's). */
+  showContainer: `workbench.view.extension.${Views.container}`,
+  openWalkthrough: 'workbench.action.openWalkthrough',
+  manageWorkspaceTrust: 'workbench.trust.manage',
+  showMarkdownPreview: 'markdown.showPreview',
+} as const;
+
+/** The status bar entry with the tally of steps done. */
+export const StatusBarItems = {
+  tally: 'dsRoadmap.status',
+} as const;
+
+/** The viewType of the lesson webview panels. */
+export const WebviewTypes = {
+  lesson: 'dsRoadmap.lesson',
+} as const;
+
+/** Activation and walkthrough completion events (`completionEvents` in package.json's walkthroughs). */
+export const Events = {
+  onCommand: (command: CommandId) => `onCommand:${command}`,
+  onView: (view: (typeof Views)[keyof typeof Views]) => `onView:${view}`,
+  onContext: (key: string) => `onContext:${key}`,
+} as const;
 
 export const ContextKeys = {
   curriculumLoadFailed: 'dsRoadmap.curriculumLoadFailed',
+} as const;
+
+/**
+ * Prefixes of the context keys that mirror progress into walkthrough ticks; core/walkthrough/keys.ts
+ * appends the item's id, spelled for a context key.
+ */
+export const ContextKeyPrefixes = {
+  done: 'dsRoadmap.done.',
+  scaffolded: 'dsRoadmap.scaffolded.',
+  verified: 'dsRoadmap.verified.',
 } as const;
 
 /** Keys in the extension's globalState. The progress key is versioned inside its value. */

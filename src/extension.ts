@@ -1,22 +1,23 @@
 // Entry point: loads the compiled curriculum, the progress store and the project records, then
 // wires the commands, views and lesson panels. No logic of its own.
-import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { StateKeys } from './constants';
 import { registerCommands } from './commands';
 import { registerWorkspaceMirror } from './progress/workspaceMirror';
-import type { CompiledTemplate } from './core/scaffold/template';
 import { LessonPanels } from './lesson/lessonPanel';
-import { registerRoadmapViews, revealMilestone, type RoadmapViews } from './roadmap/register';
-import type { Roadmap, RoadmapContext } from './roadmapContext';
-import { loadRoadmap } from './roadmapLoader';
+import { registerRoadmapTree, revealMilestone, type RoadmapTree } from './tree/register';
+import type { Roadmap, RoadmapContext } from './roadmap/roadmap';
+import { loadRoadmap } from './roadmap/load';
+import { TemplateCatalog } from './roadmap/templates';
 import { registerWalkthroughContext } from './walkthrough/contextKeys';
 
 /** What the extension exports, for its integration tests. */
 export interface RoadmapApi {
   readonly roadmap: Roadmap;
-  readonly views: RoadmapViews;
+  readonly tree: RoadmapTree;
   readonly lessons?: LessonPanels;
+  /** The step-6 templates; the integration tests replace them with fixtures. */
+  readonly templates: TemplateCatalog;
   /** The progress value as VS Code stored it, to check persistence. */
   storedProgress(): unknown;
 }
@@ -29,17 +30,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
 
   const roadmap = await loadRoadmap(context, log);
   const loadedAt = Date.now();
-  let templates: Promise<readonly CompiledTemplate[]> | undefined;
+  const templates = new TemplateCatalog(vscode.Uri.joinPath(context.extensionUri, 'dist', 'templates.json').fsPath);
   const ctx: RoadmapContext = {
     roadmap,
     log,
     extensionUri: context.extensionUri,
     scratchDir: context.globalStorageUri.fsPath,
-    templates: () => (templates ??= readJson<CompiledTemplate[]>(templatesFile(context))),
+    templates: () => templates.all(),
   };
-  const views = registerRoadmapViews(context, roadmap);
+  const tree = registerRoadmapTree(context, roadmap, log);
   const lessons = roadmap.ok
-    ? new LessonPanels(ctx, roadmap, (project, milestone) => revealMilestone(views, roadmap, project, milestone))
+    ? new LessonPanels(ctx, roadmap, (project, milestone) => revealMilestone(tree, roadmap, project, milestone))
     : undefined;
   if (lessons) {
     context.subscriptions.push(lessons);
@@ -50,25 +51,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
   }
   registerCommands(context, ctx, { lessons });
   log.info(`Activated in ${Date.now() - started} ms (curriculum and progress loaded in ${loadedAt - started} ms).`);
-  return { roadmap, views, lessons, storedProgress: () => context.globalState.get(StateKeys.progress) };
+  return { roadmap, tree, lessons, templates, storedProgress: () => context.globalState.get(StateKeys.progress) };
 }
 
 export function deactivate(): void {
   // Everything is disposed through context.subscriptions.
-}
-
-/**
- * dist/templates.json; under test (ExtensionMode.Test) the integration tests may point
- * DS_ROADMAP_TEST_TEMPLATES at compiled fixture templates instead.
- */
-function templatesFile(context: vscode.ExtensionContext): vscode.Uri {
-  const fixture = process.env.DS_ROADMAP_TEST_TEMPLATES;
-  if (context.extensionMode === vscode.ExtensionMode.Test && fixture) {
-    return vscode.Uri.file(fixture);
-  }
-  return vscode.Uri.joinPath(context.extensionUri, 'dist', 'templates.json');
-}
-
-async function readJson<T>(uri: vscode.Uri): Promise<T> {
-  return JSON.parse(await readFile(uri.fsPath, 'utf8')) as T;
 }

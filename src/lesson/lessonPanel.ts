@@ -4,12 +4,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { Commands } from '../constants';
+import { WebviewTypes } from '../constants';
 import { findTopic } from '../core/curriculum/model';
 import { lessonLinks, parseLessonMessage, renderLessonPage, type LessonContent } from '../core/lesson/page';
-import type { LoadedRoadmap, RoadmapContext } from '../roadmapContext';
-
-const VIEW_TYPE = 'dsRoadmap.lesson';
+import { setDone } from '../progress/actions';
+import type { LoadedRoadmap, RoadmapContext } from '../roadmap/roadmap';
 
 export class LessonPanels implements vscode.Disposable {
   private readonly panels = new Map<vscode.ViewColumn, { panel: vscode.WebviewPanel; topicId: string }>();
@@ -22,9 +21,9 @@ export class LessonPanels implements vscode.Disposable {
     private readonly revealMilestone: (project: string, milestone: string) => Promise<void>,
   ) {
     // Keep open lessons' "done" state in step with the tree and other windows.
-    this.subscription = roadmap.progress.onDidChange((ids) => {
+    this.subscription = roadmap.onDidChange(({ progressIds }) => {
       for (const entry of this.panels.values()) {
-        if (ids.includes(entry.topicId)) {
+        if (progressIds.includes(entry.topicId)) {
           void this.render(entry.panel, entry.topicId);
         }
       }
@@ -39,7 +38,7 @@ export class LessonPanels implements vscode.Disposable {
     }
     let entry = this.panels.get(column);
     if (!entry) {
-      const panel = vscode.window.createWebviewPanel(VIEW_TYPE, found.topic.title, column, {
+      const panel = vscode.window.createWebviewPanel(WebviewTypes.lesson, found.topic.title, column, {
         enableScripts: true,
         enableFindWidget: true,
         localResourceRoots: [vscode.Uri.joinPath(this.ctx.extensionUri, 'media')],
@@ -101,7 +100,7 @@ export class LessonPanels implements vscode.Disposable {
     }
     switch (message.type) {
       case 'markDone':
-        await vscode.commands.executeCommand(message.done ? Commands.markTopicComplete : Commands.markTopicIncomplete, message.topicId);
+        await setDone(this.roadmap, this.ctx.log, [{ kind: 'topic', id: message.topicId, done: message.done }]);
         return;
       case 'openTopic':
         await this.show(message.topicId, panel.viewColumn);

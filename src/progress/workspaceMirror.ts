@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { keepProgressInWorkspace } from '../config';
 import { Commands, Settings, WORKSPACE_PROGRESS_FILE } from '../constants';
 import { ProgressMirror, type EntryFacts, type MirrorFile } from '../core/progress/mirror';
-import type { LoadedRoadmap } from '../roadmapContext';
+import type { LoadedRoadmap } from '../roadmap/roadmap';
 
 const WRITE_DELAY_MS = 300;
 

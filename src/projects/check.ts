@@ -7,12 +7,12 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { nodeExecutable } from '../config';
-import { CHECK_TASK_TYPE } from '../constants';
+import { BuiltInCommands, CHECK_TASK_TYPE } from '../constants';
 import { checkCommand, compareVersions, judgeRun, type CheckOutcome } from '../core/check/outcome';
 import { parseTap } from '../core/check/tap';
 import { findProject, type Milestone, type Project } from '../core/curriculum/model';
-import { milestoneKey } from '../core/progress/projectRecords';
-import type { LoadedRoadmap, RoadmapContext } from '../roadmapContext';
+import { milestoneKey } from '../core/curriculum/model';
+import type { LoadedRoadmap, RoadmapContext } from '../roadmap/roadmap';
 
 export interface MilestoneRef {
   readonly project: string;
@@ -40,7 +40,7 @@ export async function checkMilestone(
       manage,
     );
     if (choice === manage) {
-      await vscode.commands.executeCommand('workbench.trust.manage');
+      await vscode.commands.executeCommand(BuiltInCommands.manageWorkspaceTrust);
     }
     return undefined;
   }

@@ -2,11 +2,12 @@
 // files exist, and the all-or-nothing write through vscode.workspace.fs; finally opens the README,
 // reveals the folder and records where the project lives.
 import * as vscode from 'vscode';
+import { BuiltInCommands } from '../constants';
 import { findProject, type Project } from '../core/curriculum/model';
 import { applyScaffold, planScaffold, ScaffoldPlanError, ScaffoldWriteError, type ScaffoldPlan } from '../core/scaffold/plan';
 import { packageNameFrom } from '../core/scaffold/render';
 import { variableValues, type CompiledTemplate } from '../core/scaffold/template';
-import type { LoadedRoadmap, RoadmapContext } from '../roadmapContext';
+import type { LoadedRoadmap, RoadmapContext } from '../roadmap/roadmap';
 import { targetFileSystem, templateSource } from './fileSystems';
 
 export interface ScaffoldResult {
@@ -185,7 +186,7 @@ async function decideOnConflicts(
 
 async function revealProject(folder: vscode.Uri, template: CompiledTemplate): Promise<void> {
   const readme = vscode.Uri.joinPath(folder, ...template.readme.split('/'));
-  await vscode.commands.executeCommand('markdown.showPreview', readme).then(undefined, () =>
+  await vscode.commands.executeCommand(BuiltInCommands.showMarkdownPreview, readme).then(undefined, () =>
     vscode.window.showTextDocument(readme, { preview: true }),
   );
   if (vscode.workspace.getWorkspaceFolder(folder)) {

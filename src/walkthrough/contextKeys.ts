@@ -2,39 +2,43 @@
 // progress store is the source of truth. (VS Code never un-ticks a walkthrough step, so a key set
 // back to false after a reset leaves the tick; the roadmap view shows the truth.)
 import * as vscode from 'vscode';
+import { BuiltInCommands } from '../constants';
 import { projectMilestoneKeys, stepState } from '../core/progress/summary';
 import { WalkthroughContext } from '../core/walkthrough/keys';
-import type { LoadedRoadmap } from '../roadmapContext';
+import type { LoadedRoadmap } from '../roadmap/roadmap';
 
 export function registerWalkthroughContext(subscriptions: vscode.Disposable[], roadmap: LoadedRoadmap): void {
-  const { curriculum, view } = roadmap;
-  const steps = curriculum.steps;
+  const steps = roadmap.curriculum.steps;
   const projects = steps.flatMap((step) => step.projects ?? []);
-  const set = (key: string, value: boolean) => void vscode.commands.executeCommand('setContext', key, value);
+  const set = (key: string, value: boolean) => void vscode.commands.executeCommand(BuiltInCommands.setContext, key, value);
 
   const stepIds = new Set(steps.map((step) => step.id));
   const milestoneKeys = new Set(projects.flatMap(projectMilestoneKeys));
   /** A topic's done key, or a milestone's verified key; steps are derived below. */
   const mirrorItem = (id: string) => {
     if (milestoneKeys.has(id)) {
-      set(WalkthroughContext.verified(id), view.isDone(id) && view.get(id)?.origin === 'verified');
+      set(WalkthroughContext.verified(id), roadmap.isDone(id) && roadmap.get(id)?.origin === 'verified');
     } else if (!stepIds.has(id)) {
-      set(WalkthroughContext.done(id), view.isDone(id));
+      set(WalkthroughContext.done(id), roadmap.isDone(id));
     }
   };
   // A step is done when marked or when all its topics are, so any change may complete one.
-  const mirrorSteps = () => steps.forEach((step) => set(WalkthroughContext.done(step.id), stepState(step, view) === 'done'));
-  const mirrorScaffolds = () => projects.forEach((project) => set(WalkthroughContext.scaffolded(project.id), view.scaffold?.(project.id) !== undefined));
+  const mirrorSteps = () => steps.forEach((step) => set(WalkthroughContext.done(step.id), stepState(step, roadmap) === 'done'));
+  const mirrorScaffolds = () => projects.forEach((project) => set(WalkthroughContext.scaffolded(project.id), roadmap.scaffold(project.id) !== undefined));
 
   [...steps.flatMap((step) => step.topics.map((topic) => topic.id)), ...milestoneKeys].forEach(mirrorItem);
   mirrorSteps();
   mirrorScaffolds();
   subscriptions.push(
     // Only what changed is mirrored: each key is a round trip to the workbench.
-    roadmap.progress.onDidChange((ids) => {
-      ids.forEach(mirrorItem);
-      mirrorSteps();
+    roadmap.onDidChange(({ progressIds, projects: projectsChanged }) => {
+      if (progressIds.length > 0) {
+        progressIds.forEach(mirrorItem);
+        mirrorSteps();
+      }
+      if (projectsChanged) {
+        mirrorScaffolds();
+      }
     }),
-    roadmap.projects.onDidChange(mirrorScaffolds),
   );
 }

@@ -1,17 +1,34 @@
 // Shared helpers of the integration tests: the activated extension's API and a way to answer
 // modal dialogs without a person.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import type { CompiledTemplate } from '../../src/core/scaffold/template';
 import type { RoadmapApi } from '../../src/extension';
 
-export const EXTENSION_ID = 'ds-roadmap.distributed-systems-roadmap';
+import { EXTENSION_ID } from '../../src/constants';
+
+export { EXTENSION_ID };
 
 export async function activatedApi(): Promise<RoadmapApi> {
   const extension = vscode.extensions.getExtension<RoadmapApi>(EXTENSION_ID);
   assert.ok(extension, `extension ${EXTENSION_ID} is not installed`);
   const api = await extension.activate();
   assert.ok(api.roadmap.ok, api.roadmap.ok ? '' : api.roadmap.reason);
+  useFixtureTemplates(api);
   return api;
+}
+
+/**
+ * The harness (scripts/vscode/run-integration.ts) compiles the fixture templates of
+ * test/fixtures/projects, whose milestone tests pass or fail on purpose, and names the file in
+ * DS_ROADMAP_TEST_TEMPLATES: the extension serves those instead of dist/templates.json.
+ */
+function useFixtureTemplates(api: RoadmapApi): void {
+  const file = process.env.DS_ROADMAP_TEST_TEMPLATES;
+  if (file) {
+    api.templates.replaceWith(JSON.parse(readFileSync(file, 'utf8')) as CompiledTemplate[]);
+  }
 }
 
 /** Replaces showWarningMessage while `body` runs, answering with `answer` and recording the prompts. */

@@ -12,7 +12,7 @@ describe('Topics and lessons in a real VS Code', () => {
   });
 
   it('lists a step\'s topics first, checkable, each opening its lesson', () => {
-    const provider = api.views.treeProvider;
+    const provider = api.tree.treeProvider;
     assert.ok(provider);
     const step = provider.getChildren().find((node) => node.id === 'step/fundamentals');
     assert.ok(step);
@@ -25,7 +25,7 @@ describe('Topics and lessons in a real VS Code', () => {
 
   it('marks a topic done, which counts towards its step', async () => {
     await vscode.commands.executeCommand('dsRoadmap.markTopicComplete', 'naming');
-    const provider = api.views.treeProvider;
+    const provider = api.tree.treeProvider;
     assert.ok(provider && api.roadmap.ok);
     assert.ok(api.roadmap.progress.isDone('naming'));
     const step = provider.getChildren().find((node) => node.id === 'step/fundamentals');
@@ -44,7 +44,7 @@ describe('Topics and lessons in a real VS Code', () => {
   });
 
   it('opens the walkthrough of a topic at its step', async () => {
-    const provider = api.views.treeProvider;
+    const provider = api.tree.treeProvider;
     assert.ok(provider);
     const step = provider.getChildren().find((node) => node.id === 'step/networks');
     assert.ok(step);

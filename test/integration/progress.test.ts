@@ -12,13 +12,13 @@ import type { RoadmapApi } from '../../src/extension';
 import { activatedApi, answeringWarnings, eventually, replacing } from './helpers';
 
 function stepNode(api: RoadmapApi, stepId: string): RoadmapNode {
-  const node = api.views.treeProvider?.getChildren().find((n) => n.id === `step/${stepId}`);
+  const node = api.tree.treeProvider?.getChildren().find((n) => n.id === `step/${stepId}`);
   assert.ok(node, `no tree node for step ${stepId}`);
   return node;
 }
 
 function childNode(api: RoadmapApi, parent: RoadmapNode, id: string): RoadmapNode {
-  const node = api.views.treeProvider?.getChildren(parent).find((n) => n.id === id);
+  const node = api.tree.treeProvider?.getChildren(parent).find((n) => n.id === id);
   assert.ok(node, `no tree node ${id} under ${parent.id}`);
   return node;
 }
@@ -129,7 +129,7 @@ describe('Progress commands in a real VS Code', () => {
 
   it('resets one step with everything inside it, and Undo in the notification puts it back', async () => {
     const fundamentals = stepNode(api, 'fundamentals');
-    const topic = (api.views.treeProvider?.getChildren(fundamentals) ?? []).find((n) => n.kind === 'topic');
+    const topic = (api.tree.treeProvider?.getChildren(fundamentals) ?? []).find((n) => n.kind === 'topic');
     assert.ok(topic && topic.kind === 'topic');
     await vscode.commands.executeCommand('dsRoadmap.markTopicComplete', topic.topic.id);
     await vscode.commands.executeCommand('dsRoadmap.markStepComplete', 'networks');
@@ -148,7 +148,7 @@ describe('Progress commands in a real VS Code', () => {
 
   it('resets one topic only, keeping the rest, when Undo is not chosen', async () => {
     const fundamentals = stepNode(api, 'fundamentals');
-    const topics = (api.views.treeProvider?.getChildren(fundamentals) ?? []).filter((n) => n.kind === 'topic');
+    const topics = (api.tree.treeProvider?.getChildren(fundamentals) ?? []).filter((n) => n.kind === 'topic');
     const [first, second] = topics;
     assert.ok(first?.kind === 'topic' && second?.kind === 'topic');
     await vscode.commands.executeCommand('dsRoadmap.markTopicComplete', first.topic.id);

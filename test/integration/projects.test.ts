@@ -13,7 +13,7 @@ const decoder = new TextDecoder();
 
 /** A milestone's node in the tree (under step 6 and its project), with the provider that shows it. */
 function milestoneNode(api: RoadmapApi, key: string) {
-  const provider = api.views.treeProvider;
+  const provider = api.tree.treeProvider;
   const milestone = provider
     ?.getChildren(provider.getChildren().find((node) => node.id === 'step/projects'))
     .flatMap((node) => provider.getChildren(node))
@@ -53,7 +53,7 @@ describe('Step-6 projects in a real VS Code', function () {
   });
 
   it('shows the project as scaffolded in the tree, with its six milestones', () => {
-    const provider = api.views.treeProvider;
+    const provider = api.tree.treeProvider;
     assert.ok(provider);
     const step = provider.getChildren().find((node) => node.id === 'step/projects');
     assert.ok(step);

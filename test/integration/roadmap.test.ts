@@ -10,7 +10,7 @@ import { STEP_TITLES } from '../shared/steps';
 
 
 function tree(api: RoadmapApi) {
-  const provider = api.views.treeProvider;
+  const provider = api.tree.treeProvider;
   assert.ok(provider, 'the tree provider was not created');
   return provider;
 }
@@ -103,7 +103,7 @@ describe('Roadmap in a real VS Code', () => {
   });
 
   it('marks a step complete and incomplete through the tree checkbox handler', async () => {
-    const apply = api.views.applyCheckboxChanges;
+    const apply = api.tree.applyCheckboxChanges;
     assert.ok(apply);
     const node = tree(api).getChildren().find((n) => n.id === 'step/scalability');
     assert.ok(node);
@@ -113,6 +113,48 @@ describe('Roadmap in a real VS Code', () => {
     assert.equal(stored.records.scalability?.state, 'done');
     await apply({ items: [[node, vscode.TreeItemCheckboxState.Unchecked]] });
     assert.ok(!isChecked(stepItem(api, 'scalability')));
+  });
+
+  it('applies a checkbox event of several steps and topics as one store write and one tree refresh', async () => {
+    const apply = api.tree.applyCheckboxChanges;
+    assert.ok(apply && api.roadmap.ok);
+    const provider = tree(api);
+    const steps = provider.getChildren();
+    const scalability = steps.find((n) => n.id === 'step/scalability');
+    const cloudNative = steps.find((n) => n.id === 'step/cloud-native');
+    const fundamentals = steps.find((n) => n.id === 'step/fundamentals');
+    assert.ok(scalability && cloudNative && fundamentals);
+    const topics = provider.getChildren(fundamentals).filter((n) => n.kind === 'topic').slice(0, 3);
+    assert.equal(topics.length, 3);
+    const nodes = [scalability, cloudNative, ...topics];
+    const storeEvents: (readonly string[])[] = [];
+    let refreshes = 0;
+    const subscriptions = [
+      api.roadmap.progress.onDidChange((ids) => storeEvents.push(ids)),
+      provider.onDidChangeTreeData(() => {
+        refreshes += 1;
+      }),
+    ];
+    try {
+      await apply({ items: nodes.map((node) => [node, vscode.TreeItemCheckboxState.Checked] as const) });
+      assert.equal(storeEvents.length, 1, 'one store write');
+      assert.equal(refreshes, 1, 'one tree refresh');
+      const ids = ['scalability', 'cloud-native', ...topics.map((n) => (n.kind === 'topic' ? n.topic.id : ''))];
+      assert.deepEqual([...storeEvents[0]].sort(), [...ids].sort());
+      const stored = api.storedProgress() as { records: Record<string, { state: string; origin: string }> };
+      assert.ok(ids.every((id) => stored.records[id]?.state === 'done' && stored.records[id]?.origin === 'self-reported'));
+      assert.ok(isChecked(stepItem(api, 'scalability')) && isChecked(stepItem(api, 'cloud-native')));
+      assert.ok(topics.every((node) => isChecked(provider.getTreeItem(node))));
+
+      await apply({ items: nodes.map((node) => [node, vscode.TreeItemCheckboxState.Unchecked] as const) });
+      assert.equal(storeEvents.length, 2);
+      assert.equal(refreshes, 2);
+      assert.ok(ids.every((id) => api.roadmap.ok && !api.roadmap.progress.isDone(id)));
+    } finally {
+      for (const subscription of subscriptions) {
+        subscription.dispose();
+      }
+    }
   });
 
   it('keeps progress in VS Code storage: a store opened again on it sees the marks', async () => {

@@ -1,7 +1,20 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Commands, ContextKeys, PREFIX, TreeItemKinds, Views } from '../../src/constants';
+import {
+  CHECK_TASK_TYPE,
+  Commands,
+  ContextKeyPrefixes,
+  ContextKeys,
+  Events,
+  PREFIX,
+  Settings,
+  StateKeys,
+  StatusBarItems,
+  TreeItemKinds,
+  Views,
+  WebviewTypes,
+} from '../../src/constants';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -22,6 +35,17 @@ const manifestText = readFileSync(join(ROOT, 'package.json'), 'utf8');
 const manifest = JSON.parse(manifestText) as Manifest;
 const nls = JSON.parse(readFileSync(join(ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
 const declared = manifest.contributes.commands.map((c) => c.command);
+
+/** Every string value in package.json. */
+function manifestStrings(value: unknown = manifest): string[] {
+  if (typeof value === 'string') {
+    return [value];
+  }
+  return value !== null && typeof value === 'object' ? Object.values(value).flatMap((child) => manifestStrings(child)) : [];
+}
+
+/** The ids of the constants module that package.json may name. */
+const declaredIds: string[] = [...Object.values(Commands), ...Object.values(Views), ...Object.values(ContextKeys), ...Object.values(Settings), CHECK_TASK_TYPE];
 
 function whenClauses(): string[] {
   const { menus, viewsWelcome } = manifest.contributes;
@@ -69,6 +93,38 @@ describe('package.json contributions', () => {
         assert.ok(keys.includes(match[1]), `unknown context key ${match[1]}`);
       }
     }
+  });
+
+  it('names only ids of the constants module, and walkthrough context keys only with its prefixes', () => {
+    const named = new Set(manifestStrings().flatMap((text) => [...text.matchAll(/\bdsRoadmap(?:\.[A-Za-z_]\w*)*/g)].map((match) => match[0])));
+    for (const id of named) {
+      const prefixed = Object.values(ContextKeyPrefixes).some((prefix) => id.startsWith(prefix) && id.length > prefix.length);
+      assert.ok(declaredIds.includes(id) || prefixed, `package.json names ${id}, which src/constants.ts does not define`);
+    }
+  });
+
+  it('builds every activation and walkthrough completion event on our ids as the constants module does', () => {
+    const events = manifestStrings().filter((text) => /^on[A-Z]\w*:dsRoadmap/.test(text));
+    assert.ok(events.length > 0);
+    const built = new Set([...Object.values(Commands).map((id) => Events.onCommand(id)), ...Object.values(Views).map((id) => Events.onView(id))]);
+    for (const event of events) {
+      const context = event.startsWith('onContext:') && Object.values(ContextKeyPrefixes).some((prefix) => event.startsWith(Events.onContext(prefix)));
+      assert.ok(built.has(event) || context, `package.json has the event ${event}, which Events does not build`);
+    }
+  });
+
+  it('gives every id of the constants module the one prefix, and no two the same id', () => {
+    const ids = [
+      ...declaredIds,
+      ...Object.values(StatusBarItems),
+      ...Object.values(WebviewTypes),
+      ...Object.values(StateKeys),
+      ...Object.values(ContextKeyPrefixes),
+    ];
+    for (const id of ids) {
+      assert.ok(id === PREFIX || id.startsWith(`${PREFIX}.`), id);
+    }
+    assert.equal(new Set(ids).size, ids.length, 'an id is used twice');
   });
 
   it('has a translation entry for every %key% and no unused entries', () => {

@@ -12,6 +12,7 @@ import type {
   topicFileSchema,
   topicSchema,
 } from './schema';
+import { milestoneKey } from '../progress/projectRecords';
 
 /** curriculum/roadmap.yaml as validated. */
 export type RoadmapData = z.infer<typeof roadmapSchema>;
@@ -43,11 +44,23 @@ export function progressItemIds(curriculum: Curriculum): Set<string> {
     for (const project of step.projects ?? []) {
       ids.add(project.id);
       for (const milestone of project.milestones ?? []) {
-        ids.add(`${project.id}/${milestone.id}`);
+        ids.add(milestoneKey(project.id, milestone.id));
       }
     }
   }
   return ids;
+}
+
+/**
+ * A milestone's progress id is `<project-id>/<milestone-id>`: milestoneKey builds it (defined
+ * with the project records, re-exported here beside its inverse), parseMilestoneKey splits it.
+ */
+export { milestoneKey };
+
+/** The project and milestone ids of a milestone key; undefined when `key` has no '/'. */
+export function parseMilestoneKey(key: string): { readonly project: string; readonly milestone: string } | undefined {
+  const slash = key.indexOf('/');
+  return slash < 0 ? undefined : { project: key.slice(0, slash), milestone: key.slice(slash + 1) };
 }
 
 export function findProject(curriculum: Curriculum, projectId: string): Project | undefined {

@@ -3,13 +3,13 @@
 import {
   formatAuthors,
   formatDuration,
+  milestoneKey,
   type Curriculum,
   type Milestone,
   type Project,
   type Step,
   type Topic,
 } from '../curriculum/model';
-import { milestoneKey } from '../progress/projectRecords';
 import { escapeMarkdown } from '../util/markdown';
 import {
   childTally,

@@ -1,9 +1,8 @@
 // Generates the walkthroughs (package.json contributes.walkthroughs and the Markdown under
 // walkthroughs/) from the curriculum, so content is changed in one place. Pure: the script
 // writes or verifies the output.
-import { Commands } from '../../constants';
-import { formatAuthors, formatDuration, type Curriculum, type Project, type Step, type Topic } from '../curriculum/model';
-import { milestoneKey } from '../progress/projectRecords';
+import { Commands, Events, Views } from '../../constants';
+import { formatAuthors, formatDuration, milestoneKey, type Curriculum, type Project, type Step, type Topic } from '../curriculum/model';
 import type { CompiledTemplate } from '../scaffold/template';
 import { commandLink, escapeMarkdown } from '../util/markdown';
 import { WalkthroughContext, WalkthroughIds } from './keys';
@@ -78,7 +77,7 @@ function startHere(curriculum: Curriculum, markdown: Markdown): Walkthrough {
           ),
         ].join('\n'),
       ),
-      completionEvents: [`onCommand:${Commands.openRoadmap}`, 'onView:dsRoadmap.roadmap'],
+      completionEvents: [Events.onCommand(Commands.openRoadmap), Events.onView(Views.roadmap)],
     },
     {
       id: 'progress',
@@ -104,7 +103,7 @@ function startHere(curriculum: Curriculum, markdown: Markdown): Walkthrough {
       title: 'Open your first lesson',
       description: `Start with “${firstTopic.title}”.\n${commandLink('Open Lesson', Commands.openLesson, firstTopic.id)}`,
       media: markdown('start-here/first-lesson.md', `# ${escapeMarkdown(firstTopic.title)}\n\n${escapeMarkdown(firstTopic.summary)}`),
-      completionEvents: [`onCommand:${Commands.openLesson}`],
+      completionEvents: [Events.onCommand(Commands.openLesson)],
     });
   }
   steps.push({
@@ -121,7 +120,7 @@ function startHere(curriculum: Curriculum, markdown: Markdown): Walkthrough {
           .map((project) => `- **${escapeMarkdown(project.title)}** — ${escapeMarkdown(project.description ?? project.idea)}`),
       ].join('\n'),
     ),
-    completionEvents: [`onCommand:${Commands.scaffoldProject}`],
+    completionEvents: [Events.onCommand(Commands.scaffoldProject)],
   });
   return {
     id: WalkthroughIds.startHere,
@@ -143,14 +142,14 @@ function stepWalkthrough(step: Step, number: number, markdown: Markdown): Walkth
     media: topic.diagram
       ? { svg: topic.diagram.file, altText: topic.diagram.alt }
       : markdown(`${step.id}/${topic.id}.md`, topicMarkdown(step, topic)),
-    completionEvents: [`onContext:${WalkthroughContext.done(topic.id)}`],
+    completionEvents: [Events.onContext(WalkthroughContext.done(topic.id))],
   }));
   steps.push({
     id: 'complete-step',
     title: `Complete step ${number}`,
     description: `When every topic is done the step completes by itself; you can also mark it complete.\n${commandLink('Mark Step Complete', Commands.markStepComplete, step.id)}`,
     media: markdown(`${step.id}/goal.md`, `# Goal of step ${number}\n\n${escapeMarkdown(step.goal ?? step.objective)}`),
-    completionEvents: [`onContext:${WalkthroughContext.done(step.id)}`],
+    completionEvents: [Events.onContext(WalkthroughContext.done(step.id))],
   });
   return {
     id: WalkthroughIds.step(step.id),
@@ -217,7 +216,7 @@ function projectWalkthrough(curriculum: Curriculum, project: Project, template: 
           `The starter is a TypeScript project on Node.js${template ? ` ${template.minNodeVersion} or later` : ''}, with no runtime dependencies. Each milestone has its tests under \`test/\`; the harness that breaks things on purpose lives under \`harness/\` and is not yours to change.`,
         ].join('\n'),
       ),
-      completionEvents: [`onContext:${WalkthroughContext.scaffolded(project.id)}`],
+      completionEvents: [Events.onContext(WalkthroughContext.scaffolded(project.id))],
     },
     {
       id: 'readme',
@@ -227,7 +226,7 @@ function projectWalkthrough(curriculum: Curriculum, project: Project, template: 
         `projects/${project.id}/readme.md`,
         '# The README\n\nIt has the architecture diagram, how to run the system locally, and for each milestone: what to build, how it is checked, what to read first.',
       ),
-      completionEvents: [`onCommand:${Commands.openProjectReadme}`],
+      completionEvents: [Events.onCommand(Commands.openProjectReadme)],
     },
     ...milestones.map((milestone, index): WalkthroughStep => {
       const key = milestoneKey(project.id, milestone.id);
@@ -248,7 +247,7 @@ function projectWalkthrough(curriculum: Curriculum, project: Project, template: 
             `**Read first:** ${milestone.readFirst.map((id) => escapeMarkdown(topicTitle(id))).join(', ')}`,
           ].join('\n'),
         ),
-        completionEvents: [`onContext:${WalkthroughContext.verified(key)}`],
+        completionEvents: [Events.onContext(WalkthroughContext.verified(key))],
       };
     }),
   ];

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Commands } from '../../../src/constants';
-import type { Curriculum } from '../../../src/core/curriculum/model';
+import { milestoneKey, type Curriculum } from '../../../src/core/curriculum/model';
 import type { CompiledTemplate } from '../../../src/core/scaffold/template';
 import { generateWalkthroughs, type Walkthrough } from '../../../src/core/walkthrough/generate';
 import { contextKeySuffix, WalkthroughContext } from '../../../src/core/walkthrough/keys';
@@ -75,7 +75,7 @@ describe('walkthroughs', () => {
     const projectIds = new Set(curriculum.steps.flatMap((step) => step.projects ?? []).map((project) => project.id));
     const stepIds = new Set(curriculum.steps.map((step) => step.id));
     const milestoneKeys = new Set(
-      curriculum.steps.flatMap((step) => step.projects ?? []).flatMap((p) => (p.milestones ?? []).map((m) => `${p.id}/${m.id}`)),
+      curriculum.steps.flatMap((step) => step.projects ?? []).flatMap((p) => (p.milestones ?? []).map((m) => milestoneKey(p.id, m.id))),
     );
     const accepts: Record<string, (args: unknown[]) => boolean> = {
       [Commands.openRoadmap]: (args) => args.length === 0,

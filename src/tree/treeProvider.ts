@@ -37,22 +37,22 @@ const DETAIL_ICONS = {
   textbook: new vscode.ThemeIcon('book'),
 } as const;
 
-export interface ChangeSource {
+/** What the tree shows: the progress, and when it changes. */
+export interface TreeSource extends ProgressView {
   readonly onDidChange: (listener: () => void) => { dispose(): void };
 }
 
 export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RoadmapNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscriptions: { dispose(): void }[];
+  private readonly subscription: { dispose(): void };
 
   constructor(
     private readonly curriculum: Curriculum,
-    private readonly progress: ProgressView,
-    sources: readonly ChangeSource[],
+    private readonly progress: TreeSource,
   ) {
     // A change can alter a step's description and icon as well as the item's: refresh the whole (small) tree.
-    this.subscriptions = sources.map((source) => source.onDidChange(() => this.changed.fire(undefined)));
+    this.subscription = progress.onDidChange(() => this.changed.fire(undefined));
   }
 
   getChildren(element?: RoadmapNode): RoadmapNode[] {
@@ -70,7 +70,7 @@ export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>
   }
 
   dispose(): void {
-    this.subscriptions.forEach((subscription) => subscription.dispose());
+    this.subscription.dispose();
     this.changed.dispose();
   }
 

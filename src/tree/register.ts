@@ -1,24 +1,25 @@
-// Registers the roadmap view (tree with checkboxes and a badge of steps left) and the status-bar
+// Registers the roadmap's tree view (checkboxes and a badge of steps left) and the status-bar
 // tally, and keeps both in step with the progress store and the project records.
 import * as vscode from 'vscode';
-import { Commands, ContextKeys, Views } from '../constants';
+import { BuiltInCommands, Commands, ContextKeys, StatusBarItems, Views } from '../constants';
 import { overallTally } from '../core/progress/summary';
 import { childNodes, stepNodes, type RoadmapNode } from '../core/roadmap/treeModel';
-import type { LoadedRoadmap, Roadmap } from '../roadmapContext';
+import { checkboxChanges, setDone } from '../progress/actions';
+import type { LoadedRoadmap, Roadmap } from '../roadmap/roadmap';
 import { RoadmapTreeProvider } from './treeProvider';
 
-export interface RoadmapViews {
+export interface RoadmapTree {
   readonly treeProvider?: RoadmapTreeProvider;
   readonly treeView?: vscode.TreeView<RoadmapNode>;
   /** The handler of the tree's checkbox events, exposed for integration tests. */
   readonly applyCheckboxChanges?: (event: vscode.TreeCheckboxChangeEvent<RoadmapNode>) => Promise<void>;
 }
 
-export function registerRoadmapViews(extensionContext: vscode.ExtensionContext, roadmap: Roadmap): RoadmapViews {
+export function registerRoadmapTree(extensionContext: vscode.ExtensionContext, roadmap: Roadmap, log: vscode.LogOutputChannel): RoadmapTree {
   const subscriptions = extensionContext.subscriptions;
   if (!roadmap.ok) {
     // The tree stays empty, which shows the welcome view; the message above it says why.
-    void vscode.commands.executeCommand('setContext', ContextKeys.curriculumLoadFailed, true);
+    void vscode.commands.executeCommand(BuiltInCommands.setContext, ContextKeys.curriculumLoadFailed, true);
     const emptyView = vscode.window.createTreeView<RoadmapNode>(Views.roadmap, {
       treeDataProvider: { getChildren: () => [], getTreeItem: () => new vscode.TreeItem('') },
     });
@@ -27,10 +28,11 @@ export function registerRoadmapViews(extensionContext: vscode.ExtensionContext, 
     return {};
   }
 
-  const treeProvider = new RoadmapTreeProvider(roadmap.curriculum, roadmap.view, [
-    { onDidChange: (listener) => roadmap.progress.onDidChange(listener) },
-    { onDidChange: (listener) => roadmap.projects.onDidChange(listener) },
-  ]);
+  const treeProvider = new RoadmapTreeProvider(roadmap.curriculum, roadmap);
+  // An event carries every box ticked or cleared at once (a step's topics, a multi-selection): one write.
+  const applyCheckboxChanges = async (event: vscode.TreeCheckboxChangeEvent<RoadmapNode>): Promise<void> => {
+    await setDone(roadmap, log, checkboxChanges(event));
+  };
   const treeView = vscode.window.createTreeView(Views.roadmap, {
     treeDataProvider: treeProvider,
     manageCheckboxStateManually: true,
@@ -52,23 +54,23 @@ export function registerRoadmapViews(extensionContext: vscode.ExtensionContext, 
 }
 
 /** Reveals a project milestone in the roadmap view (from a lesson's "used in" link). */
-export async function revealMilestone(views: RoadmapViews, roadmap: LoadedRoadmap, projectId: string, milestoneId: string): Promise<void> {
+export async function revealMilestone(tree: RoadmapTree, roadmap: LoadedRoadmap, projectId: string, milestoneId: string): Promise<void> {
   const projectNode = stepNodes(roadmap.curriculum)
     .flatMap((step) => childNodes(step))
     .find((node) => node.kind === 'project' && node.project.id === projectId);
   const milestoneNode = projectNode && childNodes(projectNode).find((node) => node.kind === 'milestone' && node.milestone.id === milestoneId);
-  if (views.treeView && milestoneNode) {
-    await views.treeView.reveal(milestoneNode, { select: true, focus: true, expand: true });
+  if (tree.treeView && milestoneNode) {
+    await tree.treeView.reveal(milestoneNode, { select: true, focus: true, expand: true });
   }
 }
 
 function registerStatusBar(subscriptions: vscode.Disposable[], roadmap: LoadedRoadmap, treeView: vscode.TreeView<RoadmapNode>): void {
-  const statusBar = vscode.window.createStatusBarItem('dsRoadmap.status', vscode.StatusBarAlignment.Left, 0);
+  const statusBar = vscode.window.createStatusBarItem(StatusBarItems.tally, vscode.StatusBarAlignment.Left, 0);
   statusBar.name = vscode.l10n.t('Distributed Systems Roadmap');
   statusBar.command = Commands.openRoadmap;
   subscriptions.push(statusBar);
   const showTally = (): void => {
-    const tally = overallTally(roadmap.curriculum, roadmap.view);
+    const tally = overallTally(roadmap.curriculum, roadmap);
     const left = tally.total - tally.done;
     statusBar.text = `$(milestone) ${vscode.l10n.t('Roadmap {0}/{1}', tally.done, tally.total)}`;
     statusBar.tooltip = vscode.l10n.t('{0} of {1} roadmap steps complete. Click to open the roadmap.', tally.done, tally.total);
@@ -76,17 +78,6 @@ function registerStatusBar(subscriptions: vscode.Disposable[], roadmap: LoadedRo
   };
   showTally();
   statusBar.show();
-  subscriptions.push(roadmap.progress.onDidChange(showTally));
+  subscriptions.push(roadmap.onDidChange(showTally));
 }
 
-/** A ticked or cleared checkbox goes through the same commands as the menus. */
-async function applyCheckboxChanges(event: vscode.TreeCheckboxChangeEvent<RoadmapNode>): Promise<void> {
-  for (const [node, state] of event.items) {
-    const checked = state === vscode.TreeItemCheckboxState.Checked;
-    if (node.kind === 'step') {
-      await vscode.commands.executeCommand(checked ? Commands.markStepComplete : Commands.markStepIncomplete, node.step.id);
-    } else if (node.kind === 'topic') {
-      await vscode.commands.executeCommand(checked ? Commands.markTopicComplete : Commands.markTopicIncomplete, node.topic.id);
-    }
-  }
-}

@@ -6,15 +6,15 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { StateKeys } from './constants';
-import { parseCompiledCurriculum } from './core/curriculum/load';
-import { progressItemIds } from './core/curriculum/model';
-import { ProjectRecords } from './core/progress/projectRecords';
-import { ensureSigningKey } from './core/progress/signature';
-import { ProgressStore } from './core/progress/store';
-import { JournalFiles } from './progress/journalFiles';
-import { watchJournals } from './progress/watch';
-import type { Roadmap } from './roadmapContext';
+import { StateKeys } from '../constants';
+import { parseCompiledCurriculum } from '../core/curriculum/load';
+import { progressItemIds } from '../core/curriculum/model';
+import { ProjectRecords } from '../core/progress/projectRecords';
+import { ensureSigningKey } from '../core/progress/signature';
+import { ProgressStore } from '../core/progress/store';
+import { JournalFiles } from '../progress/journalFiles';
+import { watchJournals } from '../progress/watch';
+import { LoadedRoadmap, type Roadmap } from './roadmap';
 
 export async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<Roadmap> {
   // The extension's own files sit beside the extension host: read them directly, not through
@@ -60,17 +60,7 @@ export async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.
       ),
     );
   }
-  return {
-    ok: true,
-    curriculum: loaded.curriculum,
-    progress: store,
-    projects,
-    signingKey,
-    view: {
-      isDone: (id) => store.isDone(id),
-      get: (id) => store.get(id),
-      lastCheck: (key) => projects.lastCheck(key),
-      scaffold: (projectId) => projects.scaffold(projectId),
-    },
-  };
+  const roadmap = new LoadedRoadmap(loaded.curriculum, store, projects, signingKey);
+  context.subscriptions.push(roadmap);
+  return roadmap;
 }
