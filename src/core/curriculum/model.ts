@@ -12,7 +12,6 @@ import type {
   topicFileSchema,
   topicSchema,
 } from './schema';
-import { milestoneKey } from '../progress/projectRecords';
 
 /** curriculum/roadmap.yaml as validated. */
 export type RoadmapData = z.infer<typeof roadmapSchema>;
@@ -51,11 +50,10 @@ export function progressItemIds(curriculum: Curriculum): Set<string> {
   return ids;
 }
 
-/**
- * A milestone's progress id is `<project-id>/<milestone-id>`: milestoneKey builds it (defined
- * with the project records, re-exported here beside its inverse), parseMilestoneKey splits it.
- */
-export { milestoneKey };
+/** The progress id of a milestone: `<project-id>/<milestone-id>`; parseMilestoneKey splits it. */
+export function milestoneKey(projectId: string, milestoneId: string): string {
+  return `${projectId}/${milestoneId}`;
+}
 
 /** The project and milestone ids of a milestone key; undefined when `key` has no '/'. */
 export function parseMilestoneKey(key: string): { readonly project: string; readonly milestone: string } | undefined {

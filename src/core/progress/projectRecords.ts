@@ -25,11 +25,6 @@ interface StoredProjectRecords {
   readonly checks: Record<string, CheckRecord>;
 }
 
-/** The progress id of a milestone: `<project-id>/<milestone-id>`. */
-export function milestoneKey(projectId: string, milestoneId: string): string {
-  return `${projectId}/${milestoneId}`;
-}
-
 export class ProjectRecords {
   private readonly changed = new Emitter<void>();
   readonly onDidChange: Event<void> = this.changed.event;

@@ -2,7 +2,8 @@
 // the tallies shown in descriptions, the status bar and walkthroughs.
 import type { Curriculum, Project, Step } from '../curriculum/model';
 import type { ProgressRecord } from './codec';
-import { milestoneKey, type CheckRecord, type ScaffoldRecord } from './projectRecords';
+import { milestoneKey } from '../curriculum/model';
+import type { CheckRecord, ScaffoldRecord } from './projectRecords';
 
 export type StepState = 'not-started' | 'in-progress' | 'done';
 export type MilestoneState = 'not-started' | 'self-reported' | 'verified' | 'failing';

@@ -1,14 +1,13 @@
 // Progress leaving and entering the extension: a JSON backup (every record with its stamp, so an
 // import merges exactly), a Markdown report for sharing, and the reading of a backup with every
 // problem named. Also which ids a scoped reset covers.
-import type { Curriculum, Project, Step, Topic } from '../curriculum/model';
+import { milestoneKey, type Curriculum, type Project, type Step, type Topic } from '../curriculum/model';
 import { escapeMarkdown } from '../util/markdown';
 import { isRecord } from '../util/guards';
 import { invalidJsonMessage } from '../util/jsonPosition';
 import { decodeStoredProgress, encodeProgress, PROGRESS_SCHEMA_VERSION, type ProgressRecord, type StampedRecord } from './codec';
 import type { RecordMap } from './lww';
 import { isSignedBy, signRecords, withoutVerification } from './signature';
-import { milestoneKey } from './projectRecords';
 import { projectMilestoneKeys, stepChildIds } from './summary';
 
 export const EXPORT_FORMAT = 'ds-roadmap-progress';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseCompiledCurriculum } from '../../../src/core/curriculum/load';
 import { findProject, findStep, findTopic, type Curriculum } from '../../../src/core/curriculum/model';
 import type { ProgressRecord, StampedRecord } from '../../../src/core/progress/codec';
-import { milestoneKey } from '../../../src/core/progress/projectRecords';
+import { milestoneKey } from '../../../src/core/curriculum/model';
 import { EXPORT_FORMAT, exportJson, markdownReport, parseImport, resetIds } from '../../../src/core/progress/transfer';
 import { distFile } from '../freshBuild';
 
