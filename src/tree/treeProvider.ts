@@ -13,8 +13,10 @@ import {
   presentStep,
   presentTopic,
   stepNodes,
+  stepsShowing,
   type RoadmapNode,
 } from '../core/roadmap/treeModel';
+import type { RoadmapChange } from '../roadmap/roadmap';
 
 const PASSED = new vscode.ThemeColor('testing.iconPassed');
 
@@ -37,30 +39,50 @@ const DETAIL_ICONS = {
   textbook: new vscode.ThemeIcon('book'),
 } as const;
 
-/** What the tree shows: the progress, and when it changes. */
+/** What the tree shows: the progress, and what changed in it. */
 export interface TreeSource extends ProgressView {
-  readonly onDidChange: (listener: () => void) => { dispose(): void };
+  readonly onDidChange: (listener: (change: RoadmapChange) => void) => { dispose(): void };
 }
 
 export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<RoadmapNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<RoadmapNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: { dispose(): void };
+  /**
+   * The nodes handed to VS Code, by id: it finds an element to refresh by identity, so a refresh
+   * names the very objects getChildren returned.
+   */
+  private readonly shown = new Map<string, RoadmapNode>();
 
   constructor(
     private readonly curriculum: Curriculum,
     private readonly progress: TreeSource,
   ) {
-    // A change can alter a step's description and icon as well as the item's: refresh the whole (small) tree.
-    this.subscription = progress.onDidChange(() => this.changed.fire(undefined));
+    // A change alters its items and their step's description and icon: refresh those steps, in one
+    // event, and no other (a whole-tree refresh collapsed a step the learner was expanding meanwhile).
+    this.subscription = progress.onDidChange(({ progressIds, projects }) => {
+      const steps = stepsShowing(curriculum, progressIds, projects).flatMap((id) => this.shown.get(id) ?? []);
+      if (steps.length > 0) {
+        this.changed.fire(steps);
+      }
+    });
   }
 
   getChildren(element?: RoadmapNode): RoadmapNode[] {
-    return element ? childNodes(element) : stepNodes(this.curriculum);
+    const nodes = element ? childNodes(element) : stepNodes(this.curriculum);
+    return nodes.map((node) => {
+      const known = this.shown.get(node.id);
+      if (known) {
+        return known;
+      }
+      this.shown.set(node.id, node);
+      return node;
+    });
   }
 
   getParent(element: RoadmapNode): RoadmapNode | undefined {
-    return parentNode(this.curriculum, element);
+    const parent = parentNode(this.curriculum, element);
+    return parent && (this.shown.get(parent.id) ?? parent);
   }
 
   getTreeItem(node: RoadmapNode): vscode.TreeItem {

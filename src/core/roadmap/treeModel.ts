@@ -39,8 +39,12 @@ export type MilestoneNode = {
 
 export type RoadmapNode = StepNode | TopicNode | DetailNode | ProjectNode | MilestoneNode;
 
+function stepNodeId(stepId: string): string {
+  return `step/${stepId}`;
+}
+
 export function stepNodes(curriculum: Curriculum): StepNode[] {
-  return curriculum.steps.map((step, index) => ({ kind: 'step', id: `step/${step.id}`, step, number: index + 1 }));
+  return curriculum.steps.map((step, index) => ({ kind: 'step', id: stepNodeId(step.id), step, number: index + 1 }));
 }
 
 export function childNodes(node: RoadmapNode): RoadmapNode[] {
@@ -92,6 +96,29 @@ export function parentNode(curriculum: Curriculum, node: RoadmapNode): RoadmapNo
     }
   }
   return undefined;
+}
+
+/**
+ * The ids of the step nodes whose rows, or rows below them, show what changed: the step of each
+ * changed progress id (a step, its topics, its projects and their milestones), and, when the project
+ * records changed, every step with projects. Refreshing only these leaves the other steps alone, so
+ * a change never redraws a step the learner is expanding elsewhere in the tree.
+ */
+export function stepsShowing(curriculum: Curriculum, progressIds: readonly string[], projectRecords: boolean): string[] {
+  const changed = new Set(progressIds);
+  return curriculum.steps
+    .filter((step) => {
+      const projects = step.projects ?? [];
+      if (projectRecords && projects.length > 0) {
+        return true;
+      }
+      return (
+        changed.has(step.id) ||
+        step.topics.some((topic) => changed.has(topic.id)) ||
+        projects.some((project) => changed.has(project.id) || (project.milestones ?? []).some((milestone) => changed.has(milestoneKey(project.id, milestone.id))))
+      );
+    })
+    .map((step) => stepNodeId(step.id));
 }
 
 export const DETAIL_LABELS: Readonly<Record<DetailField, string>> = {

@@ -14,6 +14,7 @@ import {
   presentStep,
   presentTopic,
   stepNodes,
+  stepsShowing,
   type MilestoneNode,
 } from '../../../src/core/roadmap/treeModel';
 import { escapeMarkdown } from '../../../src/core/util/markdown';
@@ -210,3 +211,24 @@ describe('roadmap tree model', () => {
     assert.equal(escapeMarkdown('[x](javascript:1) *b*'), '\\[x\\]\\(javascript:1\\) \\*b\\*');
   });
 });
+
+describe('stepsShowing (what a change refreshes in the tree)', () => {
+  it('names the step of each changed topic, step, project and milestone, and no other', () => {
+    assert.deepEqual(stepsShowing(FIXTURE, ['b'], false), ['step/one']);
+    assert.deepEqual(stepsShowing(FIXTURE, ['two'], false), ['step/two']);
+    assert.deepEqual(stepsShowing(FIXTURE, ['kv/ring'], false), ['step/projects']);
+    assert.deepEqual(stepsShowing(FIXTURE, ['kv'], false), ['step/projects']);
+    assert.deepEqual(stepsShowing(FIXTURE, ['a', 'c', 'kv/wal'], false), ['step/one', 'step/two', 'step/projects']);
+    assert.deepEqual(stepsShowing(FIXTURE, ['not-in-the-roadmap'], false), []);
+  });
+
+  it('names every step with projects when the project records changed', () => {
+    assert.deepEqual(stepsShowing(FIXTURE, [], true), ['step/projects']);
+  });
+
+  it('names only ids the tree has', () => {
+    const ids = new Set(stepNodes(FIXTURE).map((node) => node.id));
+    assert.ok(stepsShowing(FIXTURE, ['a', 'c', 'kv/wal'], true).every((id) => ids.has(id)));
+  });
+});
+
