@@ -1,5 +1,6 @@
-// Seeded randomness: every choice the tests and the bench make (keys, values, which node dies,
-// which link drops a message) comes from ROADMAP_SEED, so a failing run can be replayed exactly.
+// Seeded randomness: every choice the tests and the harness make (the data, which process dies,
+// what the network drops, delays or cuts) comes from ROADMAP_SEED, so a failing run can be
+// replayed exactly.
 
 export interface Random {
   /** A float in [0, 1). */

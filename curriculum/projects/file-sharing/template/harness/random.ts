@@ -1,5 +1,6 @@
-// Seeded randomness: every choice the tests and the bench make (file contents, which peer dies,
-// where a segment is cut) comes from ROADMAP_SEED, so a failing run can be replayed exactly.
+// Seeded randomness: every choice the tests and the harness make (the data, which process dies,
+// what the network drops, delays or cuts) comes from ROADMAP_SEED, so a failing run can be
+// replayed exactly.
 
 export interface Random {
   /** A float in [0, 1). */
