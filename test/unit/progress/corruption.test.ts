@@ -112,7 +112,8 @@ function isEmptyObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
 }
 
-describe(`progress store corruption fuzz (${RUNS} damaged stores)`, () => {
+describe(`progress store corruption fuzz (${RUNS} damaged stores)`, function () {
+  this.timeout(600_000); // a loaded machine slows the runs; no verdict rests on time
   it('always opens, keeps every sound record, keeps the damage aside, says so once and goes on', async () => {
     let damagedStores = 0;
     await fc.assert(
