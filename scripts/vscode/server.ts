@@ -3,6 +3,7 @@
 // own process group, and always stopped with that whole group.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ensureBuildTools } from './system-packages';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,7 @@ export function ensureServer(): ServerInstall {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
   }
+  ensureBuildTools();
   // Run from `npm test`, the environment carries the outer npm's npm_config_* values (Node 20's
   // user agent among them, which code-server's install script reads as the Node version): drop them.
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
