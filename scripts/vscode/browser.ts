@@ -21,13 +21,23 @@ export interface ChromiumInstall {
 
 /** The packaged Chromium's folder in node_modules, or undefined where it is not installed. */
 function packagedBinDir(): { dir: string; version: string } | undefined {
+  let entry: string;
   try {
-    const manifest = require.resolve(`${PACKAGE}/package.json`);
-    const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
-    return { dir: join(dirname(manifest), 'bin'), version };
+    // Its exports map hides package.json: find the package's folder from its entry point.
+    entry = require.resolve(PACKAGE);
   } catch {
     return undefined;
   }
+  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      const { name, version } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version: string };
+      if (name === PACKAGE) {
+        return { dir: join(dir, 'bin'), version };
+      }
+    }
+  }
+  return undefined;
 }
 
 async function inflate(source: string, target: string): Promise<void> {
@@ -59,7 +69,7 @@ async function unpackPackagedChromium(bin: string, version: string): Promise<Chr
   const install: ChromiumInstall = {
     executable: join(dir, 'chromium'),
     env: {
-      LD_LIBRARY_PATH: [join(dir, 'al2023', 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+      LD_LIBRARY_PATH: [join(dir, 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
       FONTCONFIG_PATH: join(dir, 'fonts'),
     },
   };
@@ -72,8 +82,8 @@ async function unpackPackagedChromium(bin: string, version: string): Promise<Chr
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   await inflate(join(bin, 'chromium.br'), join(partial, 'chromium'));
-  await inflateTar(join(bin, 'al2023.tar.br'), partial);
-  await inflateTar(join(bin, 'fonts.tar.br'), partial);
+  await inflateTar(join(bin, 'al2023.tar.br'), partial); // lib/
+  await inflateTar(join(bin, 'fonts.tar.br'), join(partial, 'fonts')); // fonts.conf and fonts/Open_Sans
   // Its own fonts.conf points at Lambda's folders: use the system's fonts where there are any, and
   // the packaged Open Sans always, so a machine with no fonts still renders text.
   writeFileSync(
