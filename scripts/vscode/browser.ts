@@ -1,7 +1,7 @@
 // Headless Chromium for driving the workbench: by default the one shipped inside the npm package
 // @sparticuz/chromium (a devDependency, so no system package and no download at run time), unpacked
 // once into the cache; launched with the flags this network needs.
-import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -44,18 +44,19 @@ async function inflate(source: string, target: string): Promise<void> {
   await pipeline(createReadStream(source), createBrotliDecompress(), createWriteStream(target, { mode: 0o755 }));
 }
 
-/** Unpacks a brotli-compressed tar into `target` with the system tar (Debian's is always there). */
+/**
+ * Unpacks a brotli-compressed tar into `target` with the system tar (Debian's is always there).
+ * Through a file, not a pipe: tar stops reading at the archive's end marker, and the padding
+ * still being written after it then fails the pipe ("Premature close", seen on a loaded machine).
+ */
 async function inflateTar(source: string, target: string): Promise<void> {
   mkdirSync(target, { recursive: true });
-  const tar = spawn('tar', ['-x', '-C', target], { stdio: ['pipe', 'ignore', 'inherit'] });
-  const exited = new Promise<number | null>((resolve, reject) => {
-    tar.on('error', reject);
-    tar.on('close', resolve);
-  });
-  await pipeline(createReadStream(source), createBrotliDecompress(), tar.stdin);
-  const code = await exited;
-  if (code !== 0) {
-    throw new Error(`tar exited with ${code} unpacking ${source}`);
+  const archive = `${target}.tar`;
+  await inflate(source, archive);
+  try {
+    execFileSync('tar', ['-x', '-f', archive, '-C', target], { stdio: ['ignore', 'ignore', 'inherit'] });
+  } finally {
+    rmSync(archive, { force: true });
   }
 }
 
