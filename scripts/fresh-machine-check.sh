@@ -63,9 +63,11 @@ if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
 fi
 cp /etc/resolv.conf "$ROOTFS/etc/resolv.conf"
 
-# 3. A clean clone of this commit.
+# 3. A clean clone of this commit, with shared/ beside it as CI has it (a unit test reads the
+#    roadmap's seed text from there).
 git clone --quiet --no-local "$REPO" "$ROOTFS/root/ds-roadmap"
 git -C "$ROOTFS/root/ds-roadmap" checkout --quiet "$COMMIT"
+if [[ -d $REPO/../shared ]]; then cp -a "$REPO/../shared" "$ROOTFS/root/shared"; fi
 
 # 4. Nothing of what the commands install by themselves.
 for absent in /usr/bin/chromium /usr/include/gssapi/gssapi.h /root/.cache /root/.npm; do
