@@ -2,7 +2,8 @@
 // installed on demand into a cache folder outside the repository, started on 127.0.0.1 in its
 // own process group, and always stopped with that whole group.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ensureBuildTools } from './system-packages';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +18,14 @@ export interface ServerInstall {
   readonly nodeBin: string;
 }
 
-export function cacheDir(): string {
+/** The folder, outside the repository, that holds what the VS Code tests install once. */
+export function cacheRoot(): string {
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'ds-roadmap', `vscode-server-${VSCODE_VERSION}`);
+  return join(base, 'ds-roadmap');
+}
+
+export function cacheDir(): string {
+  return join(cacheRoot(), `vscode-server-${VSCODE_VERSION}`);
 }
 
 function log(message: string): void {
@@ -49,28 +55,30 @@ export function ensureServer(): ServerInstall {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
   }
+  ensureBuildTools();
   // Run from `npm test`, the environment carries the outer npm's npm_config_* values (Node 20's
   // user agent among them, which code-server's install script reads as the Node version): drop them.
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
-  const npm = (cwd: string, pkg: string, env: NodeJS.ProcessEnv) =>
-    execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error', pkg], { cwd, env, stdio: 'inherit' });
+  const npm = (cwd: string, args: readonly string[], env: NodeJS.ProcessEnv) =>
+    execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, env, stdio: 'inherit' });
   if (!existsSync(install.node)) {
-    npm(nodeDir, `node@${NODE_MAJOR}`, clean);
+    npm(nodeDir, ['install', '--no-save', `node@${NODE_MAJOR}`], clean);
   }
   if (!existsSync(install.node)) {
     throw new Error(`Node ${NODE_MAJOR} did not install into ${nodeDir}; remove ${root} and try again.`);
   }
+  // code-server's install script wants Node 24 exactly, and its native modules must build against Node 24's headers.
+  const serverEnv = { ...clean, PATH: `${install.nodeBin}:${process.env.PATH ?? ''}`, npm_config_nodedir: nodeHome };
   try {
-    // code-server's install script wants Node 24 exactly, and its native modules must build against Node 24's headers.
-    npm(serverDir, `code-server@${CODE_SERVER_VERSION}`, {
-      ...clean,
-      PATH: `${install.nodeBin}:${process.env.PATH ?? ''}`,
-      npm_config_nodedir: nodeHome,
-    });
+    // Unpacked first without scripts, so that VS Code's own dependencies can be adjusted before
+    // code-server's install script (run by the rebuild) installs and builds them.
+    npm(serverDir, ['install', '--no-save', '--ignore-scripts', `code-server@${CODE_SERVER_VERSION}`], serverEnv);
+    makeKerberosOptional(join(serverDir, 'node_modules', 'code-server', 'lib', 'vscode'));
+    npm(serverDir, ['rebuild'], serverEnv);
   } catch (error) {
     throw new Error(
-      `Installing code-server failed (${(error as Error).message}); its output is above. If it failed building ` +
-        'native modules, install the Kerberos headers ("apt-get install -y libkrb5-dev" on Debian/Ubuntu) and try again.',
+      `Installing code-server failed (${(error as Error).message}); its output is above. ` +
+        `Remove ${root} and try again; if a native module failed to build, the lines above name what it lacks.`,
       { cause: error },
     );
   }
@@ -80,6 +88,47 @@ export function ensureServer(): ServerInstall {
   writeFileSync(marker, `${new Date().toISOString()}\n`);
   log(`installed in ${Math.round((Date.now() - started) / 1000)} s`);
   return install;
+}
+
+/**
+ * VS Code lists the native module `kerberos` as a plain dependency, but loads it only to answer a
+ * proxy's Kerberos (Negotiate) challenge, and it builds only against the system's GSSAPI headers
+ * (Debian's libkrb5-dev). Listed as optional, npm builds it where the headers are and otherwise
+ * leaves it out and goes on, so a fresh machine needs no system package for the server.
+ */
+export function makeKerberosOptional(vscodeDir: string): void {
+  const manifestPath = join(vscodeDir, 'package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    dependencies?: Record<string, string>;
+    optionalDependencies?: Record<string, string>;
+  };
+  const version = manifest.dependencies?.kerberos;
+  if (version === undefined) {
+    return;
+  }
+  delete manifest.dependencies?.kerberos;
+  manifest.optionalDependencies = { ...manifest.optionalDependencies, kerberos: version };
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  // The shrinkwrap must say the same, or npm takes kerberos as required and fails the install on it.
+  const lockPath = join(vscodeDir, 'npm-shrinkwrap.json');
+  if (!existsSync(lockPath)) {
+    return;
+  }
+  const lock = JSON.parse(readFileSync(lockPath, 'utf8')) as {
+    packages?: Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; optional?: boolean }>;
+  };
+  const packages = lock.packages ?? {};
+  const rootEntry = packages[''];
+  if (rootEntry?.dependencies?.kerberos !== undefined) {
+    delete rootEntry.dependencies.kerberos;
+    rootEntry.optionalDependencies = { ...rootEntry.optionalDependencies, kerberos: version };
+  }
+  for (const [path, entry] of Object.entries(packages)) {
+    if (path === 'node_modules/kerberos' || path.startsWith('node_modules/kerberos/node_modules/')) {
+      entry.optional = true;
+    }
+  }
+  writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`);
 }
 
 export function freePort(): Promise<number> {
