@@ -3,7 +3,7 @@
 // every failing stage. Lane 1 streams its output; lane 2's is held and printed whole when it ends,
 // so the two never interleave. Ends with a table of the stages and their times, then
 // "stages: N passed, M failed".
-//   lane 1: lint, typecheck, integration (after the build), UI and harness (after the package)
+//   lane 1: format, lint, typecheck, integration (after the build), UI and harness (after the package)
 //   lane 2: build, unit, durability, package (the VSIX, refused on any vsce warning), template proofs
 // The package rebuilds dist/ for production, so it runs in the lane that reads dist/ (unit, the
 // proofs), between them, never beside them.
@@ -31,6 +31,7 @@ interface Result {
 const npm = (...args: string[]) => ['npm', 'run', '--silent', ...args];
 
 const LANE1: Stage[] = [
+  { name: 'format', command: npm('format:check') },
   { name: 'lint', command: npm('lint') },
   { name: 'typecheck', command: npm('typecheck') },
   { name: 'integration', command: [...npm('test:integration'), '--', '--no-build'], after: 'build' },
@@ -74,7 +75,9 @@ function run(stage: Stage, stream: boolean, sink: string[]): Promise<Result> {
     child.on('close', (code) => {
       const refused = code === 0 && stage.failOn?.test(tail);
       if (refused) {
-        (stream ? process.stdout.write.bind(process.stdout) : (text: string) => sink.push(text))(`test: ${stage.name} printed what fails it (${String(stage.failOn)})\n`);
+        (stream ? process.stdout.write.bind(process.stdout) : (text: string) => sink.push(text))(
+          `test: ${stage.name} printed what fails it (${String(stage.failOn)})\n`,
+        );
       }
       resolve({ name: stage.name, ok: code === 0 && !refused, seconds: (Date.now() - started) / 1000 });
     });
