@@ -3,7 +3,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['test/fixtures/**/*.js', 'dist/**', 'out/**', 'node_modules/**', 'test-results/**', 'test/fixtures/**', '.vscode-test/**', 'curriculum/projects/**', 'test/templates/**'] },
+  {
+    ignores: [
+      'test/fixtures/**/*.js',
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      'test-results/**',
+      'test/fixtures/**',
+      '.vscode-test/**',
+      'curriculum/projects/**',
+      'test/templates/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

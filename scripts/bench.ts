@@ -65,10 +65,12 @@ async function core(): Promise<void> {
   const load = await median(50, () => ProgressStore.open(storage, { ...options(), node: 'wopen' }));
   rmSync(folder, { recursive: true, force: true });
   const view = { isDone: (id: string) => store.isDone(id), get: (id: string) => store.get(id) };
-  const tree = await median(50, () => stepNodes(curriculum).forEach((node) => {
-    presentStep(node.step, node.number, view);
-    childNodes(node);
-  }));
+  const tree = await median(50, () =>
+    stepNodes(curriculum).forEach((node) => {
+      presentStep(node.step, node.number, view);
+      childNodes(node);
+    }),
+  );
   console.log('core (median)');
   console.log(`  parse curriculum.json          ${parse.toFixed(2)} ms`);
   console.log(`  toggle one record (1,000 kept)  ${toggle.toFixed(3)} ms   (journal append + flush, summary merge + write)`);
@@ -98,9 +100,15 @@ async function activation(): Promise<void> {
     await page.locator('.activitybar .action-item a[aria-label*="Distributed Systems"]').click();
     await page.locator('.monaco-list-row[aria-level="1"]').first().waitFor({ timeout: 30_000 });
     await page.waitForTimeout(2000);
-    const ours = logs().flatMap((file) => readFileSync(file, 'utf8').split('\n').filter((line) => line.includes('Activated in')));
+    const ours = logs().flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('Activated in')),
+    );
     const host = logs().flatMap((file) =>
-      readFileSync(file, 'utf8').split('\n').filter((line) => line.includes('ds-roadmap.distributed-systems-roadmap') && /activat/i.test(line)),
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('ds-roadmap.distributed-systems-roadmap') && /activat/i.test(line)),
     );
     console.log('activation in VS Code 1.139 (server build)');
     console.log(`  active before the view opened: ${before ? 'yes (unexpected)' : 'no'}`);

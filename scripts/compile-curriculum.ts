@@ -91,9 +91,7 @@ if (diagramIssues.length > 0) {
 }
 writeFileSync(join(dirname(target), 'lessons.json'), JSON.stringify(lessons));
 const topics = result.curriculum.steps.reduce((sum, step) => sum + step.topics.length, 0);
-console.log(
-  `curriculum: ${result.curriculum.steps.length} steps, ${topics} topics, ${templates.length} templates -> ${relative(root, dirname(target))}`,
-);
+console.log(`curriculum: ${result.curriculum.steps.length} steps, ${topics} topics, ${templates.length} templates -> ${relative(root, dirname(target))}`);
 
 function fail(problems: readonly CurriculumProblem[]): never {
   for (const problem of problems) {

@@ -128,7 +128,17 @@ async function main(): Promise<number> {
     } else {
       failed++;
     }
-    console.log(`  ${ok ? '✔' : '✖'} ${title}${detail ? `\n${detail.split('\n').slice(-25).map((line) => `      ${line}`).join('\n')}` : ''}`);
+    console.log(
+      `  ${ok ? '✔' : '✖'} ${title}${
+        detail
+          ? `\n${detail
+              .split('\n')
+              .slice(-25)
+              .map((line) => `      ${line}`)
+              .join('\n')}`
+          : ''
+      }`,
+    );
   };
   for (const template of templates.filter((t) => !filter || t.project === filter)) {
     const proofFile = join(ROOT, 'test', 'templates', template.project, 'proof.yaml');
@@ -144,7 +154,9 @@ async function main(): Promise<number> {
     for (const [index, milestone] of template.milestones.entries()) {
       const run = runMilestone(node, starter, template, milestone.id, undefined, true);
       // For the right reason: the TODO of this milestone, or of an earlier one whose work it builds on.
-      const todos = [...`${run.outcome.kind === 'failed' ? run.outcome.failures.join('\n') : ''}\n${run.output}`.matchAll(/TODO\(milestone (\d+)\)/g)].map((match) => Number(match[1]));
+      const todos = [...`${run.outcome.kind === 'failed' ? run.outcome.failures.join('\n') : ''}\n${run.output}`.matchAll(/TODO\(milestone (\d+)\)/g)].map(
+        (match) => Number(match[1]),
+      );
       const forTheRightReason = run.outcome.kind === 'failed' && todos.length > 0 && todos.every((number) => number <= index + 1);
       record(
         forTheRightReason,
@@ -160,7 +172,11 @@ async function main(): Promise<number> {
     for (const seed of proof.seeds) {
       const run = runMilestone(node, reference, template, last, seed, false);
       const ok = run.outcome.kind === 'passed';
-      record(ok, `reference passes all ${template.milestones.length} milestones with seed ${seed} (${run.seconds.toFixed(0)} s)`, ok ? '' : `${JSON.stringify(run.outcome)}\n${run.output}`);
+      record(
+        ok,
+        `reference passes all ${template.milestones.length} milestones with seed ${seed} (${run.seconds.toFixed(0)} s)`,
+        ok ? '' : `${JSON.stringify(run.outcome)}\n${run.output}`,
+      );
     }
 
     for (const bug of proof.bugs) {
@@ -169,7 +185,10 @@ async function main(): Promise<number> {
       applyPatch(join(ROOT, 'test', 'templates', template.project, 'bugs', `${bug.id}.patch`), buggy);
       // Caught means the tests ran and one failed: a run that crashed without a verdict proves nothing.
       const caught = bug.caughtBy.filter((milestone) => runMilestone(node, buggy, template, milestone, proof.seeds[0], true).outcome.kind === 'failed');
-      record(caught.length > 0, `bug "${bug.id}" (${bug.description}) is caught by ${caught.length > 0 ? caught.join(', ') : 'none of ' + bug.caughtBy.join(', ')}`);
+      record(
+        caught.length > 0,
+        `bug "${bug.id}" (${bug.description}) is caught by ${caught.length > 0 ? caught.join(', ') : 'none of ' + bug.caughtBy.join(', ')}`,
+      );
       rmSync(buggy, { recursive: true, force: true });
     }
     rmSync(starter, { recursive: true, force: true });

@@ -35,7 +35,10 @@ export function templateFile(project: string, path: string): string {
 export function diskTemplateTree(root: string): TemplateTree {
   const folder = (project: string) => join(root, 'curriculum', 'projects', project, 'template');
   return {
-    projects: () => readdirSync(join(root, 'curriculum', 'projects')).filter((name) => existsSync(folder(name))).sort(),
+    projects: () =>
+      readdirSync(join(root, 'curriculum', 'projects'))
+        .filter((name) => existsSync(folder(name)))
+        .sort(),
     files: (project) =>
       readdirSync(folder(project), { recursive: true, encoding: 'utf8' })
         .filter((name) => statSync(join(folder(project), name)).isFile())

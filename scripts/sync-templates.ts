@@ -9,7 +9,9 @@ const root = join(__dirname, '..');
 const fromIndex = process.argv.indexOf('--from');
 const from = fromIndex >= 0 ? process.argv[fromIndex + 1] : undefined;
 if (fromIndex >= 0 && (from === undefined || !SHARED_TEMPLATE_FILES.some((file) => file.templates.includes(from)))) {
-  console.error(`sync:templates: --from takes a project that holds shared files: ${[...new Set(SHARED_TEMPLATE_FILES.flatMap((file) => file.templates))].join(', ')}.`);
+  console.error(
+    `sync:templates: --from takes a project that holds shared files: ${[...new Set(SHARED_TEMPLATE_FILES.flatMap((file) => file.templates))].join(', ')}.`,
+  );
   process.exit(2);
 }
 
@@ -34,5 +36,7 @@ for (const file of SHARED_TEMPLATE_FILES) {
   }
 }
 const left = sharedFileDrift(tree);
-console.log(`sync:templates: ${copied} cop${copied === 1 ? 'y' : 'ies'} written; ${left.length === 0 ? 'every shared file is in step.' : `still out of step:\n${left.join('\n')}`}`);
+console.log(
+  `sync:templates: ${copied} cop${copied === 1 ? 'y' : 'ies'} written; ${left.length === 0 ? 'every shared file is in step.' : `still out of step:\n${left.join('\n')}`}`,
+);
 process.exit(left.length === 0 ? 0 : 1);

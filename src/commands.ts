@@ -136,9 +136,18 @@ function targetTitle(target: ResetTarget): string {
 /** A JSON backup (for Import) or a Markdown report (for sharing), saved where the learner chooses. */
 function exportProgress(ctx: RoadmapContext): Handler {
   return withRoadmap(ctx, async (roadmap, arg) => {
-    const json = { label: vscode.l10n.t('JSON backup'), detail: vscode.l10n.t('Every record with its history stamp; Import Progress… merges it back.'), ext: 'json' };
-    const markdown = { label: vscode.l10n.t('Markdown report'), detail: vscode.l10n.t('Steps, topics and milestones with dates and evidence, to share.'), ext: 'md' };
-    const format = arg === 'json' ? json : arg === 'markdown' ? markdown : await vscode.window.showQuickPick([json, markdown], { title: vscode.l10n.t('Export Progress') });
+    const json = {
+      label: vscode.l10n.t('JSON backup'),
+      detail: vscode.l10n.t('Every record with its history stamp; Import Progress… merges it back.'),
+      ext: 'json',
+    };
+    const markdown = {
+      label: vscode.l10n.t('Markdown report'),
+      detail: vscode.l10n.t('Steps, topics and milestones with dates and evidence, to share.'),
+      ext: 'md',
+    };
+    const format =
+      arg === 'json' ? json : arg === 'markdown' ? markdown : await vscode.window.showQuickPick([json, markdown], { title: vscode.l10n.t('Export Progress') });
     if (!format) {
       return undefined;
     }
@@ -182,10 +191,7 @@ function importProgress(ctx: RoadmapContext): Handler {
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(source));
     const parsed = parseImport(text, source.fsPath, roadmap.progress.knownIds, { now: Date.now(), signingKey: roadmap.signingKey });
     const report = await roadmap.progress.merge(parsed.records);
-    const skipped = [
-      ...parsed.skipped,
-      ...report.refused.map((id) => vscode.l10n.t('"{0}" is stamped more than a day ahead of this computer\'s clock', id)),
-    ];
+    const skipped = [...parsed.skipped, ...report.refused.map((id) => vscode.l10n.t('"{0}" is stamped more than a day ahead of this computer\'s clock', id))];
     const unverified = parsed.unverified.filter((id) => report.applied.includes(id));
     ctx.log.info(
       `Imported ${source.toString()}: ${report.applied.length} applied (${unverified.length} verified ones as marked done, the file not being signed by this learner), ` +
@@ -259,10 +265,7 @@ function openProjectReadme(ctx: RoadmapContext): Handler {
     const template = (await ctx.templates()).find((candidate) => candidate.project === project.id);
     if (!scaffold || !template) {
       const scaffoldIt = vscode.l10n.t('Scaffold Project');
-      const choice = await vscode.window.showInformationMessage(
-        vscode.l10n.t('{0} has not been scaffolded on this machine yet.', project.title),
-        scaffoldIt,
-      );
+      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('{0} has not been scaffolded on this machine yet.', project.title), scaffoldIt);
       return choice === scaffoldIt ? vscode.commands.executeCommand(Commands.scaffoldProject, project.id) : undefined;
     }
     const readme = vscode.Uri.joinPath(vscode.Uri.parse(scaffold.folder), ...template.readme.split('/'));
@@ -305,13 +308,9 @@ async function resolveStep(roadmap: LoadedRoadmap, arg: unknown, done: boolean):
     }
     return step;
   }
-  const candidates = roadmap.curriculum.steps
-    .map((step, index) => ({ step, index }))
-    .filter(({ step }) => roadmap.progress.isDone(step.id) !== done);
+  const candidates = roadmap.curriculum.steps.map((step, index) => ({ step, index })).filter(({ step }) => roadmap.progress.isDone(step.id) !== done);
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(
-      done ? vscode.l10n.t('Every step is already complete.') : vscode.l10n.t('No step is complete yet.'),
-    );
+    void vscode.window.showInformationMessage(done ? vscode.l10n.t('Every step is already complete.') : vscode.l10n.t('No step is complete yet.'));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(

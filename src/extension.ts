@@ -39,9 +39,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
     templates: () => templates.all(),
   };
   const tree = registerRoadmapTree(context, roadmap, log);
-  const lessons = roadmap.ok
-    ? new LessonPanels(ctx, roadmap, (project, milestone) => revealMilestone(tree, roadmap, project, milestone))
-    : undefined;
+  const lessons = roadmap.ok ? new LessonPanels(ctx, roadmap, (project, milestone) => revealMilestone(tree, roadmap, project, milestone)) : undefined;
   if (lessons) {
     context.subscriptions.push(lessons);
   }

@@ -21,7 +21,10 @@ export function compileFixtureTemplates(): string {
       .filter((file) => statSync(file).isFile())
       .map((file) => ({ path: relative(folder, file).split(sep).join('/'), content: readFileSync(file) }));
     const manifest = join(projectsDir, name, 'template.yaml');
-    const result = compileTemplate({ manifest: { path: relative(ROOT, manifest), text: readFileSync(manifest, 'utf8') }, folder: relative(ROOT, folder), files }, curriculum);
+    const result = compileTemplate(
+      { manifest: { path: relative(ROOT, manifest), text: readFileSync(manifest, 'utf8') }, folder: relative(ROOT, folder), files },
+      curriculum,
+    );
     if (!result.ok) {
       throw new Error(result.problems.map(formatProblem).join('\n'));
     }

@@ -65,10 +65,17 @@ async function main(): Promise<number> {
     for (const test of results.tests) {
       console.log(`${test.state === 'passed' ? '  ✔' : test.state === 'failed' ? '  ✖' : '  -'} ${test.title}`);
       if (test.error) {
-        console.log(test.error.split('\n').map((line) => `      ${line}`).join('\n'));
+        console.log(
+          test.error
+            .split('\n')
+            .map((line) => `      ${line}`)
+            .join('\n'),
+        );
       }
     }
-    console.log(`integration: ${results.passed} passed, ${results.failed} failed, ${results.pending} pending in ${Math.round((Date.now() - started) / 1000)} s`);
+    console.log(
+      `integration: ${results.passed} passed, ${results.failed} failed, ${results.pending} pending in ${Math.round((Date.now() - started) / 1000)} s`,
+    );
     if (results.passed + results.failed === 0) {
       console.error('integration: no test ran.');
       return 1;
@@ -87,7 +94,9 @@ async function main(): Promise<number> {
 function printExtensionErrors(root: string): void {
   const logs = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.log') && name.includes('ds-roadmap'));
   for (const log of logs) {
-    const errors = readFileSync(join(root, log), 'utf8').split('\n').filter((line) => /\[(error|warning)\]/.test(line));
+    const errors = readFileSync(join(root, log), 'utf8')
+      .split('\n')
+      .filter((line) => /\[(error|warning)\]/.test(line));
     if (errors.length > 0) {
       console.log(`integration: errors logged by the extension (${log}):\n${errors.map((line) => `  ${line}`).join('\n')}`);
     }

@@ -76,9 +76,17 @@ async function runGroup(browser: Browser, server: RunningServer, tests: readonly
       console.log(`  ✔ ${test.name} (${Date.now() - testStarted} ms)`);
     } catch (error) {
       tally.failed++;
-      console.log(`  ✖ ${test.name}\n${String((error as Error).stack ?? error).split('\n').map((line) => `      ${line}`).join('\n')}`);
+      console.log(
+        `  ✖ ${test.name}\n${String((error as Error).stack ?? error)
+          .split('\n')
+          .map((line) => `      ${line}`)
+          .join('\n')}`,
+      );
       await workbench.screenshot(`failed-${tally.passed + tally.failed}`).catch(() => undefined);
-      const toasts = await workbench.page.locator('.notification-toast').allInnerTexts().catch(() => []);
+      const toasts = await workbench.page
+        .locator('.notification-toast')
+        .allInnerTexts()
+        .catch(() => []);
       if (toasts.length > 0) {
         console.log(`      notifications: ${toasts.map((text) => text.replace(/\s+/g, ' ')).join(' | ')}`);
       }

@@ -209,15 +209,20 @@ export async function startServer(install: ServerInstall, options: StartOptions 
   const port = await freePort();
   const args = [
     install.serverMain,
-    '--host', '127.0.0.1',
-    '--port', String(port),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
     '--without-connection-token',
     '--accept-server-license-terms',
     '--disable-telemetry',
     ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
-    '--extensions-dir', dirs.extensions,
-    '--user-data-dir', dirs.userData,
-    '--server-data-dir', dirs.serverData,
+    '--extensions-dir',
+    dirs.extensions,
+    '--user-data-dir',
+    dirs.userData,
+    '--server-data-dir',
+    dirs.serverData,
     ...(options.smokeTestDriver ? ['--enable-smoke-test-driver'] : []),
   ];
   let output = '';

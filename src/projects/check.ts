@@ -26,16 +26,12 @@ const RESTART_GRACE_MS = 2000;
 /** Reports of runs nobody read (a task re-run from the Tasks menu) are removed after this long. */
 const STALE_REPORT_MS = 60 * 60 * 1000;
 
-export async function checkMilestone(
-  ctx: RoadmapContext,
-  roadmap: LoadedRoadmap,
-  ref: MilestoneRef | undefined,
-): Promise<CheckOutcome | undefined> {
+export async function checkMilestone(ctx: RoadmapContext, roadmap: LoadedRoadmap, ref: MilestoneRef | undefined): Promise<CheckOutcome | undefined> {
   if (!vscode.workspace.isTrusted) {
     const manage = vscode.l10n.t('Manage Workspace Trust');
     const choice = await vscode.window.showErrorMessage(
       vscode.l10n.t(
-        'Checking a milestone runs the project\'s tests, which executes its code, and this workspace is not trusted. Trust the workspace to check milestones.',
+        "Checking a milestone runs the project's tests, which executes its code, and this workspace is not trusted. Trust the workspace to check milestones.",
       ),
       manage,
     );
@@ -51,9 +47,7 @@ export async function checkMilestone(
   const { project, milestone } = target;
   const key = milestoneKey(project.id, milestone.id);
   if (running.has(key)) {
-    void vscode.window.showWarningMessage(
-      vscode.l10n.t('"{0}" is being checked already; its result shows when that run ends.', milestone.title),
-    );
+    void vscode.window.showWarningMessage(vscode.l10n.t('"{0}" is being checked already; its result shows when that run ends.', milestone.title));
     return undefined;
   }
   running.add(key);
@@ -64,7 +58,13 @@ export async function checkMilestone(
   }
 }
 
-async function checkTarget(ctx: RoadmapContext, roadmap: LoadedRoadmap, project: Project, milestone: Milestone, key: string): Promise<CheckOutcome | undefined> {
+async function checkTarget(
+  ctx: RoadmapContext,
+  roadmap: LoadedRoadmap,
+  project: Project,
+  milestone: Milestone,
+  key: string,
+): Promise<CheckOutcome | undefined> {
   const template = (await ctx.templates()).find((candidate) => candidate.project === project.id);
   if (!template) {
     throw new Error(vscode.l10n.t('The template of "{0}" is not available in this version of the extension.', project.title));
@@ -212,8 +212,7 @@ async function runTask(
     new vscode.ProcessExecution(node, [...args], { cwd: folder.fsPath }),
   );
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, clear: true, panel: vscode.TaskPanelKind.Dedicated };
-  const ours = (execution: vscode.TaskExecution) =>
-    execution.task.definition.type === CHECK_TASK_TYPE && execution.task.definition.run === runId;
+  const ours = (execution: vscode.TaskExecution) => execution.task.definition.type === CHECK_TASK_TYPE && execution.task.definition.run === runId;
   let finish: (exitCode: number | undefined) => void = () => undefined;
   const ended = new Promise<number | undefined>((resolve) => (finish = resolve));
   let pending: NodeJS.Timeout | undefined;
@@ -276,7 +275,10 @@ async function removeStaleReports(dir: string): Promise<void> {
   for (const name of names) {
     if (/^check-[0-9a-f-]{36}\.tap$/.test(name)) {
       const path = join(dir, name);
-      const modified = await stat(path).then((info) => info.mtimeMs, () => now);
+      const modified = await stat(path).then(
+        (info) => info.mtimeMs,
+        () => now,
+      );
       if (now - modified > STALE_REPORT_MS) {
         await rm(path, { force: true });
       }
@@ -316,9 +318,7 @@ async function recordOutcome(
 /** The project's HEAD commit when it is a git repository; never fails the check. */
 function gitCommit(cwd: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile('git', ['rev-parse', '--short=12', 'HEAD'], { cwd, timeout: 10_000 }, (error, stdout) =>
-      resolve(error ? undefined : stdout.trim() || undefined),
-    );
+    execFile('git', ['rev-parse', '--short=12', 'HEAD'], { cwd, timeout: 10_000 }, (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined));
   });
 }
 
@@ -336,4 +336,3 @@ function showOutcome(milestone: Milestone, milestones: number, outcome: CheckOut
     void vscode.window.showErrorMessage(vscode.l10n.t('"{0}" could not be checked: {1}.', milestone.title, outcome.reason));
   }
 }
-

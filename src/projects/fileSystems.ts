@@ -10,8 +10,7 @@ export function targetFileSystem(root: vscode.Uri): TargetFileSystem {
     async stat(path: string): Promise<FileStat | undefined> {
       try {
         const stat = await vscode.workspace.fs.stat(at(path));
-        const type =
-          stat.type & vscode.FileType.Directory ? 'directory' : stat.type & vscode.FileType.File ? 'file' : 'other';
+        const type = stat.type & vscode.FileType.Directory ? 'directory' : stat.type & vscode.FileType.File ? 'file' : 'other';
         return { type, symbolicLink: (stat.type & vscode.FileType.SymbolicLink) !== 0 };
       } catch (error) {
         if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') {
@@ -27,8 +26,6 @@ export function targetFileSystem(root: vscode.Uri): TargetFileSystem {
 }
 
 export function templateSource(extensionUri: vscode.Uri, template: CompiledTemplate): TemplateSource {
-  const root = template.root
-    ? vscode.Uri.file(template.root)
-    : vscode.Uri.joinPath(extensionUri, 'curriculum', 'projects', template.project, 'template');
+  const root = template.root ? vscode.Uri.file(template.root) : vscode.Uri.joinPath(extensionUri, 'curriculum', 'projects', template.project, 'template');
   return { read: (path) => Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, ...path.split('/')))) };
 }

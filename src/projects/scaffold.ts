@@ -141,7 +141,10 @@ async function pickTargetFolder(project: Project): Promise<vscode.Uri | undefine
         () => false,
       );
       return exists
-        ? { message: vscode.l10n.t('The folder exists: only files that are not there yet will be written.'), severity: vscode.InputBoxValidationSeverity.Warning }
+        ? {
+            message: vscode.l10n.t('The folder exists: only files that are not there yet will be written.'),
+            severity: vscode.InputBoxValidationSeverity.Warning,
+          }
         : undefined;
     },
   });
@@ -160,11 +163,7 @@ async function chooseFolder(project: Project): Promise<vscode.Uri | undefined> {
 }
 
 /** True: write only new files; false: no conflicts; undefined: cancelled. */
-async function decideOnConflicts(
-  plan: ScaffoldPlan,
-  folder: vscode.Uri,
-  preset: ScaffoldOptions['onConflict'],
-): Promise<boolean | undefined> {
+async function decideOnConflicts(plan: ScaffoldPlan, folder: vscode.Uri, preset: ScaffoldOptions['onConflict']): Promise<boolean | undefined> {
   if (plan.conflicts.length === 0) {
     return false;
   }
@@ -186,24 +185,22 @@ async function decideOnConflicts(
 
 async function revealProject(folder: vscode.Uri, template: CompiledTemplate): Promise<void> {
   const readme = vscode.Uri.joinPath(folder, ...template.readme.split('/'));
-  await vscode.commands.executeCommand(BuiltInCommands.showMarkdownPreview, readme).then(undefined, () =>
-    vscode.window.showTextDocument(readme, { preview: true }),
-  );
+  await vscode.commands
+    .executeCommand(BuiltInCommands.showMarkdownPreview, readme)
+    .then(undefined, () => vscode.window.showTextDocument(readme, { preview: true }));
   if (vscode.workspace.getWorkspaceFolder(folder)) {
     await vscode.commands.executeCommand('revealInExplorer', folder).then(undefined, () => undefined);
     return;
   }
   const open = vscode.l10n.t('Open Folder');
   const add = vscode.l10n.t('Add to Workspace');
-  void vscode.window
-    .showInformationMessage(vscode.l10n.t('The project is outside the open workspace.'), open, add)
-    .then((choice) => {
-      if (choice === open) {
-        void vscode.commands.executeCommand('vscode.openFolder', folder, { forceNewWindow: true });
-      } else if (choice === add) {
-        vscode.workspace.updateWorkspaceFolders(vscode.workspace.workspaceFolders?.length ?? 0, 0, { uri: folder });
-      }
-    });
+  void vscode.window.showInformationMessage(vscode.l10n.t('The project is outside the open workspace.'), open, add).then((choice) => {
+    if (choice === open) {
+      void vscode.commands.executeCommand('vscode.openFolder', folder, { forceNewWindow: true });
+    } else if (choice === add) {
+      vscode.workspace.updateWorkspaceFolders(vscode.workspace.workspaceFolders?.length ?? 0, 0, { uri: folder });
+    }
+  });
 }
 
 function lastSegment(uri: vscode.Uri): string {

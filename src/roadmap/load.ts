@@ -49,7 +49,15 @@ export async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.
   const projects = new ProjectRecords(context.globalState, StateKeys.projects);
   const signingKey = await ensureSigningKey(context.globalState, StateKeys.signingKey);
   const reload = () => store.reload().catch((error: unknown) => log.error('Could not re-read the roadmap progress.', error));
-  context.subscriptions.push(store, projects, watchJournals(journalFolder, () => void reload(), (error) => log.warn(`Not watching ${journalFolder}: ${String(error)}`)));
+  context.subscriptions.push(
+    store,
+    projects,
+    watchJournals(
+      journalFolder,
+      () => void reload(),
+      (error) => log.warn(`Not watching ${journalFolder}: ${String(error)}`),
+    ),
+  );
   if (problems.length > 0) {
     const kept = [setAsideKey && `globalState key "${setAsideKey}"`, ...setAsideFiles.map((name) => join(journalFolder, name))].filter(Boolean);
     log.warn(`Stored progress had problems (${problems.join('; ')}); the originals are kept as ${kept.join(', ')}.`);

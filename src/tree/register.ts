@@ -80,4 +80,3 @@ function registerStatusBar(subscriptions: vscode.Disposable[], roadmap: LoadedRo
   statusBar.show();
   subscriptions.push(roadmap.onDidChange(showTally));
 }
-

@@ -131,10 +131,7 @@ export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>
       case 'project': {
         const view = presentProject(node.project, this.progress);
         const hasMilestones = (node.project.milestones ?? []).length > 0;
-        const item = new vscode.TreeItem(
-          view.label,
-          hasMilestones ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
-        );
+        const item = new vscode.TreeItem(view.label, hasMilestones ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.description = view.description;
         item.tooltip = new vscode.MarkdownString(view.tooltipMarkdown);
         item.iconPath = new vscode.ThemeIcon(view.state === 'scaffolded' ? 'folder-active' : 'tools');

@@ -43,9 +43,7 @@ export class MemoryFileSystem implements TargetFileSystem {
   /** Every entry with its content, to compare before and after. */
   snapshot(): string {
     return JSON.stringify(
-      [...this.entries]
-        .map(([path, entry]) => [path, entry.kind, entry.kind === 'file' ? Buffer.from(entry.content).toString('base64') : ''])
-        .sort(),
+      [...this.entries].map(([path, entry]) => [path, entry.kind, entry.kind === 'file' ? Buffer.from(entry.content).toString('base64') : '']).sort(),
     );
   }
 
@@ -54,9 +52,7 @@ export class MemoryFileSystem implements TargetFileSystem {
     if (!entry) {
       return Promise.resolve(undefined);
     }
-    return Promise.resolve(
-      entry.kind === 'symlink' ? { type: 'other', symbolicLink: true } : { type: entry.kind, symbolicLink: false },
-    );
+    return Promise.resolve(entry.kind === 'symlink' ? { type: 'other', symbolicLink: true } : { type: entry.kind, symbolicLink: false });
   }
 
   createDirectory(path: string): Promise<void> {

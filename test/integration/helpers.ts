@@ -33,7 +33,12 @@ function useFixtureTemplates(api: RoadmapApi): void {
 
 /** Replaces showWarningMessage while `body` runs, answering with `answer` and recording the prompts. */
 export async function answeringWarnings<T>(answer: string | undefined, body: () => Thenable<T>): Promise<{ result: T; prompts: string[] }> {
-  return replacing(vscode.window, 'showWarningMessage', () => answer, async (calls) => ({ result: await body(), prompts: calls.map((args) => String(args[0])) }));
+  return replacing(
+    vscode.window,
+    'showWarningMessage',
+    () => answer,
+    async (calls) => ({ result: await body(), prompts: calls.map((args) => String(args[0])) }),
+  );
 }
 
 /**

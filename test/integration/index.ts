@@ -25,9 +25,11 @@ export async function run(): Promise<void> {
   }
   if (process.env.DS_ROADMAP_INJECT_FAILING_TEST === '1') {
     // Proof that a failing test turns the run red (used by the harness self-test).
-    mocha.suite.addTest(new Mocha.Test('injected failure: this test fails on purpose', () => {
-      throw new Error('deliberately failing test (DS_ROADMAP_INJECT_FAILING_TEST=1)');
-    }));
+    mocha.suite.addTest(
+      new Mocha.Test('injected failure: this test fails on purpose', () => {
+        throw new Error('deliberately failing test (DS_ROADMAP_INJECT_FAILING_TEST=1)');
+      }),
+    );
   }
   const tests: { title: string; state: 'passed' | 'failed' | 'pending'; error?: string }[] = [];
   await mocha.loadFilesAsync();

@@ -11,7 +11,7 @@ describe('Topics and lessons in a real VS Code', () => {
     api = await activatedApi();
   });
 
-  it('lists a step\'s topics first, checkable, each opening its lesson', () => {
+  it("lists a step's topics first, checkable, each opening its lesson", () => {
     const provider = api.tree.treeProvider;
     assert.ok(provider);
     const step = provider.getChildren().find((node) => node.id === 'step/fundamentals');

@@ -44,7 +44,12 @@ describe('Progress commands in a real VS Code', () => {
   it('exports a JSON backup with every record and its stamp, where the learner saves it', async () => {
     await vscode.commands.executeCommand('dsRoadmap.markStepComplete', 'networks');
     const target = vscode.Uri.file(join(dir, 'backup.json'));
-    const saved = await replacing(vscode.window, 'showSaveDialog', () => target, () => vscode.commands.executeCommand('dsRoadmap.exportProgress', 'json'));
+    const saved = await replacing(
+      vscode.window,
+      'showSaveDialog',
+      () => target,
+      () => vscode.commands.executeCommand('dsRoadmap.exportProgress', 'json'),
+    );
     assert.equal((saved as vscode.Uri).fsPath, target.fsPath);
     const backup = JSON.parse(readFileSync(target.fsPath, 'utf8')) as { format: string; records: Record<string, { state: string; stamp: string }> };
     assert.equal(backup.format, 'ds-roadmap-progress');
@@ -55,7 +60,12 @@ describe('Progress commands in a real VS Code', () => {
   it('exports a Markdown report naming the steps and what is done', async () => {
     await vscode.commands.executeCommand('dsRoadmap.markStepComplete', 'scalability');
     const target = vscode.Uri.file(join(dir, 'report.md'));
-    await replacing(vscode.window, 'showSaveDialog', () => target, () => vscode.commands.executeCommand('dsRoadmap.exportProgress', 'markdown'));
+    await replacing(
+      vscode.window,
+      'showSaveDialog',
+      () => target,
+      () => vscode.commands.executeCommand('dsRoadmap.exportProgress', 'markdown'),
+    );
     const report = readFileSync(target.fsPath, 'utf8');
     assert.match(report, /^# .+: progress/);
     assert.match(report, /\| 4 \| [^|]+ \| \d{4}-\d{2}-\d{2} \|/);
@@ -94,7 +104,13 @@ describe('Progress commands in a real VS Code', () => {
       format: 'ds-roadmap-progress',
       version: 3,
       records: {
-        'file-sharing/chunking-manifests': { state: 'done', at: new Date(now).toISOString(), origin: 'verified', evidence: { tests: 40 }, stamp: `${now}-000000-other` },
+        'file-sharing/chunking-manifests': {
+          state: 'done',
+          at: new Date(now).toISOString(),
+          origin: 'verified',
+          evidence: { tests: 40 },
+          stamp: `${now}-000000-other`,
+        },
         architectures: { state: 'done', at: new Date(now).toISOString(), origin: 'self-reported', stamp: '9999999999999-999999-other' },
       },
     };
@@ -112,18 +128,28 @@ describe('Progress commands in a real VS Code', () => {
     assert.match(prompts[0] ?? '', /its 1 verified milestone\(s\) count as marked done/);
     // The learner's own backup keeps what it verified.
     const own = join(dir, 'own.json');
-    await replacing(vscode.window, 'showSaveDialog', () => vscode.Uri.file(own), () => vscode.commands.executeCommand('dsRoadmap.exportProgress', 'json'));
+    await replacing(
+      vscode.window,
+      'showSaveDialog',
+      () => vscode.Uri.file(own),
+      () => vscode.commands.executeCommand('dsRoadmap.exportProgress', 'json'),
+    );
     assert.match(readFileSync(own, 'utf8'), /"signature": "hmac-sha256:[0-9a-f]{64}"/);
   });
 
   it('refuses a broken backup, naming the file and line, and changes nothing', async () => {
     const file = join(dir, 'broken.json');
     writeFileSync(file, '{\n  "version": 3,\n  "records": {\n    "networks": oops\n  }\n}\n');
-    await replacing(vscode.window, 'showErrorMessage', () => undefined, async (calls) => {
-      await vscode.commands.executeCommand('dsRoadmap.importProgress', vscode.Uri.file(file));
-      assert.equal(calls.length, 1);
-      assert.match(String(calls[0][0]), new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:4:\\d+ is not valid JSON`));
-    });
+    await replacing(
+      vscode.window,
+      'showErrorMessage',
+      () => undefined,
+      async (calls) => {
+        await vscode.commands.executeCommand('dsRoadmap.importProgress', vscode.Uri.file(file));
+        assert.equal(calls.length, 1);
+        assert.match(String(calls[0][0]), new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:4:\\d+ is not valid JSON`));
+      },
+    );
     assert.ok(!progress().isDone('networks'));
   });
 
@@ -136,12 +162,17 @@ describe('Progress commands in a real VS Code', () => {
     assert.ok(progress().isDone(topic.topic.id));
     const before = progress().get(topic.topic.id);
 
-    await replacing(vscode.window, 'showInformationMessage', () => 'Undo', async (notifications) => {
-      const { prompts } = await answeringWarnings('Reset', () => vscode.commands.executeCommand('dsRoadmap.resetProgress', fundamentals));
-      assert.match(prompts[0], /Reset the progress of ".+"\?/);
-      await eventually('the reset is undone', () => progress().isDone(topic.topic.id));
-      assert.match(String(notifications[0]?.[0]), /Reset 1 completed item\(s\)\./);
-    });
+    await replacing(
+      vscode.window,
+      'showInformationMessage',
+      () => 'Undo',
+      async (notifications) => {
+        const { prompts } = await answeringWarnings('Reset', () => vscode.commands.executeCommand('dsRoadmap.resetProgress', fundamentals));
+        assert.match(prompts[0], /Reset the progress of ".+"\?/);
+        await eventually('the reset is undone', () => progress().isDone(topic.topic.id));
+        assert.match(String(notifications[0]?.[0]), /Reset 1 completed item\(s\)\./);
+      },
+    );
     assert.deepEqual(progress().get(topic.topic.id), before);
     assert.ok(progress().isDone('networks'), 'a step outside the reset was touched');
   });
@@ -153,9 +184,14 @@ describe('Progress commands in a real VS Code', () => {
     assert.ok(first?.kind === 'topic' && second?.kind === 'topic');
     await vscode.commands.executeCommand('dsRoadmap.markTopicComplete', first.topic.id);
     await vscode.commands.executeCommand('dsRoadmap.markTopicComplete', second.topic.id);
-    await replacing(vscode.window, 'showInformationMessage', () => undefined, async () => {
-      await answeringWarnings('Reset', () => vscode.commands.executeCommand('dsRoadmap.resetProgress', childNode(api, fundamentals, first.id)));
-    });
+    await replacing(
+      vscode.window,
+      'showInformationMessage',
+      () => undefined,
+      async () => {
+        await answeringWarnings('Reset', () => vscode.commands.executeCommand('dsRoadmap.resetProgress', childNode(api, fundamentals, first.id)));
+      },
+    );
     assert.ok(!progress().isDone(first.topic.id));
     assert.ok(progress().isDone(second.topic.id));
     assert.equal(progress().get(first.topic.id)?.state, 'not-done');
@@ -217,18 +253,31 @@ describe('Progress kept in the workspace (.roadmap/progress.json) in a real VS C
       {
         format: 'ds-roadmap-progress',
         version: 3,
-        records: { scalability: { state: 'done', at: new Date().toISOString(), origin: 'verified', evidence: { tests: 99 }, stamp: `${Date.now() + 1000}-000000-cloned` } },
+        records: {
+          scalability: {
+            state: 'done',
+            at: new Date().toISOString(),
+            origin: 'verified',
+            evidence: { tests: 99 },
+            stamp: `${Date.now() + 1000}-000000-cloned`,
+          },
+        },
         signature: 'hmac-sha256:' + '0'.repeat(64),
       },
       undefined,
       2,
     )}\n`;
-    await replacing(vscode.window, 'showWarningMessage', () => undefined, async (warnings) => {
-      await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(forged));
-      await eventually('the learner is told', () => warnings.length > 0, 10_000);
-      assert.match(String(warnings[0][0]), /\.roadmap\/progress\.json would change 1 item\(s\) of your progress, but your roadmap did not write it/);
-      assert.deepEqual(warnings[0].slice(1), ['Import…']);
-    });
+    await replacing(
+      vscode.window,
+      'showWarningMessage',
+      () => undefined,
+      async (warnings) => {
+        await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(forged));
+        await eventually('the learner is told', () => warnings.length > 0, 10_000);
+        assert.match(String(warnings[0][0]), /\.roadmap\/progress\.json would change 1 item\(s\) of your progress, but your roadmap did not write it/);
+        assert.deepEqual(warnings[0].slice(1), ['Import…']);
+      },
+    );
     await new Promise((resolve) => setTimeout(resolve, 600));
     assert.equal(JSON.stringify([...progress.stampedEntries()]), before, 'the file changed the progress');
     assert.equal(await fileText(), forged);
@@ -245,12 +294,17 @@ describe('Progress kept in the workspace (.roadmap/progress.json) in a real VS C
     const before = JSON.stringify([...progress.stampedEntries()]);
     await vscode.workspace.fs.writeFile(settings, new TextEncoder().encode('{ "dsRoadmap.progress.keepInWorkspace": true }\n'));
     try {
-      await replacing(vscode.window, 'showWarningMessage', () => undefined, async (warnings) => {
-        await new Promise((resolve) => setTimeout(resolve, 2_000));
-        await vscode.commands.executeCommand('dsRoadmap.markTopicComplete', 'introduction-goals'); // a change, which would sync the copy
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
-        assert.deepEqual(warnings, [], 'the copy ran on the workspace\'s own setting');
-      });
+      await replacing(
+        vscode.window,
+        'showWarningMessage',
+        () => undefined,
+        async (warnings) => {
+          await new Promise((resolve) => setTimeout(resolve, 2_000));
+          await vscode.commands.executeCommand('dsRoadmap.markTopicComplete', 'introduction-goals'); // a change, which would sync the copy
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+          assert.deepEqual(warnings, [], "the copy ran on the workspace's own setting");
+        },
+      );
       assert.equal(progress.isDone('processes-threads'), false);
       assert.equal(await fileText(), hostile);
       assert.notEqual(JSON.stringify([...progress.stampedEntries()]), before); // the learner's own change did land
@@ -262,13 +316,18 @@ describe('Progress kept in the workspace (.roadmap/progress.json) in a real VS C
   it('leaves a broken file as it is and says where it breaks', async () => {
     await config().update('dsRoadmap.progress.keepInWorkspace', true, vscode.ConfigurationTarget.Global);
     const broken = '{\n  "version": 3,\n  "records": {\n    "networks": nope\n  }\n}\n';
-    await replacing(vscode.window, 'showWarningMessage', () => undefined, async (warnings) => {
-      await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(broken));
-      await eventually('the learner is told', () => warnings.length > 0, 10_000);
-      assert.match(String(warnings[0][0]), /\.roadmap\/progress\.json:4:17 is not valid JSON \(unexpected "n"\)\. Fix it, or delete it/);
-      await vscode.commands.executeCommand('dsRoadmap.markStepComplete', 'scalability');
-      await new Promise((resolve) => setTimeout(resolve, 600));
-    });
+    await replacing(
+      vscode.window,
+      'showWarningMessage',
+      () => undefined,
+      async (warnings) => {
+        await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(broken));
+        await eventually('the learner is told', () => warnings.length > 0, 10_000);
+        assert.match(String(warnings[0][0]), /\.roadmap\/progress\.json:4:17 is not valid JSON \(unexpected "n"\)\. Fix it, or delete it/);
+        await vscode.commands.executeCommand('dsRoadmap.markStepComplete', 'scalability');
+        await new Promise((resolve) => setTimeout(resolve, 600));
+      },
+    );
     assert.equal(await fileText(), broken);
   });
 });

@@ -65,7 +65,8 @@ describe('Step-6 projects in a real VS Code', function () {
 
   it('checks a milestone whose tests pass: verified, with its evidence, in the store and the tree', async () => {
     // The learner's project is a git repository: the evidence names the commit that passed.
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Learner', '-c', 'user.email=learner@example.com', ...args], { cwd: folder.fsPath, encoding: 'utf8' }).trim();
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=Learner', '-c', 'user.email=learner@example.com', ...args], { cwd: folder.fsPath, encoding: 'utf8' }).trim();
     git('init', '-q');
     git('add', '-A');
     git('commit', '-q', '-m', 'scaffolded');
@@ -162,7 +163,7 @@ describe('Step-6 projects in a real VS Code', function () {
     }
   });
 
-  it('ignores a node path set by the workspace: only the learner\'s own setting chooses what runs', async () => {
+  it("ignores a node path set by the workspace: only the learner's own setting chooses what runs", async () => {
     const workspace = vscode.workspace.workspaceFolders?.[0];
     assert.ok(workspace);
     const settings = vscode.Uri.joinPath(workspace.uri, '.vscode', 'settings.json');
@@ -174,7 +175,7 @@ describe('Step-6 projects in a real VS Code', function () {
       await new Promise((resolve) => setTimeout(resolve, 1_000)); // the settings file is read
       const outcome = await vscode.commands.executeCommand<CheckOutcome | undefined>('dsRoadmap.checkMilestone', 'fault-tolerant-db/single-node-wal');
       assert.deepEqual(outcome, { kind: 'passed', tests: 1, skipped: 0 });
-      assert.equal(existsSync(`${fake.fsPath}.ran`), false, 'the workspace\'s executable ran');
+      assert.equal(existsSync(`${fake.fsPath}.ran`), false, "the workspace's executable ran");
     } finally {
       await vscode.workspace.fs.delete(vscode.Uri.joinPath(settings, '..'), { recursive: true });
     }
@@ -186,10 +187,15 @@ describe('Step-6 projects in a real VS Code', function () {
     const before = settings.inspect<string>('nodePath')?.globalValue;
     await settings.update('nodePath', node, vscode.ConfigurationTarget.Global);
     try {
-      return await replacing(vscode.window, 'showErrorMessage', () => undefined, async (calls) => {
-        const outcome = await vscode.commands.executeCommand('dsRoadmap.checkMilestone', 'fault-tolerant-db/single-node-wal');
-        return { outcome, errors: calls.map((args) => String(args[0])) };
-      });
+      return await replacing(
+        vscode.window,
+        'showErrorMessage',
+        () => undefined,
+        async (calls) => {
+          const outcome = await vscode.commands.executeCommand('dsRoadmap.checkMilestone', 'fault-tolerant-db/single-node-wal');
+          return { outcome, errors: calls.map((args) => String(args[0])) };
+        },
+      );
     } finally {
       await settings.update('nodePath', before, vscode.ConfigurationTarget.Global);
     }
@@ -233,7 +239,10 @@ describe('A shipped template in a real VS Code', function () {
     assert.ok(result.written.includes('test/m1-chunking-manifests.test.ts'));
     const outcome = await vscode.commands.executeCommand<CheckOutcome | undefined>('dsRoadmap.checkMilestone', 'file-sharing/chunking-manifests');
     assert.ok(outcome?.kind === 'failed', JSON.stringify(outcome));
-    assert.ok(outcome.failures.some((failure) => failure.includes('TODO(milestone 1)')), outcome.failures.join('\n'));
+    assert.ok(
+      outcome.failures.some((failure) => failure.includes('TODO(milestone 1)')),
+      outcome.failures.join('\n'),
+    );
   });
 
   it('scaffolds the microservices starter, deployment skeletons included, and checks milestone 1, which fails with its TODO', async () => {
@@ -243,11 +252,21 @@ describe('A shipped template in a real VS Code', function () {
     const result = await vscode.commands.executeCommand<ScaffoldResult | undefined>('dsRoadmap.scaffoldProject', 'microservices', { folder });
     assert.ok(result);
     assert.deepEqual(result.skipped, []);
-    for (const file of ['test/m1-service-done-right.test.ts', 'docker/gateway.Dockerfile', 'compose.yaml', 'k8s/catalog.yaml', '.dockerignore', 'docs/architecture.svg']) {
+    for (const file of [
+      'test/m1-service-done-right.test.ts',
+      'docker/gateway.Dockerfile',
+      'compose.yaml',
+      'k8s/catalog.yaml',
+      '.dockerignore',
+      'docs/architecture.svg',
+    ]) {
       assert.ok(result.written.includes(file), `${file} was not scaffolded`);
     }
     const outcome = await vscode.commands.executeCommand<CheckOutcome | undefined>('dsRoadmap.checkMilestone', 'microservices/service-done-right');
     assert.ok(outcome?.kind === 'failed', JSON.stringify(outcome));
-    assert.ok(outcome.failures.some((failure) => failure.includes('TODO(milestone 1)')), outcome.failures.join('\n'));
+    assert.ok(
+      outcome.failures.some((failure) => failure.includes('TODO(milestone 1)')),
+      outcome.failures.join('\n'),
+    );
   });
 });

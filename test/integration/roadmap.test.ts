@@ -8,7 +8,6 @@ import type { RoadmapApi } from '../../src/extension';
 import { activatedApi, answeringWarnings, EXTENSION_ID } from './helpers';
 import { STEP_TITLES } from '../shared/steps';
 
-
 function tree(api: RoadmapApi) {
   const provider = api.tree.treeProvider;
   assert.ok(provider, 'the tree provider was not created');
@@ -46,9 +45,7 @@ describe('Roadmap in a real VS Code', () => {
     const manifest = extension?.packageJSON as { contributes: { commands: { command: string }[] } };
     const declared = manifest.contributes.commands.map((c) => c.command).sort();
     // VS Code adds its own commands for the view (dsRoadmap.roadmap.focus, …): those are not ours.
-    const registered = (await vscode.commands.getCommands(true))
-      .filter((id) => id.startsWith('dsRoadmap.') && !id.startsWith('dsRoadmap.roadmap.'))
-      .sort();
+    const registered = (await vscode.commands.getCommands(true)).filter((id) => id.startsWith('dsRoadmap.') && !id.startsWith('dsRoadmap.roadmap.')).sort();
     assert.deepEqual(registered, declared);
   });
 
@@ -73,12 +70,7 @@ describe('Roadmap in a real VS Code', () => {
     const projects = provider.getChildren().find((node) => node.id === 'step/projects');
     assert.ok(projects);
     const labels = provider.getChildren(projects).map((node) => provider.getTreeItem(node).label);
-    assert.deepEqual(labels, [
-      'Objective',
-      'Distributed file-sharing system',
-      'Microservices on Docker and Kubernetes',
-      'Fault-tolerant database',
-    ]);
+    assert.deepEqual(labels, ['Objective', 'Distributed file-sharing system', 'Microservices on Docker and Kubernetes', 'Fault-tolerant database']);
   });
 
   it('marks a step complete through the command, updating the store, the stored value and the tree', async () => {
@@ -105,7 +97,9 @@ describe('Roadmap in a real VS Code', () => {
   it('marks a step complete and incomplete through the tree checkbox handler', async () => {
     const apply = api.tree.applyCheckboxChanges;
     assert.ok(apply);
-    const node = tree(api).getChildren().find((n) => n.id === 'step/scalability');
+    const node = tree(api)
+      .getChildren()
+      .find((n) => n.id === 'step/scalability');
     assert.ok(node);
     await apply({ items: [[node, vscode.TreeItemCheckboxState.Checked]] });
     assert.ok(isChecked(stepItem(api, 'scalability')));
@@ -124,7 +118,10 @@ describe('Roadmap in a real VS Code', () => {
     const cloudNative = steps.find((n) => n.id === 'step/cloud-native');
     const fundamentals = steps.find((n) => n.id === 'step/fundamentals');
     assert.ok(scalability && cloudNative && fundamentals);
-    const topics = provider.getChildren(fundamentals).filter((n) => n.kind === 'topic').slice(0, 3);
+    const topics = provider
+      .getChildren(fundamentals)
+      .filter((n) => n.kind === 'topic')
+      .slice(0, 3);
     assert.equal(topics.length, 3);
     const nodes = [scalability, cloudNative, ...topics];
     const storeEvents: (readonly string[])[] = [];

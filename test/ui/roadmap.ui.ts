@@ -8,7 +8,6 @@ import type { UiTest } from '../../scripts/vscode/run-ui';
 import { eventually, Workbench } from './workbench';
 import { STEP_TITLES } from '../shared/steps';
 
-
 export const roadmapTests: UiTest[] = [
   {
     name: 'the activity bar opens the roadmap with the six steps in order, each with its duration',
@@ -30,7 +29,7 @@ export const roadmapTests: UiTest[] = [
     },
   },
   {
-    name: 'ticking a step\'s checkbox marks it complete: the row, its icon and the status bar follow',
+    name: "ticking a step's checkbox marks it complete: the row, its icon and the status bar follow",
     run: async (wb) => {
       await wb.startFresh();
       await wb.checkbox('Networks and Communication').click();
@@ -148,7 +147,7 @@ export const lessonTests: UiTest[] = [
     run: async (wb) => {
       await openClocksLesson(wb);
       await wb.runCommand('Preferences: Toggle between Light/Dark Themes');
-      await eventually(async () => assert.ok(await wb.page.locator('.monaco-workbench.vs-dark').count() > 0));
+      await eventually(async () => assert.ok((await wb.page.locator('.monaco-workbench.vs-dark').count()) > 0));
       await lessonFrame(wb).locator('h1').scrollIntoViewIfNeeded();
       await wb.page.waitForTimeout(1000);
       await wb.screenshot('06-lesson-dark');
@@ -293,7 +292,7 @@ export const restrictedTests: UiTest[] = [
       await wb.openRoadmap();
       assert.equal((await wb.stepRows()).length, 6);
       await new Promise((resolve) => setTimeout(resolve, 3_000)); // the copy syncs 300 ms after a change
-      assert.equal(await wb.statusBarText(), 'Roadmap 0/6', 'the repository\'s progress file changed the learner\'s progress');
+      assert.equal(await wb.statusBarText(), 'Roadmap 0/6', "the repository's progress file changed the learner's progress");
       assert.equal(readFileSync(hostile.file, 'utf8'), hostile.text);
       // The milestone picker, as opposed to the Command Palette that closes as the command runs.
       const picker = wb.page.locator('.quick-input-widget:visible .monaco-list-row:has-text("Chunking and manifests")');
@@ -313,7 +312,7 @@ export const restrictedTests: UiTest[] = [
       await wb.dismiss();
       // Trusted now, but the setting is the workspace's own, not the learner's: still nothing.
       await new Promise((resolve) => setTimeout(resolve, 3_000));
-      assert.equal(await wb.statusBarText(), 'Roadmap 0/6', 'the workspace\'s own setting turned the copy on once trusted');
+      assert.equal(await wb.statusBarText(), 'Roadmap 0/6', "the workspace's own setting turned the copy on once trusted");
       assert.equal(readFileSync(hostile.file, 'utf8'), hostile.text);
       await wb.runCommand('Roadmap: Check Project Milestone…');
       await picker.waitFor({ timeout: 15_000 });

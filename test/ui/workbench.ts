@@ -108,7 +108,12 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input');
     await this.page.keyboard.press('F1');
     // A webview (a lesson, a walkthrough) that holds the focus keeps F1 to itself: focus the workbench and try again.
-    if (!(await input.waitFor({ timeout: 3_000 }).then(() => true, () => false))) {
+    if (
+      !(await input.waitFor({ timeout: 3_000 }).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       await this.page.locator('.part.statusbar').click({ position: { x: 700, y: 10 } });
       await this.page.keyboard.press('F1');
       await input.waitFor();

@@ -26,6 +26,9 @@ describe('extension bundle', () => {
     assert.deepEqual(projectCode, []);
     const outputs = (JSON.parse(readFileSync(distFile('meta.json'), 'utf8')) as Meta).outputs;
     const projects = Object.entries(outputs).find(([file]) => file.endsWith('dist/projects.js'))?.[1];
-    assert.ok(projects && Object.keys(projects.inputs).some((input) => input.endsWith('src/projects/check.ts')), 'dist/projects.js does not hold the check command');
+    assert.ok(
+      projects && Object.keys(projects.inputs).some((input) => input.endsWith('src/projects/check.ts')),
+      'dist/projects.js does not hold the check command',
+    );
   });
 });

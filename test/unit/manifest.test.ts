@@ -65,8 +65,14 @@ describe('package.json contributions', () => {
   });
 
   it('uses the view and container ids of the constants module', () => {
-    assert.deepEqual(manifest.contributes.viewsContainers.activitybar.map((c) => c.id), [Views.container]);
-    assert.deepEqual(manifest.contributes.views[Views.container].map((v) => v.id), [Views.roadmap]);
+    assert.deepEqual(
+      manifest.contributes.viewsContainers.activitybar.map((c) => c.id),
+      [Views.container],
+    );
+    assert.deepEqual(
+      manifest.contributes.views[Views.container].map((v) => v.id),
+      [Views.roadmap],
+    );
   });
 
   it('names only declared commands in menus', () => {
@@ -152,7 +158,9 @@ describe('package.json contributions', () => {
   });
 
   it('packages from an allow-list', () => {
-    const lines = readFileSync(join(ROOT, '.vscodeignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    const lines = readFileSync(join(ROOT, '.vscodeignore'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
     assert.equal(lines[0], '**');
     assert.ok(lines.slice(1).every((line) => line.startsWith('!')));
   });

@@ -20,13 +20,11 @@ export function judgeRun(exitCode: number | undefined, report: TapReport | undef
     };
   }
   if (summary.tests === 0) {
-    return { kind: 'crashed', reason: 'no test ran: check that the milestone\'s test files exist' };
+    return { kind: 'crashed', reason: "no test ran: check that the milestone's test files exist" };
   }
   const failed = summary.fail + summary.cancelled;
   if (failed > 0 || exitCode !== 0) {
-    const failures = (report?.failures ?? []).map((failure) =>
-      failure.error ? `${failure.path.join(' › ')}: ${failure.error}` : failure.path.join(' › '),
-    );
+    const failures = (report?.failures ?? []).map((failure) => (failure.error ? `${failure.path.join(' › ')}: ${failure.error}` : failure.path.join(' › ')));
     return { kind: 'failed', tests: summary.tests, failed: Math.max(failed, failures.length, 1), failures };
   }
   return { kind: 'passed', tests: summary.tests, skipped: summary.skipped + summary.todo };
@@ -64,7 +62,11 @@ export function checkCommand(template: CompiledTemplate, milestoneId: string, ta
 
 /** Compares dotted versions like "22.18.0" with "v20.20.2"; negative when a < b. */
 export function compareVersions(a: string, b: string): number {
-  const parse = (version: string) => version.replace(/^v/, '').split('.').map((part) => Number.parseInt(part, 10) || 0);
+  const parse = (version: string) =>
+    version
+      .replace(/^v/, '')
+      .split('.')
+      .map((part) => Number.parseInt(part, 10) || 0);
   const [left, right] = [parse(a), parse(b)];
   for (let i = 0; i < Math.max(left.length, right.length); i++) {
     const difference = (left[i] ?? 0) - (right[i] ?? 0);

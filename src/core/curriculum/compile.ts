@@ -14,9 +14,7 @@ export interface CurriculumProblem {
   readonly message: string;
 }
 
-export type CompileResult =
-  | { readonly ok: true; readonly curriculum: Curriculum }
-  | { readonly ok: false; readonly problems: readonly CurriculumProblem[] };
+export type CompileResult = { readonly ok: true; readonly curriculum: Curriculum } | { readonly ok: false; readonly problems: readonly CurriculumProblem[] };
 
 export function formatProblem(problem: CurriculumProblem): string {
   return `${problem.file}:${problem.line}:${problem.column}: ${problem.message}`;
@@ -65,9 +63,7 @@ export function parseFile<T>(file: SourceFile, schema: Schema<T>, emptyHint: str
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((error) =>
-        at(error.pos[0], `YAML syntax error: ${firstLine(error.message)}. Fix the YAML at this position.`),
-      ),
+      problems: doc.errors.map((error) => at(error.pos[0], `YAML syntax error: ${firstLine(error.message)}. Fix the YAML at this position.`)),
     };
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
@@ -83,11 +79,7 @@ export function parseFile<T>(file: SourceFile, schema: Schema<T>, emptyHint: str
 
 /** Parses and checks curriculum/roadmap.yaml alone. */
 export function compileRoadmap(source: string, file: string): CompileResult {
-  const result = parseFile(
-    { path: file, text: source },
-    roadmapSchema,
-    `schemaVersion: ${CURRICULUM_SCHEMA_VERSION}, title and steps`,
-  );
+  const result = parseFile({ path: file, text: source }, roadmapSchema, `schemaVersion: ${CURRICULUM_SCHEMA_VERSION}, title and steps`);
   if (!result.ok) {
     return { ok: false, problems: result.problems };
   }
@@ -102,11 +94,7 @@ export function compileRoadmap(source: string, file: string): CompileResult {
 
 /** Parses and cross-checks the whole curriculum: the roadmap and every step's topics. */
 export function compileCurriculum(input: CompileInput): CompileResult {
-  const roadmap = parseFile(
-    input.roadmap,
-    roadmapSchema,
-    `schemaVersion: ${CURRICULUM_SCHEMA_VERSION}, title and steps`,
-  );
+  const roadmap = parseFile(input.roadmap, roadmapSchema, `schemaVersion: ${CURRICULUM_SCHEMA_VERSION}, title and steps`);
   const topicFiles = input.topicFiles.map((file) => parseFile(file, topicFileSchema, 'step and topics'));
   const problems = [roadmap, ...topicFiles].flatMap((result) => (result.ok ? [] : result.problems));
   if (!roadmap.ok || problems.length > 0) {
@@ -128,9 +116,11 @@ export function compileCurriculum(input: CompileInput): CompileResult {
 }
 
 function firstLine(message: string): string {
-  return message.split('\n')[0].replace(/\.$/, '').replace(/ at line \d+, column \d+:?$/, '');
+  return message
+    .split('\n')[0]
+    .replace(/\.$/, '')
+    .replace(/ at line \d+, column \d+:?$/, '');
 }
-
 
 /**
  * Checks the schema cannot express: ids unique across the file, ranges in order. Adds to
@@ -210,19 +200,12 @@ function crossCheckTopics(
   for (const file of files) {
     const step = roadmap.data.steps.find((candidate) => candidate.id === file.data.step);
     if (!step) {
-      problems.push(
-        file.at(
-          offsetOf(file.doc, ['step']),
-          `unknown step "${file.data.step}" at step: use the id of a step in ${roadmap.path}.`,
-        ),
-      );
+      problems.push(file.at(offsetOf(file.doc, ['step']), `unknown step "${file.data.step}" at step: use the id of a step in ${roadmap.path}.`));
       continue;
     }
     const earlier = stepsWithTopics.get(step.id);
     if (earlier) {
-      problems.push(
-        file.at(offsetOf(file.doc, ['step']), `the topics of step "${step.id}" are already in ${earlier.path}: keep them in one file.`),
-      );
+      problems.push(file.at(offsetOf(file.doc, ['step']), `the topics of step "${step.id}" are already in ${earlier.path}: keep them in one file.`));
       continue;
     }
     stepsWithTopics.set(step.id, file);
@@ -239,10 +222,7 @@ function crossCheckTopics(
     // A roadmap without any topic file is complete as it is; once topics exist, every study step needs them.
     if (files.length > 0 && !step.projects && !stepsWithTopics.has(step.id)) {
       problems.push(
-        roadmap.at(
-          offsetOf(roadmap.doc, ['steps', stepIndex]),
-          `step "${step.id}" has no topics: add curriculum/topics/${step.id}.yaml with its topics.`,
-        ),
+        roadmap.at(offsetOf(roadmap.doc, ['steps', stepIndex]), `step "${step.id}" has no topics: add curriculum/topics/${step.id}.yaml with its topics.`),
       );
     }
     step.projects?.forEach((project, projectIndex) => {
@@ -258,9 +238,7 @@ function crossCheckTopics(
       ];
       for (const [path, ref] of refs) {
         if (!topicIds.has(ref)) {
-          problems.push(
-            roadmap.at(offsetOf(roadmap.doc, path), `unknown topic "${ref}" at ${formatPath(path)}: use the id of a topic in curriculum/topics/.`),
-          );
+          problems.push(roadmap.at(offsetOf(roadmap.doc, path), `unknown topic "${ref}" at ${formatPath(path)}: use the id of a topic in curriculum/topics/.`));
         }
       }
     });
@@ -301,20 +279,20 @@ function problemForIssue(issue: $ZodIssue, doc: Document, data: unknown, at: At)
     case 'unrecognized_keys': {
       const key = issue.keys[0];
       const keyPath = [...path, key];
-      const extra = issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).map((k) => `"${k}"`).join(', ')})` : '';
-      return at(
-        keyOffset(doc, path, key),
-        `unknown field "${key}"${extra} at ${formatPath(keyPath)}. Remove it or check its spelling.`,
-      );
+      const extra =
+        issue.keys.length > 1
+          ? ` (and ${issue.keys
+              .slice(1)
+              .map((k) => `"${k}"`)
+              .join(', ')})`
+          : '';
+      return at(keyOffset(doc, path, key), `unknown field "${key}"${extra} at ${formatPath(keyPath)}. Remove it or check its spelling.`);
     }
     case 'invalid_type': {
       if (received === undefined) {
         const field = path[path.length - 1];
         const parent = path.slice(0, -1);
-        return at(
-          offsetOf(doc, parent),
-          `missing required field "${String(field)}" in ${formatPath(parent)}. Add it (expected ${article(issue.expected)}).`,
-        );
+        return at(offsetOf(doc, parent), `missing required field "${String(field)}" in ${formatPath(parent)}. Add it (expected ${article(issue.expected)}).`);
       }
       const expected = issue.expected === 'int' ? 'a whole number' : article(issue.expected);
       return at(offsetOf(doc, path), `wrong type at ${where}: expected ${expected}, found ${describe(received)}.`);
@@ -335,8 +313,7 @@ function problemForIssue(issue: $ZodIssue, doc: Document, data: unknown, at: At)
       }
       return at(
         offsetOf(doc, path),
-        `invalid id ${describe(received)} at ${where}: use lowercase letters, digits and single hyphens, ` +
-          'starting with a letter (e.g. "fault-tolerance").',
+        `invalid id ${describe(received)} at ${where}: use lowercase letters, digits and single hyphens, ` + 'starting with a letter (e.g. "fault-tolerance").',
       );
     case 'too_small':
       return at(offsetOf(doc, path), tooSmallMessage(issue.message, issue.origin, where));
@@ -370,9 +347,7 @@ function tooSmallMessage(code: string, origin: string, where: string): string {
     case 'few-topics':
       return `too few topics at ${where}: a step has 5 to 9 topics.`;
     default:
-      return origin === 'number'
-        ? `bad number at ${where}: it must be a whole number greater than 0.`
-        : `too short at ${where}: ${code}.`;
+      return origin === 'number' ? `bad number at ${where}: it must be a whole number greater than 0.` : `too short at ${where}: ${code}.`;
   }
 }
 
@@ -411,9 +386,7 @@ export function formatPath(path: readonly PathSegment[]): string {
   if (path.length === 0) {
     return 'the top level';
   }
-  return path
-    .map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : i === 0 ? segment : `.${segment}`))
-    .join('');
+  return path.map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : i === 0 ? segment : `.${segment}`)).join('');
 }
 
 function valueAt(data: unknown, path: readonly PathSegment[]): unknown {

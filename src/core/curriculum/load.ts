@@ -4,9 +4,7 @@ import { isRecord } from '../util/guards';
 import { CURRICULUM_SCHEMA_VERSION_AT_RUNTIME } from './version';
 import type { Curriculum } from './model';
 
-export type LoadResult =
-  | { readonly ok: true; readonly curriculum: Curriculum }
-  | { readonly ok: false; readonly reason: string };
+export type LoadResult = { readonly ok: true; readonly curriculum: Curriculum } | { readonly ok: false; readonly reason: string };
 
 export function parseCompiledCurriculum(text: string, file: string): LoadResult {
   let data: unknown;
@@ -27,9 +25,7 @@ export function parseCompiledCurriculum(text: string, file: string): LoadResult 
   if (!Array.isArray(data.steps) || data.steps.length === 0) {
     return damaged(file, 'it has no steps');
   }
-  const badStep = data.steps.findIndex(
-    (step) => !isRecord(step) || typeof step.id !== 'string' || typeof step.title !== 'string' || !isRecord(step.duration),
-  );
+  const badStep = data.steps.findIndex((step) => !isRecord(step) || typeof step.id !== 'string' || typeof step.title !== 'string' || !isRecord(step.duration));
   if (badStep >= 0) {
     return damaged(file, `step ${badStep + 1} lacks an id, a title or a duration`);
   }

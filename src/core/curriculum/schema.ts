@@ -119,11 +119,6 @@ export const templateManifestSchema = z.strictObject({
   project: id,
   minNodeVersion: z.string().regex(/^\d+\.\d+\.\d+$/, { message: 'version-format' }),
   readme: text,
-  variables: z.record(
-    z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { message: 'variable-name' }),
-    z.strictObject({ description: text, default: text }),
-  ),
-  milestones: z
-    .array(z.strictObject({ id, tests: z.array(text).min(1, { message: 'no-tests' }) }))
-    .min(1, { message: 'no-milestones' }),
+  variables: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { message: 'variable-name' }), z.strictObject({ description: text, default: text })),
+  milestones: z.array(z.strictObject({ id, tests: z.array(text).min(1, { message: 'no-tests' }) })).min(1, { message: 'no-milestones' }),
 });

@@ -17,8 +17,7 @@ export interface TemplateInput {
 }
 
 export type TemplateResult =
-  | { readonly ok: true; readonly template: CompiledTemplate }
-  | { readonly ok: false; readonly problems: readonly CurriculumProblem[] };
+  { readonly ok: true; readonly template: CompiledTemplate } | { readonly ok: false; readonly problems: readonly CurriculumProblem[] };
 
 export function compileTemplate(input: TemplateInput, curriculum: Curriculum): TemplateResult {
   const parsed = parseFile(input.manifest, templateManifestSchema, 'project, minNodeVersion, readme, variables and milestones');

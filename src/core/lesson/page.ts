@@ -5,7 +5,13 @@ import { formatAuthors, type Curriculum, type Step, type Topic } from '../curric
 
 export interface LessonLinks {
   /** Projects' milestones that list this topic under "read first". */
-  readonly usedIn: readonly { readonly project: string; readonly projectTitle: string; readonly milestone: string; readonly title: string; readonly number: number }[];
+  readonly usedIn: readonly {
+    readonly project: string;
+    readonly projectTitle: string;
+    readonly milestone: string;
+    readonly title: string;
+    readonly number: number;
+  }[];
   readonly next?: { readonly id: string; readonly title: string };
   readonly previous?: { readonly id: string; readonly title: string };
 }
@@ -78,27 +84,20 @@ export function lessonLinks(curriculum: Curriculum, step: Step, topic: Topic): L
 
 export function renderLessonPage(input: LessonPageInput): string {
   const { topic, step, links } = input;
-  const csp = [
-    "default-src 'none'",
-    `img-src ${input.cspSource}`,
-    `style-src ${input.cspSource}`,
-    `script-src 'nonce-${input.nonce}'`,
-  ].join('; ');
+  const csp = ["default-src 'none'", `img-src ${input.cspSource}`, `style-src ${input.cspSource}`, `script-src 'nonce-${input.nonce}'`].join('; ');
   const book = step.textbook;
-  const reading = book
-    ? `<p><cite>${esc(book.title)}</cite> by ${esc(formatAuthors(book.authors))}${book.edition ? `, ${esc(book.edition)}` : ''}</p>`
-    : '';
+  const reading = book ? `<p><cite>${esc(book.title)}</cite> by ${esc(formatAuthors(book.authors))}${book.edition ? `, ${esc(book.edition)}` : ''}</p>` : '';
   const chapters = topic.reading.chapters?.length
     ? `<p>${topic.reading.chapters.length === 1 ? 'Chapter' : 'Chapters'}: ${topic.reading.chapters.map(esc).join('; ')}</p>`
     : '';
   const papers = (topic.papers ?? [])
-    .map((paper) => `<li>${esc(formatAuthors(paper.authors))} (${paper.year}). <cite>${esc(paper.title)}</cite>${paper.venue ? `. ${esc(paper.venue)}` : ''}.</li>`)
+    .map(
+      (paper) =>
+        `<li>${esc(formatAuthors(paper.authors))} (${paper.year}). <cite>${esc(paper.title)}</cite>${paper.venue ? `. ${esc(paper.venue)}` : ''}.</li>`,
+    )
     .join('');
   const questions = topic.selfCheck
-    .map(
-      (check, i) =>
-        `<li><p>${esc(check.question)}</p><details><summary>Show answer</summary><p data-answer="${i}">${esc(check.answer)}</p></details></li>`,
-    )
+    .map((check, i) => `<li><p>${esc(check.question)}</p><details><summary>Show answer</summary><p data-answer="${i}">${esc(check.answer)}</p></details></li>`)
     .join('');
   const usedIn = links.usedIn
     .map(
@@ -108,9 +107,7 @@ export function renderLessonPage(input: LessonPageInput): string {
     .join('');
   // Inlined, not an <img>, so that currentColor takes the theme's foreground colour.
   const diagram =
-    input.content.diagramSvg && topic.diagram
-      ? `<figure>${input.content.diagramSvg}<figcaption>${esc(topic.diagram.alt)}</figcaption></figure>`
-      : '';
+    input.content.diagramSvg && topic.diagram ? `<figure>${input.content.diagramSvg}<figcaption>${esc(topic.diagram.alt)}</figcaption></figure>` : '';
   const nav = (target: { id: string; title: string } | undefined, label: string) =>
     target ? `<button class="secondary" data-action="openTopic" data-topic="${esc(target.id)}">${label}: ${esc(target.title)}</button>` : '';
 

@@ -109,9 +109,7 @@ function readRecords(raw: unknown): StoredProjectRecords {
   const { scaffolds, checks } = raw as Partial<StoredProjectRecords>;
   return {
     version: 1,
-    scaffolds: Object.fromEntries(
-      Object.entries(scaffolds ?? {}).filter(([, r]) => typeof r?.folder === 'string' && typeof r.at === 'string'),
-    ),
+    scaffolds: Object.fromEntries(Object.entries(scaffolds ?? {}).filter(([, r]) => typeof r?.folder === 'string' && typeof r.at === 'string')),
     checks: Object.fromEntries(
       Object.entries(checks ?? {}).filter(
         ([, r]) => typeof r?.at === 'string' && ['passed', 'failed', 'crashed'].includes(r.outcome) && typeof r.summary === 'string',

@@ -53,7 +53,10 @@ function canonicalText(records: RecordMap): string {
 }
 
 /** The learner's signing key from `storage` (a synced globalState key), made and stored the first time. */
-export async function ensureSigningKey(storage: { get(key: string): unknown; update(key: string, value: unknown): Thenable<void> | Promise<void> }, key: string): Promise<string> {
+export async function ensureSigningKey(
+  storage: { get(key: string): unknown; update(key: string, value: unknown): Thenable<void> | Promise<void> },
+  key: string,
+): Promise<string> {
   const stored = storage.get(key);
   if (isSigningKey(stored)) {
     return stored;

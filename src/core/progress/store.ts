@@ -8,16 +8,7 @@
 // Opening never throws on bad stored data: damaged values and files are kept aside, every
 // readable record is kept, and the problems are returned once for the learner.
 import { Emitter, type Event } from '../util/event';
-import {
-  decodeJournal,
-  decodeStoredProgress,
-  encodeProgress,
-  unstamped,
-  type Origin,
-  type ProgressRecord,
-  type StampBound,
-  type StampedRecord,
-} from './codec';
+import { decodeJournal, decodeStoredProgress, encodeProgress, unstamped, type Origin, type ProgressRecord, type StampBound, type StampedRecord } from './codec';
 import { HybridClock, MAX_CLOCK_AHEAD_MS, stampWall } from './hlc';
 import { entriesText, foldJournals, isJournalName, journalName, type JournalDirectory } from './journal';
 import { changedIds, covers, mergeMaps, type RecordMap } from './lww';
@@ -171,12 +162,7 @@ export class ProgressStore {
   }
 
   /** Marks one item done or not done. Refuses ids the curriculum does not define. */
-  async setDone(
-    id: string,
-    done: boolean,
-    origin: Origin = 'self-reported',
-    evidence?: Readonly<Record<string, string | number>>,
-  ): Promise<void> {
+  async setDone(id: string, done: boolean, origin: Origin = 'self-reported', evidence?: Readonly<Record<string, string | number>>): Promise<void> {
     await this.apply([{ id, done, origin, evidence }]);
   }
 
@@ -310,8 +296,7 @@ export class ProgressStore {
   private async writeSummary(): Promise<void> {
     const raw = this.storage.get(this.options.key);
     // What is stamped too far ahead is left out, so the learner's records replace it in the copy that syncs.
-    const current =
-      raw !== undefined && raw === this.lastSummary?.raw ? this.lastSummary.records : decodeStoredProgress(raw, this.bound()).records;
+    const current = raw !== undefined && raw === this.lastSummary?.raw ? this.lastSummary.records : decodeStoredProgress(raw, this.bound()).records;
     const merged = mergeMaps(this.records, current);
     const written = this.storage.update(this.options.key, encodeProgress(merged));
     // VS Code keeps its copy before update returns; read it now, before another window's value can land.
@@ -344,7 +329,9 @@ export class ProgressStore {
         }
       }
       const decoded = decodeJournal((await this.options.journal.read(folding)) ?? '');
-      const added = new Map(decoded.entries.filter(({ id, record }) => !covers(this.records, new Map([[id, record]]))).map(({ id, record }) => [id, record] as const));
+      const added = new Map(
+        decoded.entries.filter(({ id, record }) => !covers(this.records, new Map([[id, record]]))).map(({ id, record }) => [id, record] as const),
+      );
       if (added.size > 0) {
         await this.options.journal.append(this.ownJournal, entriesText(added));
         this.records = mergeMaps(this.records, added);

@@ -18,10 +18,7 @@ export interface ProgressView {
 
 /** The progress ids inside a step: its topics, and its projects' milestones. */
 export function stepChildIds(step: Step): string[] {
-  return [
-    ...step.topics.map((topic) => topic.id),
-    ...(step.projects ?? []).flatMap((project) => projectMilestoneKeys(project)),
-  ];
+  return [...step.topics.map((topic) => topic.id), ...(step.projects ?? []).flatMap((project) => projectMilestoneKeys(project))];
 }
 
 export function projectMilestoneKeys(project: Project): string[] {
@@ -34,8 +31,7 @@ export function stepState(step: Step, progress: ProgressView): StepState {
   if (progress.isDone(step.id) || (step.topics.length > 0 && step.topics.every((topic) => progress.isDone(topic.id)))) {
     return 'done';
   }
-  const started =
-    children.some((id) => progress.isDone(id)) || (step.projects ?? []).some((project) => progress.scaffold?.(project.id));
+  const started = children.some((id) => progress.isDone(id)) || (step.projects ?? []).some((project) => progress.scaffold?.(project.id));
   return started ? 'in-progress' : 'not-started';
 }
 

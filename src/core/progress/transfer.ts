@@ -140,7 +140,11 @@ function milestoneRows(project: Project, get: Lookup): string[] {
     if (record?.state !== 'done') {
       return [];
     }
-    const evidence = record.evidence ? Object.entries(record.evidence).map(([key, value]) => `${key}: ${value}`).join(', ') : '';
+    const evidence = record.evidence
+      ? Object.entries(record.evidence)
+          .map(([key, value]) => `${key}: ${value}`)
+          .join(', ')
+      : '';
     const how = record.origin === 'verified' ? 'verified by its tests' : 'marked done';
     return [`| ${cell(project.title)} | ${cell(milestone.title)} | ${day(record.at)} | ${how} | ${cell(evidence)} |`];
   });
@@ -161,9 +165,7 @@ function day(iso: string): string {
 }
 
 export type ResetTarget =
-  | { readonly kind: 'step'; readonly step: Step }
-  | { readonly kind: 'topic'; readonly topic: Topic }
-  | { readonly kind: 'project'; readonly project: Project };
+  { readonly kind: 'step'; readonly step: Step } | { readonly kind: 'topic'; readonly topic: Topic } | { readonly kind: 'project'; readonly project: Project };
 
 /** The ids a reset of one item covers: a step with everything inside it, a project with its milestones. */
 export function resetIds(target: ResetTarget): string[] {

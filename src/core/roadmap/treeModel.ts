@@ -1,25 +1,8 @@
 // The roadmap tree as plain data: which nodes exist, their stable ids, labels, descriptions and
 // tooltips. The tree view adapter only maps these onto vscode.TreeItem.
-import {
-  formatAuthors,
-  formatDuration,
-  milestoneKey,
-  type Curriculum,
-  type Milestone,
-  type Project,
-  type Step,
-  type Topic,
-} from '../curriculum/model';
+import { formatAuthors, formatDuration, milestoneKey, type Curriculum, type Milestone, type Project, type Step, type Topic } from '../curriculum/model';
 import { escapeMarkdown } from '../util/markdown';
-import {
-  childTally,
-  milestoneState,
-  projectTally,
-  stepState,
-  type MilestoneState,
-  type ProgressView,
-  type StepState,
-} from '../progress/summary';
+import { childTally, milestoneState, projectTally, stepState, type MilestoneState, type ProgressView, type StepState } from '../progress/summary';
 
 export type DetailField = 'objective' | 'goal' | 'textbook';
 
@@ -73,8 +56,7 @@ export function childNodes(node: RoadmapNode): RoadmapNode[] {
   detail('goal', step.goal);
   detail(
     'textbook',
-    step.textbook &&
-      `${step.textbook.title} — ${formatAuthors(step.textbook.authors)}${step.textbook.edition ? ` (${step.textbook.edition})` : ''}`,
+    step.textbook && `${step.textbook.title} — ${formatAuthors(step.textbook.authors)}${step.textbook.edition ? ` (${step.textbook.edition})` : ''}`,
   );
   const projects: RoadmapNode[] = (step.projects ?? []).map((project) => ({ kind: 'project', id: `project/${project.id}`, project }));
   return [...topics, ...details, ...projects];
@@ -115,7 +97,9 @@ export function stepsShowing(curriculum: Curriculum, progressIds: readonly strin
       return (
         changed.has(step.id) ||
         step.topics.some((topic) => changed.has(topic.id)) ||
-        projects.some((project) => changed.has(project.id) || (project.milestones ?? []).some((milestone) => changed.has(milestoneKey(project.id, milestone.id))))
+        projects.some(
+          (project) => changed.has(project.id) || (project.milestones ?? []).some((milestone) => changed.has(milestoneKey(project.id, milestone.id))),
+        )
       );
     })
     .map((step) => stepNodeId(step.id));
@@ -157,17 +141,10 @@ export function presentStep(step: Step, number: number, progress: ProgressView):
   } else if (tally) {
     parts.push(step.topics.length > 0 ? `${tally.done}/${tally.total} done` : `${tally.done}/${tally.total} milestones`);
   }
-  const lines = [
-    `**Step ${number}: ${escapeMarkdown(step.title)}** · ${STATE_LABELS[state]}`,
-    '',
-    `**Objective:** ${escapeMarkdown(step.objective)}`,
-  ];
+  const lines = [`**Step ${number}: ${escapeMarkdown(step.title)}** · ${STATE_LABELS[state]}`, '', `**Objective:** ${escapeMarkdown(step.objective)}`];
   if (step.textbook) {
     const edition = step.textbook.edition ? `, ${escapeMarkdown(step.textbook.edition)}` : '';
-    lines.push(
-      '',
-      `**Textbook:** *${escapeMarkdown(step.textbook.title)}* by ${escapeMarkdown(formatAuthors(step.textbook.authors))}${edition}`,
-    );
+    lines.push('', `**Textbook:** *${escapeMarkdown(step.textbook.title)}* by ${escapeMarkdown(formatAuthors(step.textbook.authors))}${edition}`);
   }
   lines.push('', `**Duration:** ${formatDuration(step.duration)}`);
   if (step.goal) {
@@ -209,7 +186,11 @@ export function presentMilestone(node: MilestoneNode, progress: ProgressView): P
   const state = milestoneState(node.key, progress);
   const record = progress.get(node.key);
   const check = progress.lastCheck?.(node.key);
-  const lines = [`**Milestone ${node.number}: ${escapeMarkdown(node.milestone.title)}** · ${MILESTONE_STATE_LABELS[state]}`, '', escapeMarkdown(node.milestone.goal)];
+  const lines = [
+    `**Milestone ${node.number}: ${escapeMarkdown(node.milestone.title)}** · ${MILESTONE_STATE_LABELS[state]}`,
+    '',
+    escapeMarkdown(node.milestone.goal),
+  ];
   if (record?.state === 'done' && record.origin === 'verified') {
     const evidence = Object.entries(record.evidence ?? {})
       .map(([key, value]) => `${escapeMarkdown(key)}: ${escapeMarkdown(String(value))}`)

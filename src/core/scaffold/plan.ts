@@ -72,11 +72,7 @@ export class ScaffoldWriteError extends Error {
   }
 }
 
-export async function planScaffold(
-  template: CompiledTemplate,
-  values: Readonly<Record<string, string>>,
-  target: TargetFileSystem,
-): Promise<ScaffoldPlan> {
+export async function planScaffold(template: CompiledTemplate, values: Readonly<Record<string, string>>, target: TargetFileSystem): Promise<ScaffoldPlan> {
   const files: PlannedFile[] = [];
   const directories: string[] = [];
   const conflicts: string[] = [];

@@ -7,9 +7,7 @@ import type { CompiledTemplate } from '../scaffold/template';
 import { commandLink, escapeMarkdown } from '../util/markdown';
 import { WalkthroughContext, WalkthroughIds } from './keys';
 
-export type WalkthroughMedia =
-  | { readonly markdown: string }
-  | { readonly svg: string; readonly altText: string };
+export type WalkthroughMedia = { readonly markdown: string } | { readonly svg: string; readonly altText: string };
 
 export interface WalkthroughStep {
   readonly id: string;
@@ -89,7 +87,7 @@ function startHere(curriculum: Curriculum, markdown: Markdown): Walkthrough {
           '# How progress works',
           '',
           '- **Topics and steps**: tick the checkbox in the roadmap, or press *Mark Done* in a lesson. A step is complete when all its topics are, or when you mark it complete yourself.',
-          '- **Project milestones** are *verified*: *Check Milestone* runs the milestone\'s tests, and those of every earlier milestone, in a terminal. A pass is recorded with the time, the number of tests, the Node.js version and the git commit of your project.',
+          "- **Project milestones** are *verified*: *Check Milestone* runs the milestone's tests, and those of every earlier milestone, in a terminal. A pass is recorded with the time, the number of tests, the Node.js version and the git commit of your project.",
           '- Your progress is kept by VS Code and follows you to other machines through Settings Sync.',
           '- The ticks in these walkthroughs mirror the roadmap. VS Code does not let an extension clear a walkthrough tick: after *Reset Progress*, the roadmap is the one to trust.',
         ].join('\n'),
@@ -139,9 +137,7 @@ function stepWalkthrough(step: Step, number: number, markdown: Markdown): Walkth
       commandLink('Open Lesson', Commands.openLesson, topic.id),
       commandLink('Mark Done', Commands.markTopicComplete, topic.id),
     ].join('\n'),
-    media: topic.diagram
-      ? { svg: topic.diagram.file, altText: topic.diagram.alt }
-      : markdown(`${step.id}/${topic.id}.md`, topicMarkdown(step, topic)),
+    media: topic.diagram ? { svg: topic.diagram.file, altText: topic.diagram.alt } : markdown(`${step.id}/${topic.id}.md`, topicMarkdown(step, topic)),
     completionEvents: [Events.onContext(WalkthroughContext.done(topic.id))],
   }));
   steps.push({
@@ -169,7 +165,13 @@ function descriptionText(text: string): string {
 }
 
 function topicMarkdown(step: Step, topic: Topic): string {
-  const lines = [`# ${escapeMarkdown(topic.title)}`, '', escapeMarkdown(topic.summary), '', '**Key concepts:** ' + topic.concepts.map(escapeMarkdown).join(' · ')];
+  const lines = [
+    `# ${escapeMarkdown(topic.title)}`,
+    '',
+    escapeMarkdown(topic.summary),
+    '',
+    '**Key concepts:** ' + topic.concepts.map(escapeMarkdown).join(' · '),
+  ];
   if (step.textbook) {
     const chapters = topic.reading.chapters?.length ? ` — ${topic.reading.chapters.map(escapeMarkdown).join('; ')}` : '';
     lines.push('', `**Read:** *${escapeMarkdown(step.textbook.title)}*${chapters}`);
@@ -242,7 +244,7 @@ function projectWalkthrough(curriculum: Curriculum, project: Project, template: 
             '',
             `**Build:** ${escapeMarkdown(milestone.goal)}`,
             '',
-            `**Checked by:** ${tests.length > 0 ? tests.map((test) => `\`${test}\``).join(', ') : 'the milestone\'s tests'}${index > 0 ? ', with every earlier milestone\'s tests run again' : ''}.`,
+            `**Checked by:** ${tests.length > 0 ? tests.map((test) => `\`${test}\``).join(', ') : "the milestone's tests"}${index > 0 ? ", with every earlier milestone's tests run again" : ''}.`,
             '',
             `**Read first:** ${milestone.readFirst.map((id) => escapeMarkdown(topicTitle(id))).join(', ')}`,
           ].join('\n'),

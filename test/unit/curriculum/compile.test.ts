@@ -99,10 +99,7 @@ describe('compileCurriculum', () => {
 
   it('names a missing required field and the mapping that lacks it', () => {
     const message = onlyProblem(VALID.replace('    objective: Learn one thing.\n', ''));
-    assert.equal(
-      message,
-      'roadmap.yaml:4:5: missing required field "objective" in steps[0]. Add it (expected a string).',
-    );
+    assert.equal(message, 'roadmap.yaml:4:5: missing required field "objective" in steps[0]. Add it (expected a string).');
   });
 
   it('names a duplicate id and where it was first used', () => {
@@ -121,10 +118,7 @@ describe('compileCurriculum', () => {
 
   it('reports a fractional duration as not a whole number', () => {
     const message = onlyProblem(VALID.replace('min: 1, max: 2', 'min: 1.5, max: 2'));
-    assert.equal(
-      message,
-      'roadmap.yaml:10:22: wrong type at steps[0].duration.min: expected a whole number, found number 1.5.',
-    );
+    assert.equal(message, 'roadmap.yaml:10:22: wrong type at steps[0].duration.min: expected a whole number, found number 1.5.');
   });
 
   it('reports an unknown key at the key itself', () => {
@@ -134,18 +128,12 @@ describe('compileCurriculum', () => {
 
   it('reports a duration whose min exceeds its max', () => {
     const message = onlyProblem(VALID.replace('min: 1, max: 2', 'min: 3, max: 2'));
-    assert.equal(
-      message,
-      'roadmap.yaml:10:15: bad duration at steps[0].duration: min (3) is greater than max (2). Swap them or make them equal.',
-    );
+    assert.equal(message, 'roadmap.yaml:10:15: bad duration at steps[0].duration: min (3) is greater than max (2). Swap them or make them equal.');
   });
 
   it('reports an unknown duration unit with the allowed ones', () => {
     const message = onlyProblem(VALID.replace('unit: month', 'unit: year'));
-    assert.equal(
-      message,
-      'roadmap.yaml:10:39: invalid value at steps[0].duration.unit: expected one of "week", "month", found "year".',
-    );
+    assert.equal(message, 'roadmap.yaml:10:39: invalid value at steps[0].duration.unit: expected one of "week", "month", found "year".');
   });
 
   it('reports a zero duration as not greater than 0', () => {
@@ -207,8 +195,7 @@ steps:
     const result = compileAll({ roadmap: { path: 'r.yaml', text: roadmap }, topicFiles: [], fileExists: () => true });
     assert.equal(result.ok, false);
     assert.deepEqual(result.ok ? [] : result.problems.map(formatProblem), [
-      'r.yaml:8:9: duplicate id "a" at steps[1].id (first used at line 4). ' +
-        "Ids key the learner's progress and must be unique: choose another id.",
+      'r.yaml:8:9: duplicate id "a" at steps[1].id (first used at line 4). ' + "Ids key the learner's progress and must be unique: choose another id.",
     ]);
   });
 });

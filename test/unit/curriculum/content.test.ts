@@ -34,7 +34,7 @@ describe('shipped curriculum content', () => {
     }
   });
 
-  it('keeps each step\'s topic hours within its duration at the stated hours per week', () => {
+  it("keeps each step's topic hours within its duration at the stated hours per week", () => {
     const perWeek = curriculum.studyHoursPerWeek ?? 0;
     assert.equal(perWeek, 8);
     for (const step of studySteps) {
@@ -78,7 +78,10 @@ describe('shipped curriculum content', () => {
 
   it('has at least one diagram per study step, each well-formed, themed and used', () => {
     for (const step of studySteps) {
-      assert.ok(step.topics.some((topic) => topic.diagram), `${step.id} has no diagram`);
+      assert.ok(
+        step.topics.some((topic) => topic.diagram),
+        `${step.id} has no diagram`,
+      );
     }
     const files = readdirSync(join(ROOT, 'media', 'diagrams'));
     const used = new Set([...topics, ...projects].flatMap((item) => (item.diagram ? [item.diagram.file] : [])));
@@ -105,7 +108,10 @@ describe('shipped curriculum content', () => {
       assert.ok((project.milestones ?? []).length >= 6, `${project.id} has fewer than 6 milestones`);
       assert.ok((project.concepts ?? []).every((id) => ids.has(id)));
       for (const milestone of project.milestones ?? []) {
-        assert.ok(milestone.readFirst.every((id) => ids.has(id)), `${project.id}/${milestone.id}`);
+        assert.ok(
+          milestone.readFirst.every((id) => ids.has(id)),
+          `${project.id}/${milestone.id}`,
+        );
       }
     }
   });
@@ -132,7 +138,10 @@ describe('diagramProblems', () => {
   ];
   for (const [svg, reason] of bad) {
     it(`refuses ${svg.slice(41, 80)}`, () => {
-      assert.ok(diagramProblems(svg).some((problem) => reason.test(problem)), JSON.stringify(diagramProblems(svg)));
+      assert.ok(
+        diagramProblems(svg).some((problem) => reason.test(problem)),
+        JSON.stringify(diagramProblems(svg)),
+      );
     });
   }
 });

@@ -42,8 +42,14 @@ describe('shared template files', () => {
   });
 
   it('report a missing copy and a missing canonical copy', () => {
-    assert.match(sharedFileDrift(fakeTree({ a: { 'harness/random.ts': 'x' }, b: {}, c: { 'harness/random.ts': 'x' } }), SHARED).join('\n'), /^curriculum\/projects\/b\/template\/harness\/random\.ts is missing: run `npm run sync:templates`/);
-    assert.match(sharedFileDrift(fakeTree({ a: {}, b: {}, c: {} }), SHARED).join('\n'), /^curriculum\/projects\/a\/template\/harness\/random\.ts \(the canonical copy\) is missing\.$/);
+    assert.match(
+      sharedFileDrift(fakeTree({ a: { 'harness/random.ts': 'x' }, b: {}, c: { 'harness/random.ts': 'x' } }), SHARED).join('\n'),
+      /^curriculum\/projects\/b\/template\/harness\/random\.ts is missing: run `npm run sync:templates`/,
+    );
+    assert.match(
+      sharedFileDrift(fakeTree({ a: {}, b: {}, c: {} }), SHARED).join('\n'),
+      /^curriculum\/projects\/a\/template\/harness\/random\.ts \(the canonical copy\) is missing\.$/,
+    );
   });
 
   it('report a template declared to share a file that does not exist', () => {

@@ -67,7 +67,12 @@ describe('compileTemplate', () => {
     assert.deepEqual(result.template.variables, [{ name: 'projectName', description: 'the package name', default: 'kv' }]);
     assert.deepEqual(
       result.template.files.map((f) => [f.path, f.binary]),
-      [['logo.png', true], ['README.md', false], ['test/m1.test.ts', false], ['test/m2.test.ts', false]],
+      [
+        ['logo.png', true],
+        ['README.md', false],
+        ['test/m1.test.ts', false],
+        ['test/m2.test.ts', false],
+      ],
     );
   });
 
@@ -81,7 +86,10 @@ describe('compileTemplate', () => {
   });
 
   it('rejects a missing test file, pointing at it in the manifest', () => {
-    const [message] = problems(MANIFEST, FILES.filter((f) => f.path !== 'test/m2.test.ts'));
+    const [message] = problems(
+      MANIFEST,
+      FILES.filter((f) => f.path !== 'test/m2.test.ts'),
+    );
     assert.equal(message, 'kv/template.yaml:12:13: the test file "test/m2.test.ts" at milestones[1].tests[0] is not a file of kv/template.');
   });
 

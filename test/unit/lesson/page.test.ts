@@ -7,7 +7,9 @@ import type { Curriculum } from '../../../src/core/curriculum/model';
 import { renderLessonMarkdown } from '../../../src/core/lesson/markdown';
 import { lessonLinks, parseLessonMessage, renderLessonPage } from '../../../src/core/lesson/page';
 
-const PAYLOADS = readFileSync(join(__dirname, '..', '..', 'fixtures', 'xss-payloads.txt'), 'utf8').split('\n').filter(Boolean);
+const PAYLOADS = readFileSync(join(__dirname, '..', '..', 'fixtures', 'xss-payloads.txt'), 'utf8')
+  .split('\n')
+  .filter(Boolean);
 const NONCE = 'bm9uY2Utbm9uY2Utbm9uY2U=';
 
 /** A curriculum whose every text field carries one payload, compiled by the real pipeline. */
@@ -72,7 +74,39 @@ function tags(html: string): { name: string; attributes: string }[] {
 describe('lesson page', () => {
   it(`neutralises each of ${PAYLOADS.length} hostile payloads placed in every text field`, () => {
     assert.ok(PAYLOADS.length >= 20);
-    const allowed = new Set(['html', 'head', 'meta', 'link', 'title', 'body', 'header', 'p', 'h1', 'h2', 'h3', 'span', 'main', 'section', 'cite', 'ol', 'ul', 'li', 'details', 'summary', 'footer', 'button', 'script', 'code', 'em', 'strong', 'a', 'pre', 'br', 'hr', 'blockquote']);
+    const allowed = new Set([
+      'html',
+      'head',
+      'meta',
+      'link',
+      'title',
+      'body',
+      'header',
+      'p',
+      'h1',
+      'h2',
+      'h3',
+      'span',
+      'main',
+      'section',
+      'cite',
+      'ol',
+      'ul',
+      'li',
+      'details',
+      'summary',
+      'footer',
+      'button',
+      'script',
+      'code',
+      'em',
+      'strong',
+      'a',
+      'pre',
+      'br',
+      'hr',
+      'blockquote',
+    ]);
     for (const payload of PAYLOADS) {
       const html = page(hostileCurriculum(payload));
       const found = tags(html);
@@ -94,10 +128,7 @@ describe('lesson page', () => {
   it('carries a strict Content Security Policy with the nonce, and the only script uses it', () => {
     const html = page(hostileCurriculum('plain text'));
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
-    assert.equal(
-      csp,
-      `default-src 'none'; img-src https://webview.example; style-src https://webview.example; script-src 'nonce-${NONCE}'`,
-    );
+    assert.equal(csp, `default-src 'none'; img-src https://webview.example; style-src https://webview.example; script-src 'nonce-${NONCE}'`);
     assert.match(html, new RegExp(`<script nonce="${NONCE}" src="https://webview.example/media/lesson.js"></script>`));
     assert.doesNotMatch(html, /\son[a-z]+=/i);
     assert.doesNotMatch(html, /style="/);

@@ -59,13 +59,13 @@ const summaryArb: fc.Arbitrary<SummaryCase> = fc.oneof(
     sound: dedupe(entries),
   })),
   // A record stamped far ahead of this machine's clock, up to the top of the range (Settings Sync carried it from a hostile import).
-  fc.tuple(entriesArb, fc.constantFrom(...IDS), fc.oneof(fc.integer({ min: Date.parse(NOW) + DAY + 1, max: MAX_WALL }), fc.constant(MAX_WALL)), fc.nat(999_999)).map(
-    ([entries, ahead, wall, counter]) => {
+  fc
+    .tuple(entriesArb, fc.constantFrom(...IDS), fc.oneof(fc.integer({ min: Date.parse(NOW) + DAY + 1, max: MAX_WALL }), fc.constant(MAX_WALL)), fc.nat(999_999))
+    .map(([entries, ahead, wall, counter]) => {
       const sound = dedupe(entries).filter(([id]) => id !== ahead);
       const far: StampedRecord = { state: 'done', at: NOW, origin: 'verified', evidence: { tests: 1 }, stamp: formatStamp({ wall, counter, node: 'far' }) };
       return { value: { version: PROGRESS_SCHEMA_VERSION, records: { ...Object.fromEntries(sound), [ahead]: far } }, damaged: true, sound };
-    },
-  ),
+    }),
   fc.tuple(entriesArb, fc.constantFrom(...IDS), garbageRecordArb).map(([entries, bad, garbage]) => {
     const sound = dedupe(entries).filter(([id]) => id !== bad);
     return { value: { version: PROGRESS_SCHEMA_VERSION, records: { ...Object.fromEntries(sound), [bad]: garbage } }, damaged: true, sound };
@@ -84,17 +84,29 @@ const damagedLineArb: fc.Arbitrary<Line> = fc.oneof(
   // A line cut short, then something else written after it.
   fc.tuple(soundLineArb, fc.nat()).map(([line, cut]) => ({ text: `${line.text.slice(0, cut % (line.text.length - 1))}\u0000garbage\n`, damaged: true })),
   // Binary noise.
-  fc.uint8Array({ minLength: 1, maxLength: 40 }).map((bytes) => ({ text: `\u0001${Buffer.from(bytes).toString('latin1').replace(/\n/g, '')}\n`, damaged: true })),
+  fc
+    .uint8Array({ minLength: 1, maxLength: 40 })
+    .map((bytes) => ({ text: `\u0001${Buffer.from(bytes).toString('latin1').replace(/\n/g, '')}\n`, damaged: true })),
   // JSON that is not an entry.
-  fc.jsonValue().filter((value) => !(typeof value === 'object' && value !== null && !Array.isArray(value) && 'id' in value)).map((value) => ({ text: `${JSON.stringify(value)}\n`, damaged: true })),
+  fc
+    .jsonValue()
+    .filter((value) => !(typeof value === 'object' && value !== null && !Array.isArray(value) && 'id' in value))
+    .map((value) => ({ text: `${JSON.stringify(value)}\n`, damaged: true })),
   // A newer format in a shape this version cannot read.
-  fc.tuple(fc.constantFrom(...IDS), fc.integer({ min: PROGRESS_SCHEMA_VERSION + 1, max: 99 })).map(([id, v]) => ({ text: `${JSON.stringify({ v, id, r: { state: 'archived' } })}\n`, damaged: true })),
+  fc
+    .tuple(fc.constantFrom(...IDS), fc.integer({ min: PROGRESS_SCHEMA_VERSION + 1, max: 99 }))
+    .map(([id, v]) => ({ text: `${JSON.stringify({ v, id, r: { state: 'archived' } })}\n`, damaged: true })),
   // An older, unknown format.
-  fc.tuple(soundLineArb, fc.integer({ min: -1, max: PROGRESS_SCHEMA_VERSION - 1 })).map(([line, v]) => ({ text: line.text.replace(/^\{"v":3/, `{"v":${v}`), damaged: true })),
+  fc
+    .tuple(soundLineArb, fc.integer({ min: -1, max: PROGRESS_SCHEMA_VERSION - 1 }))
+    .map(([line, v]) => ({ text: line.text.replace(/^\{"v":3/, `{"v":${v}`), damaged: true })),
 );
 
 const journalArb = fc
-  .tuple(fc.array(fc.oneof({ weight: 3, arbitrary: soundLineArb }, { weight: 1, arbitrary: damagedLineArb }), { maxLength: 10 }), fc.option(fc.tuple(soundLineArb, fc.nat()), { nil: undefined }))
+  .tuple(
+    fc.array(fc.oneof({ weight: 3, arbitrary: soundLineArb }, { weight: 1, arbitrary: damagedLineArb }), { maxLength: 10 }),
+    fc.option(fc.tuple(soundLineArb, fc.nat()), { nil: undefined }),
+  )
   .map(([lines, torn]) => {
     if (torn === undefined) {
       return lines;

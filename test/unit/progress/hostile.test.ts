@@ -62,7 +62,10 @@ class MemoryMirrorFile implements MirrorFile {
   inspect() {
     return Promise.resolve({
       folder: { kind: 'folder' as const, symbolicLink: false, size: 0 },
-      file: this.text === undefined ? { kind: 'missing' as const, symbolicLink: false, size: 0 } : { kind: 'file' as const, symbolicLink: false, size: this.text.length },
+      file:
+        this.text === undefined
+          ? { kind: 'missing' as const, symbolicLink: false, size: 0 }
+          : { kind: 'file' as const, symbolicLink: false, size: this.text.length },
     });
   }
   read() {
@@ -98,7 +101,10 @@ describe('progress from outside this machine', function () {
           if (channel === 'import') {
             const parsed = parseImport(exportJson(incoming), 'backup.json', KNOWN, { now: clock.now().getTime(), signingKey: SIGNING_KEY });
             await store.merge(parsed.records);
-            assert.ok([...store.entries().values()].every((r) => r.origin !== 'verified'), 'an unsigned backup brought a verified record');
+            assert.ok(
+              [...store.entries().values()].every((r) => r.origin !== 'verified'),
+              'an unsigned backup brought a verified record',
+            );
           } else if (channel === 'mirror-unsigned' || channel === 'mirror-signed') {
             const text = exportJson(incoming, channel === 'mirror-signed' ? { signingKey: SIGNING_KEY } : {});
             await new ProgressMirror(store, new MemoryMirrorFile(text), '.roadmap/progress.json', SIGNING_KEY, () => clock.now().getTime()).sync();
@@ -127,7 +133,11 @@ describe('progress from outside this machine', function () {
             assert.equal(reopened.store.isDone(item), done, `${item} after a reopen (${channel})`);
           }
           // And its next change still orders after everything it holds.
-          const before = [...reopened.store.stampedEntries().values()].map((r) => r.stamp).sort().at(-1) ?? '';
+          const before =
+            [...reopened.store.stampedEntries().values()]
+              .map((r) => r.stamp)
+              .sort()
+              .at(-1) ?? '';
           await reopened.store.setDone('raft', !reopened.store.isDone('raft'));
           assert.ok((reopened.store.stampedEntries().get('raft')?.stamp ?? '') > before);
           reopened.store.dispose();

@@ -75,7 +75,15 @@ describe('ProgressMirror (.roadmap/progress.json)', () => {
   it('merges both ways: newer records of the file land, newer local ones are written back, unknown items stay in the file', async () => {
     const progress = await store();
     await progress.setDone('fundamentals', true); // 2026: newer than OLD
-    const file = new FakeFile(mine(new Map([['fundamentals', { ...OLD, state: 'not-done' }], ['networks', NEW], ['retired-topic', OLD]])));
+    const file = new FakeFile(
+      mine(
+        new Map([
+          ['fundamentals', { ...OLD, state: 'not-done' }],
+          ['networks', NEW],
+          ['retired-topic', OLD],
+        ]),
+      ),
+    );
     const outcome = await new ProgressMirror(progress, file, NAME, KEY, NOW).sync();
     assert.deepEqual(outcome, { kind: 'in-step', merged: 1, written: true });
     assert.ok(progress.isDone('networks'));
@@ -93,7 +101,10 @@ describe('ProgressMirror (.roadmap/progress.json)', () => {
     const file = new FakeFile(broken);
     const outcome = await new ProgressMirror(progress, file, NAME, KEY, NOW).sync();
     assert.equal(outcome.kind, 'unreadable');
-    assert.match(outcome.kind === 'unreadable' ? outcome.problem : '', /^\.roadmap\/progress\.json:5:3 is not valid JSON \(unexpected "\}"\)\. Fix it, or delete it/);
+    assert.match(
+      outcome.kind === 'unreadable' ? outcome.problem : '',
+      /^\.roadmap\/progress\.json:5:3 is not valid JSON \(unexpected "\}"\)\. Fix it, or delete it/,
+    );
     assert.equal(file.text, broken);
     assert.equal(file.writes, 0);
   });
@@ -115,7 +126,12 @@ describe('ProgressMirror (.roadmap/progress.json)', () => {
     file.onRead = () => {
       if (!changed) {
         changed = true;
-        file.text = mine(new Map([['networks', OLD], ['raft', NEW]])); // a git pull, meanwhile
+        file.text = mine(
+          new Map([
+            ['networks', OLD],
+            ['raft', NEW],
+          ]),
+        ); // a git pull, meanwhile
       }
     };
     await new ProgressMirror(progress, file, NAME, KEY, NOW).sync();
@@ -126,12 +142,29 @@ describe('ProgressMirror (.roadmap/progress.json)', () => {
   it('merges nothing from a file its roadmap did not sign, and does not write over it, until the learner imports it', async () => {
     const progress = await store();
     await progress.setDone('raft', true);
-    const hostile = exportJson(new Map([['networks', NEW], ['fundamentals', NEW]])); // a cloned repository's, unsigned
-    for (const text of [hostile, exportJson(new Map([['networks', NEW], ['fundamentals', NEW]]), { signingKey: 'd'.repeat(64) })]) {
+    const hostile = exportJson(
+      new Map([
+        ['networks', NEW],
+        ['fundamentals', NEW],
+      ]),
+    ); // a cloned repository's, unsigned
+    for (const text of [
+      hostile,
+      exportJson(
+        new Map([
+          ['networks', NEW],
+          ['fundamentals', NEW],
+        ]),
+        { signingKey: 'd'.repeat(64) },
+      ),
+    ]) {
       const file = new FakeFile(text);
       const outcome = await new ProgressMirror(progress, file, NAME, KEY, NOW).sync();
       assert.equal(outcome.kind, 'foreign');
-      assert.match(outcome.kind === 'foreign' ? outcome.problem : '', /\.roadmap\/progress\.json would change 2 item\(s\) of your progress, but your roadmap did not write it/);
+      assert.match(
+        outcome.kind === 'foreign' ? outcome.problem : '',
+        /\.roadmap\/progress\.json would change 2 item\(s\) of your progress, but your roadmap did not write it/,
+      );
       assert.equal(file.writes, 0);
       assert.equal(file.text, text);
       assert.ok(!progress.isDone('networks') && !progress.isDone('fundamentals'));
@@ -147,7 +180,12 @@ describe('ProgressMirror (.roadmap/progress.json)', () => {
   });
 
   for (const [why, folder, fileFacts, pattern] of [
-    ['the folder is a symbolic link', { ...FOLDER, symbolicLink: true }, FILE, /^\.roadmap is a symbolic link, so your progress would be written outside the workspace/],
+    [
+      'the folder is a symbolic link',
+      { ...FOLDER, symbolicLink: true },
+      FILE,
+      /^\.roadmap is a symbolic link, so your progress would be written outside the workspace/,
+    ],
     ['the folder is a file', { ...FILE }, MISSING, /^\.roadmap is not a folder/],
     ['the file is a symbolic link', FOLDER, { ...FILE, symbolicLink: true }, /^\.roadmap\/progress\.json is a symbolic link/],
     ['the file is a folder', FOLDER, { ...FOLDER }, /^\.roadmap\/progress\.json is not a file/],
@@ -170,7 +208,7 @@ describe('ProgressMirror (.roadmap/progress.json)', () => {
     });
   }
 
-  it('refuses a file whose records are stamped far ahead of this computer\'s clock, even when signed', async () => {
+  it("refuses a file whose records are stamped far ahead of this computer's clock, even when signed", async () => {
     const progress = await store();
     const future: StampedRecord = { ...NEW, stamp: '9999999999999-999999-other' };
     const file = new FakeFile(mine(new Map([['networks', future]])));

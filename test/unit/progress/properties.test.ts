@@ -140,7 +140,10 @@ function sortedEvidence(record: StampedRecord): [string, string | number][] {
 function expected(committed: Map<string, StampedRecord[]>): RecordMap {
   const result = new Map<string, StampedRecord>();
   for (const [id, records] of committed) {
-    result.set(id, records.reduce((a, b) => (wins(b, a) ? b : a)));
+    result.set(
+      id,
+      records.reduce((a, b) => (wins(b, a) ? b : a)),
+    );
   }
   return result;
 }
@@ -149,17 +152,15 @@ describe('progress store properties', function () {
   this.timeout(600_000);
 
   it(`loses no toggle and converges: 2–4 windows on 1–2 machines, random interleavings (${RUNS} runs)`, async () => {
-    const scenario = fc
-      .record({ windows: fc.integer({ min: 2, max: 4 }), machines: fc.integer({ min: 1, max: 2 }) })
-      .chain(({ windows, machines }) =>
-        fc.record({
-          windows: fc.constant(windows),
-          machines: fc.constant(machines),
-          skews: fc.array(fc.integer({ min: -5, max: 5 }), { minLength: windows, maxLength: windows }),
-          ops: fc.array(op(windows, machines), { minLength: 1, maxLength: 25 }),
-          s: fc.scheduler(),
-        }),
-      );
+    const scenario = fc.record({ windows: fc.integer({ min: 2, max: 4 }), machines: fc.integer({ min: 1, max: 2 }) }).chain(({ windows, machines }) =>
+      fc.record({
+        windows: fc.constant(windows),
+        machines: fc.constant(machines),
+        skews: fc.array(fc.integer({ min: -5, max: 5 }), { minLength: windows, maxLength: windows }),
+        ops: fc.array(op(windows, machines), { minLength: 1, maxLength: 25 }),
+        s: fc.scheduler(),
+      }),
+    );
     await fc.assert(
       fc.asyncProperty(scenario, async ({ windows: count, machines: machineCount, skews, ops, s }) => {
         const machines = Array.from({ length: machineCount }, (_, i) => new Machine(`m${i}`));
@@ -249,7 +250,9 @@ describe('last-writer-wins merge properties', function () {
     .record({ wall: fc.integer({ min: 0, max: 20 }), counter: fc.integer({ min: 0, max: 3 }), node: fc.constantFrom('a', 'b', 'c') })
     .map(({ wall, counter, node }) => `${String(wall).padStart(13, '0')}-${String(counter).padStart(6, '0')}-${node}`);
   // Few values each, so that records with one stamp often differ in one field only (evidence too).
-  const evidence = fc.dictionary(fc.constantFrom('tests', 'passed', 'commit'), fc.oneof(fc.constantFrom('a', 'b'), fc.integer({ min: 0, max: 2 })), { maxKeys: 3 });
+  const evidence = fc.dictionary(fc.constantFrom('tests', 'passed', 'commit'), fc.oneof(fc.constantFrom('a', 'b'), fc.integer({ min: 0, max: 2 })), {
+    maxKeys: 3,
+  });
   const record: fc.Arbitrary<StampedRecord> = fc
     .record({
       state: fc.constantFrom('done' as const, 'not-done' as const),
@@ -263,8 +266,14 @@ describe('last-writer-wins merge properties', function () {
   const same = (a: RecordMap, b: RecordMap) => assert.equal(canonical(a), canonical(b));
 
   it(`is commutative, associative and idempotent (${RUNS} runs each)`, () => {
-    fc.assert(fc.property(map, map, (a, b) => same(mergeMaps(a, b), mergeMaps(b, a))), { numRuns: RUNS });
-    fc.assert(fc.property(map, map, map, (a, b, c) => same(mergeMaps(mergeMaps(a, b), c), mergeMaps(a, mergeMaps(b, c)))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(map, map, (a, b) => same(mergeMaps(a, b), mergeMaps(b, a))),
+      { numRuns: RUNS },
+    );
+    fc.assert(
+      fc.property(map, map, map, (a, b, c) => same(mergeMaps(mergeMaps(a, b), c), mergeMaps(a, mergeMaps(b, c)))),
+      { numRuns: RUNS },
+    );
     fc.assert(
       fc.property(map, map, (a, b) => {
         same(mergeMaps(a, a), a);

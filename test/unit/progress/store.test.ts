@@ -254,7 +254,7 @@ describe('ProgressStore', () => {
     assert.equal(storedRecords(memento).projects?.state, 'not-done');
   });
 
-  it('never takes another window\'s value, landing while its own write completes, for the one it wrote', async () => {
+  it("never takes another window's value, landing while its own write completes, for the one it wrote", async () => {
     const memento = new FakeMemento();
     const { store } = await open(memento, { times: [T2] }); // records of T2 are not ahead of this clock
     await store.setDone('fundamentals', true);
@@ -271,7 +271,7 @@ describe('ProgressStore', () => {
     assert.deepEqual(Object.keys(storedRecords(memento)).sort(), ['fundamentals', 'networks', 'projects']);
   });
 
-  it('sees another window\'s change on reload even when that window\'s summary write was overwritten', async () => {
+  it("sees another window's change on reload even when that window's summary write was overwritten", async () => {
     const memento = new FakeMemento();
     const journal = new MemoryJournal();
     const a = (await open(memento, { journal, node: 'wa' })).store;
@@ -367,7 +367,12 @@ describe('ProgressStore', () => {
     const { store } = await open(new FakeMemento(), { times: [T2] });
     await store.setDone('networks', true);
     const old: StampedRecord = { state: 'not-done', at: T1, origin: 'self-reported', stamp: '0000000000001-000000-x' };
-    const report = await store.merge(new Map([['networks', old], ['fundamentals', { ...old, state: 'done' }]]));
+    const report = await store.merge(
+      new Map([
+        ['networks', old],
+        ['fundamentals', { ...old, state: 'done' }],
+      ]),
+    );
     assert.deepEqual(report, { applied: ['fundamentals'], keptLocal: ['networks'], refused: [] });
     assert.equal(store.isDone('networks'), true);
     assert.equal(store.isDone('fundamentals'), true);
@@ -397,7 +402,13 @@ describe('ProgressStore', () => {
 
   it('keeps a synced summary with a record far ahead aside once, and opens clean the next time', async () => {
     const memento = new FakeMemento({
-      [KEY]: { version: 3, records: { networks: { state: 'done', at: T1, origin: 'verified', stamp: '9999999999999-999999-a' }, fundamentals: { state: 'done', at: T1, origin: 'self-reported', stamp: '1735787045000-000000-w9' } } },
+      [KEY]: {
+        version: 3,
+        records: {
+          networks: { state: 'done', at: T1, origin: 'verified', stamp: '9999999999999-999999-a' },
+          fundamentals: { state: 'done', at: T1, origin: 'self-reported', stamp: '1735787045000-000000-w9' },
+        },
+      },
     });
     const journal = new MemoryJournal();
     const first = await open(memento, { journal, times: [T1] });

@@ -14,7 +14,13 @@ function shipped(): Curriculum {
   return result.curriculum;
 }
 
-const done = (at: string, stamp: string, extra: Partial<StampedRecord> = {}): StampedRecord => ({ state: 'done', at, origin: 'self-reported', stamp, ...extra });
+const done = (at: string, stamp: string, extra: Partial<StampedRecord> = {}): StampedRecord => ({
+  state: 'done',
+  at,
+  origin: 'self-reported',
+  stamp,
+  ...extra,
+});
 const KNOWN = new Set(['fundamentals', 'networks', 'clocks']);
 /** This machine's clock when the tests read files: 2026-04-01. */
 const NOW = Date.parse('2026-04-01T00:00:00.000Z');
@@ -40,11 +46,14 @@ describe('progress export and import', () => {
 
   it('names the file, line and column of a JSON syntax error, and what to do', () => {
     const text = '{\n  "format": "ds-roadmap-progress",\n  "version": 3,\n  "records": {,}\n}\n';
-    assert.throws(() => parseImport(text, '/home/me/backup.json', KNOWN, READ), (error: Error) => {
-      assert.match(error.message, /^\/home\/me\/backup\.json:4:\d+ is not valid JSON/);
-      assert.match(error.message, /Choose a file made by "Export Progress…" as JSON\./);
-      return true;
-    });
+    assert.throws(
+      () => parseImport(text, '/home/me/backup.json', KNOWN, READ),
+      (error: Error) => {
+        assert.match(error.message, /^\/home\/me\/backup\.json:4:\d+ is not valid JSON/);
+        assert.match(error.message, /Choose a file made by "Export Progress…" as JSON\./);
+        return true;
+      },
+    );
   });
 
   it('refuses JSON that is not a backup, saying what it lacks', () => {
@@ -72,16 +81,24 @@ describe('progress export and import', () => {
     const v1 = parseImport(JSON.stringify({ version: 1, completed: { fundamentals: '2025-01-01T00:00:00.000Z' } }), 'old.json', KNOWN, READ);
     assert.equal(v1.records.get('fundamentals')?.state, 'done');
     assert.deepEqual(v1.skipped, []);
-    const v9 = parseImport(JSON.stringify({ version: 9, records: { networks: done('2026-03-01T10:00:00.000Z', '1772359200000-000000-wa') } }), 'new.json', KNOWN, READ);
+    const v9 = parseImport(
+      JSON.stringify({ version: 9, records: { networks: done('2026-03-01T10:00:00.000Z', '1772359200000-000000-wa') } }),
+      'new.json',
+      KNOWN,
+      READ,
+    );
     assert.equal(v9.records.get('networks')?.state, 'done');
-    assert.ok(v9.skipped.some((line) => /update the extension to import them all/.test(line)), v9.skipped.join('\n'));
+    assert.ok(
+      v9.skipped.some((line) => /update the extension to import them all/.test(line)),
+      v9.skipped.join('\n'),
+    );
   });
 });
 
 describe('progress files from elsewhere', () => {
   const verified = done('2026-03-01T10:00:00.000Z', '1772359200000-000000-wa', { origin: 'verified', evidence: { tests: 12, commit: 'abc' } });
 
-  it('keeps verified completions only in a file signed with the learner\'s own key', () => {
+  it("keeps verified completions only in a file signed with the learner's own key", () => {
     const records = new Map([['clocks', verified]]);
     const mine = parseImport(exportJson(records, { signingKey: KEY }), 'mine.json', KNOWN, READ);
     assert.equal(mine.records.get('clocks')?.origin, 'verified');
@@ -90,7 +107,13 @@ describe('progress files from elsewhere', () => {
       ['unsigned', exportJson(records)],
       ['signed by another learner', exportJson(records, { signingKey: 'b'.repeat(64) })],
       ['edited after signing', exportJson(records, { signingKey: KEY }).replace('"tests": 12', '"tests": 13')],
-      ['a signature copied onto other records', exportJson(new Map([['networks', verified]]), {}).replace(/\n}\n$/, `,\n"signature": ${JSON.stringify((JSON.parse(exportJson(records, { signingKey: KEY })) as { signature: string }).signature)}\n}\n`)],
+      [
+        'a signature copied onto other records',
+        exportJson(new Map([['networks', verified]]), {}).replace(
+          /\n}\n$/,
+          `,\n"signature": ${JSON.stringify((JSON.parse(exportJson(records, { signingKey: KEY })) as { signature: string }).signature)}\n}\n`,
+        ),
+      ],
     ] as const) {
       const read = parseImport(text, 'other.json', KNOWN, READ);
       const [id, record] = [...read.records][0];
@@ -102,7 +125,7 @@ describe('progress files from elsewhere', () => {
     }
   });
 
-  it('leaves out records stamped more than a day ahead of this computer\'s clock, the top of the range included', () => {
+  it("leaves out records stamped more than a day ahead of this computer's clock, the top of the range included", () => {
     const ahead = (wall: number) => done('2026-03-01T10:00:00.000Z', `${String(wall).padStart(13, '0')}-000000-wa`);
     const text = exportJson(
       new Map([
@@ -161,7 +184,10 @@ describe('scoped reset', () => {
     assert.ok(project);
     const projectIds = resetIds({ kind: 'project', project });
     assert.equal(projectIds[0], project.id);
-    assert.deepEqual(projectIds.slice(1), (project.milestones ?? []).map((m) => milestoneKey(project.id, m.id)));
+    assert.deepEqual(
+      projectIds.slice(1),
+      (project.milestones ?? []).map((m) => milestoneKey(project.id, m.id)),
+    );
 
     const step = findStep(curriculum, curriculum.steps[0].id);
     assert.ok(step);

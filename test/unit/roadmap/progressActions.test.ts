@@ -78,7 +78,14 @@ describe('progress actions', () => {
   it('refuses every change, writing nothing, when one names no step or topic of its kind', async () => {
     const t = await target(curriculum);
     await assert.rejects(
-      setDone(t.roadmap, [{ kind: 'step', id: first.id, done: true }, { kind: 'topic', id: first.id, done: true }], t.log),
+      setDone(
+        t.roadmap,
+        [
+          { kind: 'step', id: first.id, done: true },
+          { kind: 'topic', id: first.id, done: true },
+        ],
+        t.log,
+      ),
       UnknownProgressItemError,
     );
     assert.equal(t.appends(), 0);

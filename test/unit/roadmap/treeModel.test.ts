@@ -73,8 +73,7 @@ function view(
   checks: Record<string, CheckRecord> = {},
   scaffolds: Record<string, ScaffoldRecord> = {},
 ): ProgressView {
-  const record = (id: string): ProgressRecord | undefined =>
-    done[id] ? { state: 'done', at: T1, origin: 'self-reported', ...done[id] } : undefined;
+  const record = (id: string): ProgressRecord | undefined => (done[id] ? { state: 'done', at: T1, origin: 'self-reported', ...done[id] } : undefined);
   return {
     isDone: (id) => record(id)?.state === 'done',
     get: record,
@@ -103,10 +102,7 @@ describe('roadmap tree model', () => {
     const children = childNodes(stepNodes(shippedRoadmap())[0]);
     const textbook = children.find((child) => child.id === 'step/fundamentals/textbook');
     assert.ok(textbook?.kind === 'detail');
-    assert.equal(
-      textbook.text,
-      'Distributed Systems: Principles and Paradigms — Andrew S. Tanenbaum and Maarten Van Steen (2nd edition, 2007)',
-    );
+    assert.equal(textbook.text, 'Distributed Systems: Principles and Paradigms — Andrew S. Tanenbaum and Maarten Van Steen (2nd edition, 2007)');
   });
 
   it('puts topics first, then details, then projects, each with a stable id', () => {
@@ -120,7 +116,7 @@ describe('roadmap tree model', () => {
     );
   });
 
-  it('lists a project\'s milestones, numbered, keyed <project>/<milestone>', () => {
+  it("lists a project's milestones, numbered, keyed <project>/<milestone>", () => {
     assert.deepEqual([milestoneNode(0).id, milestoneNode(0).key, milestoneNode(1).number], ['milestone/kv/wal', 'kv/wal', 2]);
   });
 
@@ -163,7 +159,7 @@ describe('roadmap tree model', () => {
     assert.equal(milestoneState('kv/wal', view({ 'kv/wal': { origin: 'verified' } }, failedEarlier)), 'verified');
   });
 
-  it('shows a verified milestone\'s evidence and a failing one\'s failed tests in the tooltip', () => {
+  it("shows a verified milestone's evidence and a failing one's failed tests in the tooltip", () => {
     const verified = presentMilestone(milestoneNode(0), view({ 'kv/wal': { origin: 'verified', evidence: { tests: 12, commit: 'abc' } } }));
     assert.equal(verified.description, 'verified 2026-01-01');
     assert.match(verified.tooltipMarkdown, /Verified 2026-01-01 00:00 — tests: 12 · commit: abc/);
@@ -231,4 +227,3 @@ describe('stepsShowing (what a change refreshes in the tree)', () => {
     assert.ok(stepsShowing(FIXTURE, ['a', 'c', 'kv/wal'], true).every((id) => ids.has(id)));
   });
 });
-

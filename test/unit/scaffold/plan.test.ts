@@ -1,11 +1,5 @@
 import * as assert from 'node:assert/strict';
-import {
-  applyScaffold,
-  planScaffold,
-  ScaffoldConflictError,
-  ScaffoldPlanError,
-  ScaffoldWriteError,
-} from '../../../src/core/scaffold/plan';
+import { applyScaffold, planScaffold, ScaffoldConflictError, ScaffoldPlanError, ScaffoldWriteError } from '../../../src/core/scaffold/plan';
 import { packageNameFrom, substitute, UndeclaredVariableError, variablesIn } from '../../../src/core/scaffold/render';
 import type { CompiledTemplate } from '../../../src/core/scaffold/template';
 import { MemoryFileSystem, MemoryTemplateSource } from '../../fakes/memoryFs';
@@ -160,7 +154,11 @@ describe('planScaffold and applyScaffold', () => {
     assert.equal(fs.text('README.md'), undefined, 'what was written before is rolled back');
   });
 
-  for (const [folder, afterWrites] of [['src', 3], ['test/deep', 12], ['test/deep/m2', 14]] as const) {
+  for (const [folder, afterWrites] of [
+    ['src', 3],
+    ['test/deep', 12],
+    ['test/deep/m2', 14],
+  ] as const) {
     it(`never writes or deletes through ${folder} swapped for a symbolic link after write ${afterWrites}`, async () => {
       const fs = new MemoryFileSystem().addDirectory('test/deep/m2');
       fs.afterWrite = (_path, writes) => {

@@ -23,14 +23,20 @@ describe('jsonErrorLocation', () => {
 
   it('agrees with JSON.parse on what is JSON, over 5,000 texts and their damaged copies', () => {
     fc.assert(
-      fc.property(fc.jsonValue(), fc.nat(), fc.constantFrom('', ',', '}', ']', '"', ':', 'x', '\u0001', ' ', '\\', '0', '-'), fc.boolean(), (value, cut, insert, pretty) => {
-        const text = JSON.stringify(value, undefined, pretty ? 2 : undefined);
-        const position = cut % (text.length + 1);
-        const damaged = text.slice(0, position) + insert + text.slice(position + (insert === '' ? 1 : 0));
-        for (const candidate of [text, damaged]) {
-          assert.equal(jsonErrorOffset(candidate) === undefined, parses(candidate), JSON.stringify(candidate));
-        }
-      }),
+      fc.property(
+        fc.jsonValue(),
+        fc.nat(),
+        fc.constantFrom('', ',', '}', ']', '"', ':', 'x', '\u0001', ' ', '\\', '0', '-'),
+        fc.boolean(),
+        (value, cut, insert, pretty) => {
+          const text = JSON.stringify(value, undefined, pretty ? 2 : undefined);
+          const position = cut % (text.length + 1);
+          const damaged = text.slice(0, position) + insert + text.slice(position + (insert === '' ? 1 : 0));
+          for (const candidate of [text, damaged]) {
+            assert.equal(jsonErrorOffset(candidate) === undefined, parses(candidate), JSON.stringify(candidate));
+          }
+        },
+      ),
       { numRuns: 5_000, seed: 20_261_130 },
     );
   });

@@ -105,7 +105,7 @@ describe('walkthroughs', () => {
     }
   });
 
-  it('show each project\'s architecture diagram in its brief, with the project\'s description beside it', () => {
+  it("show each project's architecture diagram in its brief, with the project's description beside it", () => {
     const { curriculum, generated } = shipped();
     for (const project of curriculum.steps.flatMap((step) => step.projects ?? [])) {
       const brief = generated.walkthroughs.find((walkthrough) => walkthrough.id === `project-${project.id}`)?.steps.find((step) => step.id === 'brief');
