@@ -106,19 +106,29 @@ export class Workbench {
 
   async runCommand(title: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
-    await this.page.keyboard.press('F1');
-    // A webview (a lesson, a walkthrough) that holds the focus keeps F1 to itself: focus the workbench and try again.
-    if (
-      !(await input.waitFor({ timeout: 3_000 }).then(
-        () => true,
-        () => false,
-      ))
-    ) {
-      await this.page.locator('.part.statusbar').click({ position: { x: 700, y: 10 } });
+    // The palette can fail to take the text: a webview (a lesson, a walkthrough) holding the focus
+    // keeps F1 to itself, and just after a reload the workbench briefly marks the palette inert.
+    // Then the workbench is focused, the palette closed, and it is opened again.
+    for (let attempt = 1; ; attempt++) {
       await this.page.keyboard.press('F1');
-      await input.waitFor();
+      const typed = await input
+        .waitFor({ timeout: 5_000 })
+        .then(() => input.fill(`>${title}`, { timeout: 5_000 }))
+        .then(
+          () => true,
+          (error: unknown) => {
+            if (attempt === 3) {
+              throw error;
+            }
+            return false;
+          },
+        );
+      if (typed) {
+        break;
+      }
+      await this.page.keyboard.press('Escape');
+      await this.page.locator('.part.statusbar').click({ position: { x: 700, y: 10 } });
     }
-    await input.fill(`>${title}`);
     await this.page.locator(`.quick-input-list .monaco-list-row:has-text("${title}")`).first().waitFor({ timeout: 30_000 });
     await this.page.keyboard.press('Enter');
   }
