@@ -129,7 +129,8 @@ export class Workbench {
       await this.page.keyboard.press('Escape');
       await this.page.locator('.part.statusbar').click({ position: { x: 700, y: 10 } });
     }
-    await this.page.locator(`.quick-input-list .monaco-list-row:has-text("${title}")`).first().waitFor({ timeout: 30_000 });
+    // Enter runs the focused row: wait until the list has filtered down to this command, not just shows it.
+    await this.page.locator(`.quick-input-list .monaco-list-row.focused:has-text("${title}")`).first().waitFor({ timeout: 30_000 });
     await this.page.keyboard.press('Enter');
   }
 
