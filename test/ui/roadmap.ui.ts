@@ -244,6 +244,10 @@ export const scaffoldTests: UiTest[] = [
       assert.ok(existsSync(join(folder, 'test', 'm1-single-node-wal.test.ts')));
       assert.ok(existsSync(join(folder, 'harness')), 'the harness was not written');
       assert.match(readFileSync(join(folder, 'package.json'), 'utf8'), /"name": "fault-tolerant-db"/);
+      // Then the README opens as a preview and the folder is revealed in the Explorer; the test ends
+      // once both happened, so they never land in the middle of the next test.
+      await wb.page.locator('.tab:has-text("Preview README.md")').waitFor({ timeout: 30_000 });
+      await wb.page.locator('.part.sidebar .composite.title:has-text("Explorer")').waitFor({ timeout: 30_000 });
       await wb.screenshot('10-walkthrough-scaffolded');
     },
   },

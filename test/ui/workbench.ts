@@ -164,7 +164,7 @@ export class Workbench {
 
   async answerDialog(button: string): Promise<void> {
     const dialog = this.page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ timeout: 10_000 });
+    await dialog.waitFor({ timeout: 30_000 });
     await dialog.locator(`.monaco-button:has-text("${button}")`).first().click();
   }
 
