@@ -201,24 +201,10 @@ export const walkthroughTests: UiTest[] = [
       await wb.startFresh();
       // Focus the workbench, not the walkthrough page the last test left focused.
       await wb.stepRow('Networks and Communication').click();
-      // A Welcome page left in the background shows the walkthrough it was at, its list disabled: start from a new one.
-      await wb.runCommand('View: Close All Editors');
       await wb.runCommand('Help: Welcome');
       const entry = wb.page.locator('.getting-started-category:has-text("Step 2: Networks and Communication")').first();
-      const listed = await entry.waitFor({ timeout: 10_000 }).then(
-        () => true,
-        () => false,
-      );
-      if (listed) {
-        await entry.click();
-      } else {
-        // The page lists a few walkthroughs, those opened last first; the others are behind More….
-        await wb.page.locator('.getting-started-container .see-all-walkthroughs, .getting-started-container a:text-is("More...")').first().click();
-        const input = wb.page.locator('.quick-input-widget input');
-        await input.fill('Step 2: Networks');
-        await wb.page.locator('.quick-input-list .monaco-list-row.focused:has-text("Step 2: Networks and Communication")').waitFor({ timeout: 20_000 });
-        await wb.page.keyboard.press('Enter');
-      }
+      await entry.waitFor({ timeout: 20_000 });
+      await entry.click();
       const topicStep = wb.page.locator('.getting-started-step[data-step-id$="#step-networks#topic-transport-tcp"]');
       await topicStep.waitFor({ timeout: 20_000 });
       await topicStep.click();
