@@ -26,6 +26,8 @@ interface Result {
   readonly ok: boolean;
   readonly seconds: number;
   readonly skipped?: boolean;
+  /** The last lines the stage printed, shown again at the end when it failed. */
+  readonly tail?: string;
 }
 
 const npm = (...args: string[]) => ['npm', 'run', '--silent', ...args];
@@ -80,9 +82,16 @@ function run(stage: Stage, stream: boolean, sink: string[]): Promise<Result> {
           `test: ${stage.name} printed what fails it (${String(stage.failOn)})\n`,
         );
       }
-      resolve({ name: stage.name, ok: code === 0 && !refused, seconds: (Date.now() - started) / 1000 });
+      resolve({ name: stage.name, ok: code === 0 && !refused, seconds: (Date.now() - started) / 1000, tail: lastLines(tail, FAILURE_LINES) });
     });
   });
+}
+
+/** How many of a failed stage's last lines are printed again beside the table, where a truncated log still shows them. */
+const FAILURE_LINES = 80;
+
+function lastLines(text: string, count: number): string {
+  return text.trimEnd().split('\n').slice(-count).join('\n');
 }
 
 /** Runs stages in order, each after the stage it waits for, skipping the rest after a failure. */
@@ -116,6 +125,9 @@ async function main(): Promise<number> {
   const [first, second] = await Promise.all([lane(LANE1, true, []), lane(LANE2, false, held)]);
   process.stdout.write(held.join(''));
   const results = [...first, ...second];
+  for (const result of results.filter((each) => !each.ok && !each.skipped)) {
+    console.log(`\n=== why ${result.name} failed: its last ${FAILURE_LINES} lines\n${result.tail ?? ''}`);
+  }
   console.log('\n| stage | result | seconds |\n| --- | --- | --- |');
   for (const result of results) {
     console.log(`| ${result.name} | ${result.skipped ? 'not run' : result.ok ? 'passed' : 'FAILED'} | ${result.seconds.toFixed(0)} |`);

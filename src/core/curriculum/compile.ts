@@ -308,6 +308,12 @@ function problemForIssue(issue: $ZodIssue, doc: Document, data: unknown, at: At)
       if (issue.message === 'variable-name') {
         return at(offsetOf(doc, path), `bad variable name at ${where}: use letters, digits and "_", starting with a letter.`);
       }
+      if (issue.message === 'doi-format') {
+        return at(offsetOf(doc, path), `bad DOI ${describe(received)} at ${where}: write the DOI alone, e.g. "10.1145/2408776.2408794" (no https://doi.org/).`);
+      }
+      if (issue.message === 'url-format') {
+        return at(offsetOf(doc, path), `bad address ${describe(received)} at ${where}: use a stable https:// address without spaces.`);
+      }
       if (issue.message === 'diagram-path') {
         return at(offsetOf(doc, path), `bad diagram path ${describe(received)} at ${where}: use media/diagrams/<name>.svg.`);
       }
@@ -354,9 +360,9 @@ function tooSmallMessage(code: string, origin: string, where: string): string {
 function tooBigMessage(code: string, where: string, maximum: number | bigint): string {
   switch (code) {
     case 'many-questions':
-      return `too many self-check questions at ${where}: keep 3 to 5.`;
+      return `too many self-check questions at ${where}: keep 3 to 8.`;
     case 'many-topics':
-      return `too many topics at ${where}: a step has 5 to 9 topics; split the step or merge topics.`;
+      return `too many topics at ${where}: a step has 5 to 12 topics; split the step or merge topics.`;
     default:
       return `too large at ${where}: at most ${String(maximum)}.`;
   }

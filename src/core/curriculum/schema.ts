@@ -78,6 +78,16 @@ export const paperSchema = z.strictObject({
   year: z.number().int().min(1950).max(2030),
   /** Where it appeared, e.g. "Communications of the ACM" or "SOSP". */
   venue: text.optional(),
+  /** The paper's DOI, e.g. 10.1145/2408776.2408794; the lesson links it through https://doi.org/. */
+  doi: z
+    .string()
+    .regex(/^10\.\d{4,9}\/\S+$/, { message: 'doi-format' })
+    .optional(),
+  /** A stable https address, for papers without a DOI (the authors' or the venue's copy). */
+  url: z
+    .string()
+    .regex(/^https:\/\/\S+$/, { message: 'url-format' })
+    .optional(),
 });
 
 export const readingSchema = z.strictObject({
@@ -87,9 +97,17 @@ export const readingSchema = z.strictObject({
   guide: text,
 });
 
+/**
+ * What a self-check asks of the learner: recall a definition, explain why, trace an execution step
+ * by step, predict an outcome, or design something. Counted by the content test (few definitions,
+ * at least one trace or prediction per topic).
+ */
+export const selfCheckKinds = ['define', 'explain', 'trace', 'predict', 'design'] as const;
+
 export const selfCheckSchema = z.strictObject({
   question: text,
   answer: text,
+  kind: z.enum(selfCheckKinds).optional(),
 });
 
 export const topicSchema = z.strictObject({
@@ -104,14 +122,14 @@ export const topicSchema = z.strictObject({
   lesson: text,
   reading: readingSchema,
   papers: z.array(paperSchema).max(3).optional(),
-  selfCheck: z.array(selfCheckSchema).min(3, { message: 'few-questions' }).max(5, { message: 'many-questions' }),
+  selfCheck: z.array(selfCheckSchema).min(3, { message: 'few-questions' }).max(8, { message: 'many-questions' }),
   tryIt: text,
   diagram: diagramSchema.optional(),
 });
 
 export const topicFileSchema = z.strictObject({
   step: id,
-  topics: z.array(topicSchema).min(5, { message: 'few-topics' }).max(9, { message: 'many-topics' }),
+  topics: z.array(topicSchema).min(5, { message: 'few-topics' }).max(12, { message: 'many-topics' }),
 });
 
 /** curriculum/projects/<id>/template.yaml: how a step-6 project is scaffolded and checked. */
@@ -120,5 +138,14 @@ export const templateManifestSchema = z.strictObject({
   minNodeVersion: z.string().regex(/^\d+\.\d+\.\d+$/, { message: 'version-format' }),
   readme: text,
   variables: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { message: 'variable-name' }), z.strictObject({ description: text, default: text })),
-  milestones: z.array(z.strictObject({ id, tests: z.array(text).min(1, { message: 'no-tests' }) })).min(1, { message: 'no-milestones' }),
+  milestones: z
+    .array(
+      z.strictObject({
+        id,
+        tests: z.array(text).min(1, { message: 'no-tests' }),
+        /** Estimated hours of work for a learner who has studied the topics the milestone links. */
+        hours: z.number().positive().max(80).optional(),
+      }),
+    )
+    .min(1, { message: 'no-milestones' }),
 });

@@ -82,6 +82,12 @@ export function lessonLinks(curriculum: Curriculum, step: Step, topic: Topic): L
   return { usedIn, next: neighbour(index + 1), previous: neighbour(index - 1) };
 }
 
+/** The paper's DOI or stable address as a link the webview opens in the browser; the schema allows only https and DOIs. */
+function paperLink(paper: { readonly doi?: string; readonly url?: string }): string {
+  const href = paper.doi ? `https://doi.org/${paper.doi}` : paper.url;
+  return href ? ` <a href="${esc(href)}">${esc(paper.doi ? `doi:${paper.doi}` : href)}</a>` : '';
+}
+
 export function renderLessonPage(input: LessonPageInput): string {
   const { topic, step, links } = input;
   const csp = ["default-src 'none'", `img-src ${input.cspSource}`, `style-src ${input.cspSource}`, `script-src 'nonce-${input.nonce}'`].join('; ');
@@ -93,7 +99,7 @@ export function renderLessonPage(input: LessonPageInput): string {
   const papers = (topic.papers ?? [])
     .map(
       (paper) =>
-        `<li>${esc(formatAuthors(paper.authors))} (${paper.year}). <cite>${esc(paper.title)}</cite>${paper.venue ? `. ${esc(paper.venue)}` : ''}.</li>`,
+        `<li>${esc(formatAuthors(paper.authors))} (${paper.year}). <cite>${esc(paper.title)}</cite>${paper.venue ? `. ${esc(paper.venue)}` : ''}.${paperLink(paper)}</li>`,
     )
     .join('');
   const questions = topic.selfCheck

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { compileCurriculum } from '../../../src/core/curriculum/compile';
+import { compileCurriculum, formatProblem } from '../../../src/core/curriculum/compile';
 import type { Curriculum } from '../../../src/core/curriculum/model';
 import { renderLessonMarkdown } from '../../../src/core/lesson/markdown';
 import { lessonLinks, parseLessonMessage, renderLessonPage } from '../../../src/core/lesson/page';
@@ -132,6 +132,54 @@ describe('lesson page', () => {
     assert.match(html, new RegExp(`<script nonce="${NONCE}" src="https://webview.example/media/lesson.js"></script>`));
     assert.doesNotMatch(html, /\son[a-z]+=/i);
     assert.doesNotMatch(html, /style="/);
+  });
+
+  it('links each paper through its DOI or its stable address, and refuses any other kind of address', () => {
+    const curriculum = hostileCurriculum('plain text');
+    const step = curriculum.steps[0];
+    const withLinks = {
+      ...step.topics[0],
+      papers: [
+        { authors: ['A'], title: 'With a DOI', year: 2014, doi: '10.1145/2408776.2408794' },
+        { authors: ['B'], title: 'With an address', year: 2014, url: 'https://raft.github.io/raft.pdf' },
+      ],
+    };
+    const html = renderLessonPage({
+      step,
+      stepNumber: 1,
+      topic: withLinks,
+      content: { html: '' },
+      done: false,
+      links: lessonLinks(curriculum, step, withLinks),
+      cspSource: 'https://webview.example',
+      nonce: NONCE,
+      scriptUri: 'https://webview.example/media/lesson.js',
+      styleUri: 'https://webview.example/media/lesson.css',
+    });
+    assert.match(html, /<a href="https:\/\/doi\.org\/10\.1145\/2408776\.2408794">doi:10\.1145\/2408776\.2408794<\/a>/);
+    assert.match(html, /<a href="https:\/\/raft\.github\.io\/raft\.pdf">https:\/\/raft\.github\.io\/raft\.pdf<\/a>/);
+    for (const [field, value, message] of [
+      ['doi', 'https://doi.org/10.1145/1', /bad DOI "https:\/\/doi\.org\/10\.1145\/1" at topics\[0\]\.papers\[0\]\.doi: write the DOI alone/],
+      ['url', 'javascript:alert(1)', /bad address "javascript:alert\(1\)" at topics\[0\]\.papers\[0\]\.url: use a stable https:\/\/ address/],
+    ] as const) {
+      const topic = { ...withLinks, papers: [{ authors: ['A'], title: 'T', year: 2014, [field]: value }] };
+      const result = compileCurriculum({
+        roadmap: {
+          path: 'roadmap.yaml',
+          text: stringify({
+            schemaVersion: 1,
+            title: 'T',
+            steps: [{ id: 'hostile', title: 'T', objective: 'O', duration: { min: 1, max: 1, unit: 'month' } }],
+          }),
+        },
+        topicFiles: [
+          { path: 'topics/hostile.yaml', text: stringify({ step: 'hostile', topics: ['t-a', 't-b', 't-c', 't-d', 't-e'].map((id) => ({ ...topic, id })) }) },
+        ],
+        fileExists: () => true,
+      });
+      assert.equal(result.ok, false, `${field} ${value} was accepted`);
+      assert.match(result.ok ? '' : result.problems.map(formatProblem).join('\n'), message);
+    }
   });
 
   it('hides each self-check answer until asked', () => {
