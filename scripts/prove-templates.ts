@@ -119,7 +119,14 @@ function installDependencies(project: string, node: string): void {
 async function main(): Promise<number> {
   const node = ensureServer().node;
   const templates = JSON.parse(readFileSync(join(ROOT, 'dist', 'templates.json'), 'utf8')) as CompiledTemplate[];
-  const filter = process.env.DS_ROADMAP_TEMPLATE;
+  // `npm run test:templates -- <project>…` proves only those templates (npm test runs them as separate stages).
+  // DS_ROADMAP_TEMPLATE=<project> does the same.
+  const only = [...process.argv.slice(2).filter((arg) => !arg.startsWith('-')), ...(process.env.DS_ROADMAP_TEMPLATE ? [process.env.DS_ROADMAP_TEMPLATE] : [])];
+  const unknown = only.filter((name) => !templates.some((t) => t.project === name));
+  if (unknown.length > 0) {
+    console.error(`templates: no template named ${unknown.join(', ')}; the templates are ${templates.map((t) => t.project).join(', ')}.`);
+    return 1;
+  }
   let passed = 0;
   let failed = 0;
   const record = (ok: boolean, title: string, detail = '') => {
@@ -140,7 +147,7 @@ async function main(): Promise<number> {
       }`,
     );
   };
-  for (const template of templates.filter((t) => !filter || t.project === filter)) {
+  for (const template of templates.filter((t) => only.length === 0 || only.includes(t.project))) {
     const proofFile = join(ROOT, 'test', 'templates', template.project, 'proof.yaml');
     if (!existsSync(proofFile)) {
       record(false, `${template.project}: no test/templates/${template.project}/proof.yaml`);

@@ -93,9 +93,22 @@ export async function runService(name: ServiceName, define: (context: ServiceCon
     ready: definition.ready,
     metrics,
   });
-  let registration: Registration | undefined;
+  // Signals are handled from here on, before registering: the registry lists the instance as soon
+  // as it answers, and a SIGTERM that came before the handler would kill the process ungracefully.
+  // A stop during registration deregisters once the registration is done.
+  let registration: Promise<Registration> | undefined;
+  exitOnSignals(
+    service,
+    log,
+    async () => (await registration?.catch(() => undefined))?.stop(),
+    async () => {
+      for (const source of sources) {
+        source.close();
+      }
+    },
+  );
   if (registryUrl) {
-    registration = await startRegistration({
+    registration = startRegistration({
       registryUrl,
       service: name,
       id: instanceId,
@@ -103,17 +116,8 @@ export async function runService(name: ServiceName, define: (context: ServiceCon
       heartbeatMs: int(config, 'HEARTBEAT_MS'),
       log,
     });
+    await registration;
   }
-  exitOnSignals(
-    service,
-    log,
-    async () => registration?.stop(),
-    async () => {
-      for (const source of sources) {
-        source.close();
-      }
-    },
-  );
 }
 
 /** Runs a service's main, printing what stopped it (a TODO of yours, for a start) on stderr. */
