@@ -37,6 +37,8 @@ export const milestoneSchema = z.strictObject({
   goal: text,
   /** Topic ids to read before starting the milestone. */
   readFirst: idList.min(1, { message: 'no-reading' }),
+  /** Estimated hours of work, for a learner who has studied the topics it reads first. */
+  hours: z.number().positive().max(80).optional(),
 });
 
 export const projectSchema = z.strictObject({
@@ -143,8 +145,6 @@ export const templateManifestSchema = z.strictObject({
       z.strictObject({
         id,
         tests: z.array(text).min(1, { message: 'no-tests' }),
-        /** Estimated hours of work for a learner who has studied the topics the milestone links. */
-        hours: z.number().positive().max(80).optional(),
       }),
     )
     .min(1, { message: 'no-milestones' }),

@@ -166,7 +166,8 @@ export function presentTopic(topic: Topic, progress: ProgressView): Presentation
 export function presentProject(project: Project, progress: ProgressView): Presentation<'scaffolded' | 'not-scaffolded'> {
   const scaffold = progress.scaffold?.(project.id);
   const tally = projectTally(project, progress);
-  const parts = [scaffold ? 'scaffolded' : 'not scaffolded'];
+  const hours = (project.milestones ?? []).reduce((sum, milestone) => sum + (milestone.hours ?? 0), 0);
+  const parts = [...(hours > 0 ? [`about ${hours} h`] : []), scaffold ? 'scaffolded' : 'not scaffolded'];
   if (tally.total > 0) {
     parts.push(`${tally.done}/${tally.total} verified`);
   }
@@ -187,7 +188,7 @@ export function presentMilestone(node: MilestoneNode, progress: ProgressView): P
   const record = progress.get(node.key);
   const check = progress.lastCheck?.(node.key);
   const lines = [
-    `**Milestone ${node.number}: ${escapeMarkdown(node.milestone.title)}** · ${MILESTONE_STATE_LABELS[state]}`,
+    `**Milestone ${node.number}: ${escapeMarkdown(node.milestone.title)}** · ${node.milestone.hours !== undefined ? `about ${node.milestone.hours} h · ` : ''}${MILESTONE_STATE_LABELS[state]}`,
     '',
     escapeMarkdown(node.milestone.goal),
   ];
@@ -206,7 +207,7 @@ export function presentMilestone(node: MilestoneNode, progress: ProgressView): P
   const when = state === 'verified' && record ? ` ${record.at.slice(0, 10)}` : '';
   return {
     label: `${node.number}. ${node.milestone.title}`,
-    description: `${MILESTONE_STATE_LABELS[state]}${when}`,
+    description: `${node.milestone.hours !== undefined ? `${node.milestone.hours} h · ` : ''}${MILESTONE_STATE_LABELS[state]}${when}`,
     tooltipMarkdown: lines.join('\n'),
     state,
   };

@@ -27,10 +27,10 @@ describe('shipped curriculum content', () => {
   const topics = curriculum.steps.flatMap((step) => step.topics);
   const projects = curriculum.steps.flatMap((step) => step.projects ?? []);
 
-  it('gives steps 1–5 five to nine topics each', () => {
+  it('gives steps 1–5 five to twelve topics each', () => {
     assert.equal(studySteps.length, 5);
     for (const step of studySteps) {
-      assert.ok(step.topics.length >= 5 && step.topics.length <= 9, `${step.id}: ${step.topics.length} topics`);
+      assert.ok(step.topics.length >= 5 && step.topics.length <= 12, `${step.id}: ${step.topics.length} topics`);
     }
   });
 
@@ -44,29 +44,48 @@ describe('shipped curriculum content', () => {
     }
   });
 
-  it('gives every topic 2–4 summary sentences, 3–5 self-checks and a reading guide', () => {
+  it('gives every topic 2–4 summary sentences, 3–8 self-checks and a reading guide', () => {
     for (const topic of topics) {
       const sentences = topic.summary.split(/(?<=[.!?])\s+/).filter(Boolean).length;
       assert.ok(sentences >= 2 && sentences <= 4, `${topic.id}: ${sentences} summary sentences`);
-      assert.ok(topic.selfCheck.length >= 3 && topic.selfCheck.length <= 5, topic.id);
+      assert.ok(topic.selfCheck.length >= 3 && topic.selfCheck.length <= 8, topic.id);
       assert.ok(topic.reading.guide.length > 40, `${topic.id}: reading guide too short`);
       assert.ok(topic.concepts.length >= 3, `${topic.id}: fewer than 3 concepts`);
     }
   });
 
-  it('keeps each lesson short enough to read in one sitting', () => {
+  it('gives every topic a lesson to study from: 400 to 900 words, not a summary', () => {
     for (const topic of topics) {
       const words = topic.lesson.split(/\s+/).length;
-      assert.ok(words >= 100 && words <= 380, `${topic.id}: ${words} words`);
+      assert.ok(words >= 400 && words <= 900, `${topic.id}: ${words} words`);
     }
   });
 
-  it('cites every paper with authors, title, year and venue', () => {
+  it('asks few definition questions: every question has a kind, at most 15% of a step define, every topic has one to trace or predict', () => {
+    for (const step of studySteps) {
+      const checks = step.topics.flatMap((topic) => topic.selfCheck);
+      assert.ok(
+        checks.every((check) => check.kind !== undefined),
+        `${step.id}: a self-check without a kind`,
+      );
+      const define = checks.filter((check) => check.kind === 'define').length;
+      assert.ok(define <= 0.15 * checks.length, `${step.id}: ${define} of ${checks.length} questions only ask for a definition`);
+      for (const topic of step.topics) {
+        assert.ok(
+          topic.selfCheck.some((check) => check.kind === 'trace' || check.kind === 'predict'),
+          `${topic.id}: no question asks to trace an execution or predict an outcome`,
+        );
+      }
+    }
+  });
+
+  it('cites every paper with authors, title, year, venue and a DOI or a stable address', () => {
     const papers = topics.flatMap((topic) => topic.papers ?? []);
     assert.ok(papers.length >= 15);
     for (const paper of papers) {
       assert.ok(paper.authors.length > 0 && paper.title && paper.venue, JSON.stringify(paper));
-      assert.ok(paper.year >= 1970 && paper.year <= 2026);
+      assert.ok(paper.year >= 1950 && paper.year <= 2026, JSON.stringify(paper));
+      assert.ok(paper.doi !== undefined || paper.url !== undefined, `no DOI or address: ${paper.title}`);
     }
   });
 
@@ -99,6 +118,22 @@ describe('shipped curriculum content', () => {
       const path = join(ROOT, project.diagram.file);
       assert.ok(existsSync(path), `${project.diagram.file} is missing`);
       assert.deepEqual(diagramProblems(readFileSync(path, 'utf8')), [], project.diagram.file);
+    }
+  });
+
+  it('estimates every milestone, and each project fits the step on its own (a learner may pick one)', () => {
+    const step = curriculum.steps.find((candidate) => candidate.projects);
+    assert.ok(step);
+    const most = step.duration.max * WEEKS_PER_MONTH * (curriculum.studyHoursPerWeek ?? 0);
+    for (const project of projects) {
+      const hours = (project.milestones ?? []).map((milestone) => milestone.hours);
+      assert.ok(
+        hours.every((each) => each !== undefined),
+        `${project.id}: a milestone without hours`,
+      );
+      const total = hours.reduce((sum: number, each) => sum + (each ?? 0), 0);
+      assert.ok(total <= most && total >= most / 2, `${project.id}: ${total} h`);
+      assert.match(project.description ?? '', /pick any one/, `${project.id}: the description does not say one project is enough`);
     }
   });
 

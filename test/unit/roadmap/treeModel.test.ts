@@ -180,6 +180,23 @@ describe('roadmap tree model', () => {
     assert.equal(presentProject(project, scaffolded).description, 'scaffolded · 1/2 verified');
   });
 
+  it('shows each shipped milestone with its hours, and each project with their sum', () => {
+    const roadmap = shippedRoadmap();
+    const projectNode = stepNodes(roadmap)
+      .flatMap((node) => childNodes(node))
+      .find((node) => node.kind === 'project' && node.project.id === 'fault-tolerant-db');
+    assert.ok(projectNode?.kind === 'project');
+    const database = projectNode.project;
+    const milestone = childNodes(projectNode)[0];
+    assert.ok(milestone.kind === 'milestone' && database.milestones);
+    const first = presentMilestone(milestone, view());
+    assert.match(first.description ?? '', new RegExp(`^${database.milestones[0].hours} h · `));
+    assert.match(first.tooltipMarkdown, new RegExp(`· about ${database.milestones[0].hours} h · `));
+    const total = database.milestones.reduce((sum, milestone) => sum + (milestone.hours ?? 0), 0);
+    assert.ok(total > 0);
+    assert.match(presentProject(database, view()).description ?? '', new RegExp(`^about ${total} h · not scaffolded`));
+  });
+
   it('describes a topic by hours and state', () => {
     assert.equal(presentTopic(topic('a', 6), view()).description, '6 h');
     assert.equal(presentTopic(topic('a', 6), view({ a: {} })).description, '6 h · done');
