@@ -63,8 +63,8 @@ if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
 fi
 cp /etc/resolv.conf "$ROOTFS/etc/resolv.conf"
 
-# 3. A clean clone of this commit, with shared/ beside it as CI has it (a unit test reads the
-#    roadmap's seed text from there).
+# 3. A clean clone of this commit, with shared/ beside it as CI has it (nothing needs it: the seed
+#    text the tests compare with is test/fixtures/roadmap-seed.txt).
 git clone --quiet --no-local "$REPO" "$ROOTFS/root/ds-roadmap"
 git -C "$ROOTFS/root/ds-roadmap" checkout --quiet "$COMMIT"
 if [[ -d $REPO/../shared ]]; then cp -a "$REPO/../shared" "$ROOTFS/root/shared"; fi
