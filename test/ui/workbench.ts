@@ -103,36 +103,40 @@ export class Workbench {
 
   /** Runs a command if the palette knows it; for tidying the layout, never a test's verdict. */
   async tryCommand(title: string): Promise<void> {
-    await this.runCommand(title).catch(() => this.dismiss());
+    await this.runCommand(title, 15_000).catch(() => this.dismiss());
   }
 
-  async runCommand(title: string): Promise<void> {
+  async runCommand(title: string, timeoutMs = 60_000): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
+    const row = this.page.locator(`.quick-input-list .monaco-list-row.focused:has-text("${title}")`).first();
     // The palette can fail to take the text: a webview (a lesson, a walkthrough) holding the focus
-    // keeps F1 to itself, and just after a reload the workbench briefly marks the palette inert.
-    // Then the workbench is focused, the palette closed, and it is opened again.
-    for (let attempt = 1; ; attempt++) {
+    // keeps F1 to itself, and just after a reload the workbench briefly marks the palette inert. And
+    // an open palette lists the commands known when it opened: just after the window starts, an
+    // extension's commands may come a moment later. Either way the palette is closed, the workbench
+    // focused, and the palette opened again, until the command shows or the time is up.
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
       await this.page.keyboard.press('F1');
-      const typed = await input
+      const found = await input
         .waitFor({ timeout: 5_000 })
         .then(() => input.fill(`>${title}`, { timeout: 5_000 }))
+        // Enter runs the focused row: wait until the list has filtered down to this command, not just shows it.
+        .then(() => row.waitFor({ timeout: 10_000 }))
         .then(
           () => true,
           (error: unknown) => {
-            if (attempt === 3) {
+            if (Date.now() > deadline) {
               throw error;
             }
             return false;
           },
         );
-      if (typed) {
+      if (found) {
         break;
       }
       await this.page.keyboard.press('Escape');
       await this.page.locator('.part.statusbar').click({ position: { x: 700, y: 10 } });
     }
-    // Enter runs the focused row: wait until the list has filtered down to this command, not just shows it.
-    await this.page.locator(`.quick-input-list .monaco-list-row.focused:has-text("${title}")`).first().waitFor({ timeout: 30_000 });
     await this.page.keyboard.press('Enter');
   }
 
