@@ -107,6 +107,8 @@ async function main() {
     sourcesContent: false,
     outdir: path.join(root, 'dist'),
     external: ['vscode', './projects.js'],
+    // The time the bundle starts evaluating, so activation's log line can report module load.
+    banner: { js: '"use strict";var __dsRoadmapLoadStart = performance.now();' },
     metafile: true,
     logLevel: 'silent',
     plugins: [problemReporter(() => curriculumProblems)],

@@ -10,6 +10,12 @@ import type { Roadmap, RoadmapContext } from './roadmap/roadmap';
 import { loadRoadmap } from './roadmap/load';
 import { TemplateCatalog } from './roadmap/templates';
 import { registerWalkthroughContext } from './walkthrough/contextKeys';
+import { PhaseTimer } from './core/util/phases';
+
+/** Set by the bundle's first line (esbuild.js banner); absent when the sources run unbundled. */
+declare const __dsRoadmapLoadStart: number | undefined;
+const loadStart = typeof __dsRoadmapLoadStart === 'number' ? __dsRoadmapLoadStart : performance.now();
+const loadEnd = performance.now();
 
 /** What the extension exports, for its integration tests. */
 export interface RoadmapApi {
@@ -23,13 +29,12 @@ export interface RoadmapApi {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<RoadmapApi> {
-  const started = Date.now();
+  const timer = new PhaseTimer(() => performance.now());
   const log = vscode.window.createOutputChannel(vscode.l10n.t('Distributed Systems Roadmap'), { log: true });
   context.subscriptions.push(log);
   context.globalState.setKeysForSync([StateKeys.progress, StateKeys.signingKey]);
 
-  const roadmap = await loadRoadmap(context, log);
-  const loadedAt = Date.now();
+  const roadmap = await loadRoadmap(context, log, timer);
   const templates = new TemplateCatalog(vscode.Uri.joinPath(context.extensionUri, 'dist', 'templates.json').fsPath);
   const ctx: RoadmapContext = {
     roadmap,
@@ -39,16 +44,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
     templates: () => templates.all(),
   };
   const tree = registerRoadmapTree(context, roadmap, log);
+  timer.mark('view registration');
   const lessons = roadmap.ok ? new LessonPanels(ctx, roadmap, (project, milestone) => revealMilestone(tree, roadmap, project, milestone)) : undefined;
   if (lessons) {
     context.subscriptions.push(lessons);
   }
   if (roadmap.ok) {
     registerWalkthroughContext(context.subscriptions, roadmap);
+    timer.mark('walkthrough keys');
     registerWorkspaceMirror(context.subscriptions, roadmap, log);
   }
   registerCommands(context, ctx, { lessons });
-  log.info(`Activated in ${Date.now() - started} ms (curriculum and progress loaded in ${loadedAt - started} ms).`);
+  timer.mark('commands');
+  const moduleLoad = loadEnd - loadStart;
+  log.info(`Activated in ${(moduleLoad + timer.total()).toFixed(1)} ms (module load ${moduleLoad.toFixed(1)} ms, ${timer.describe()}).`);
   return { roadmap, tree, lessons, templates, storedProgress: () => context.globalState.get(StateKeys.progress) };
 }
 

@@ -12,11 +12,12 @@ import { progressItemIds } from '../core/curriculum/model';
 import { ProjectRecords } from '../core/progress/projectRecords';
 import { ensureSigningKey } from '../core/progress/signature';
 import { ProgressStore } from '../core/progress/store';
+import type { PhaseTimer } from '../core/util/phases';
 import { JournalFiles } from '../progress/journalFiles';
 import { watchJournals } from '../progress/watch';
 import { LoadedRoadmap, type Roadmap } from './roadmap';
 
-export async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<Roadmap> {
+export async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, timer?: PhaseTimer): Promise<Roadmap> {
   // The extension's own files sit beside the extension host: read them directly, not through
   // vscode.workspace.fs, which goes through the workbench and costs a round trip.
   const file = vscode.Uri.joinPath(context.extensionUri, 'dist', 'curriculum.json');
@@ -31,7 +32,9 @@ export async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.
     log.error(reason, error);
     return { ok: false, reason };
   }
+  timer?.mark('curriculum read');
   const loaded = parseCompiledCurriculum(text, file.fsPath);
+  timer?.mark('curriculum parse');
   if (!loaded.ok) {
     log.error(loaded.reason);
     return loaded;
@@ -46,8 +49,10 @@ export async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.
     journal: new JournalFiles(journalFolder),
     node: `w${randomBytes(6).toString('hex')}`,
   });
+  timer?.mark('store open');
   const projects = new ProjectRecords(context.globalState, StateKeys.projects);
   const signingKey = await ensureSigningKey(context.globalState, StateKeys.signingKey);
+  timer?.mark('signing key');
   const reload = () => store.reload().catch((error: unknown) => log.error('Could not re-read the roadmap progress.', error));
   context.subscriptions.push(
     store,
