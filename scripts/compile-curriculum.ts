@@ -5,6 +5,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { dirname, join, relative, sep } from 'node:path';
 import { compileCurriculum, formatProblem, type CurriculumProblem } from '../src/core/curriculum/compile';
 import { compileTemplate } from '../src/core/curriculum/templates';
+import { runtimeCurriculum } from '../src/core/curriculum/model';
 import { diagramProblems } from '../src/core/lesson/diagram';
 import { renderLessonMarkdown } from '../src/core/lesson/markdown';
 import type { LessonContent } from '../src/core/lesson/page';
@@ -70,7 +71,8 @@ if (templateProblems.length > 0) {
 }
 
 mkdirSync(dirname(target), { recursive: true });
-writeFileSync(target, JSON.stringify(result.curriculum));
+// The lessons' Markdown stays out: rendered below into lessons.json, it is read only when a lesson opens.
+writeFileSync(target, JSON.stringify(runtimeCurriculum(result.curriculum)));
 writeFileSync(join(dirname(target), 'templates.json'), JSON.stringify(templates));
 // Lessons are rendered here, at build time, so no Markdown parser ships on the activation path;
 // diagrams are checked and inlined so that they take the theme's colours.

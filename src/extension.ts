@@ -5,9 +5,9 @@ import { StateKeys } from './constants';
 import { registerCommands } from './commands';
 import { registerWorkspaceMirror } from './progress/workspaceMirror';
 import { LessonPanels } from './lesson/lessonPanel';
-import { registerRoadmapTree, revealMilestone, type RoadmapTree } from './tree/register';
+import { afterFirstRender, registerRoadmapTree, revealMilestone, type RoadmapTree } from './tree/register';
 import type { Roadmap, RoadmapContext } from './roadmap/roadmap';
-import { loadRoadmap } from './roadmap/load';
+import { loadRoadmap, startProgressMaintenance } from './roadmap/load';
 import { TemplateCatalog } from './roadmap/templates';
 import { registerWalkthroughContext } from './walkthrough/contextKeys';
 import { PhaseTimer } from './core/util/phases';
@@ -50,9 +50,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
     context.subscriptions.push(lessons);
   }
   if (roadmap.ok) {
-    registerWalkthroughContext(context.subscriptions, roadmap);
-    timer.mark('walkthrough keys');
     registerWorkspaceMirror(context.subscriptions, roadmap, log);
+    // Off the path of the first render; a view that stays hidden (activated by a command) waits 1 s.
+    void afterFirstRender(tree, 1000).then(() => {
+      registerWalkthroughContext(context.subscriptions, roadmap);
+      startProgressMaintenance(context, roadmap, log);
+    });
   }
   registerCommands(context, ctx, { lessons });
   timer.mark('commands');

@@ -51,18 +51,10 @@ export async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.
   });
   timer?.mark('store open');
   const projects = new ProjectRecords(context.globalState, StateKeys.projects);
-  const signingKey = await ensureSigningKey(context.globalState, StateKeys.signingKey);
+  const signingKey = ensureSigningKey(context.globalState, StateKeys.signingKey);
+  signingKey.stored.catch((error: unknown) => log.error('Could not store the signing key of your progress files.', error));
   timer?.mark('signing key');
-  const reload = () => store.reload().catch((error: unknown) => log.error('Could not re-read the roadmap progress.', error));
-  context.subscriptions.push(
-    store,
-    projects,
-    watchJournals(
-      journalFolder,
-      () => void reload(),
-      (error) => log.warn(`Not watching ${journalFolder}: ${String(error)}`),
-    ),
-  );
+  context.subscriptions.push(store, projects);
   if (problems.length > 0) {
     const kept = [setAsideKey && `globalState key "${setAsideKey}"`, ...setAsideFiles.map((name) => join(journalFolder, name))].filter(Boolean);
     log.warn(`Stored progress had problems (${problems.join('; ')}); the originals are kept as ${kept.join(', ')}.`);
@@ -73,7 +65,26 @@ export async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.
       ),
     );
   }
-  const roadmap = new LoadedRoadmap(loaded.curriculum, store, projects, signingKey);
+  const roadmap = new LoadedRoadmap(loaded.curriculum, store, projects, signingKey.key);
   context.subscriptions.push(roadmap);
   return roadmap;
+}
+
+/**
+ * What the first render of the view does not need, started once it is done: the watcher on the
+ * other windows' journals, and the store's maintenance (our journal's snapshot, closed windows'
+ * journals removed, the summary completed).
+ */
+export function startProgressMaintenance(context: vscode.ExtensionContext, roadmap: LoadedRoadmap, log: vscode.LogOutputChannel): void {
+  const store = roadmap.progress;
+  const journalFolder = join(context.globalStorageUri.fsPath, 'progress');
+  const reload = () => store.reload().catch((error: unknown) => log.error('Could not re-read the roadmap progress.', error));
+  context.subscriptions.push(
+    watchJournals(
+      journalFolder,
+      () => void reload(),
+      (error) => log.warn(`Not watching ${journalFolder}: ${String(error)}`),
+    ),
+  );
+  store.maintain().catch((error: unknown) => log.error('Could not compact the roadmap progress journal.', error));
 }

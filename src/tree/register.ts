@@ -80,3 +80,9 @@ function registerStatusBar(subscriptions: vscode.Disposable[], roadmap: LoadedRo
   statusBar.show();
   subscriptions.push(roadmap.onDidChange(showTally));
 }
+
+/** Settles once the view first showed the steps, or after `timeoutMs` if it has not by then. */
+export function afterFirstRender(tree: RoadmapTree, timeoutMs: number): Promise<void> {
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs));
+  return Promise.race([tree.treeProvider?.rendered ?? Promise.resolve(), timeout]);
+}

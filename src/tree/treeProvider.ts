@@ -68,7 +68,15 @@ export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>
     });
   }
 
+  /** Settles once VS Code asked for the roadmap's steps: work the first render does not need waits for it. */
+  readonly rendered: Promise<void> = new Promise((resolve) => (this.markRendered = resolve));
+  private markRendered: () => void = () => undefined;
+
   getChildren(element?: RoadmapNode): RoadmapNode[] {
+    if (!element) {
+      // After this call returns, once its items went out.
+      setTimeout(this.markRendered, 0);
+    }
     const nodes = element ? childNodes(element) : stepNodes(this.curriculum);
     return nodes.map((node) => {
       const known = this.shown.get(node.id);

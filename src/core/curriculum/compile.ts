@@ -3,7 +3,7 @@
 import { LineCounter, isMap, isNode, isPair, isScalar, parseDocument, type Document, type Node } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
 import { roadmapSchema, topicFileSchema, CURRICULUM_SCHEMA_VERSION } from './schema';
-import type { Curriculum, RoadmapData, TopicFileData } from './model';
+import type { RoadmapData, SourceCurriculum, TopicFileData } from './model';
 
 export interface CurriculumProblem {
   readonly file: string;
@@ -14,7 +14,8 @@ export interface CurriculumProblem {
   readonly message: string;
 }
 
-export type CompileResult = { readonly ok: true; readonly curriculum: Curriculum } | { readonly ok: false; readonly problems: readonly CurriculumProblem[] };
+export type CompileResult =
+  { readonly ok: true; readonly curriculum: SourceCurriculum } | { readonly ok: false; readonly problems: readonly CurriculumProblem[] };
 
 export function formatProblem(problem: CurriculumProblem): string {
   return `${problem.file}:${problem.line}:${problem.column}: ${problem.message}`;
@@ -85,7 +86,7 @@ export function compileRoadmap(source: string, file: string): CompileResult {
   }
   const problems: CurriculumProblem[] = [];
   crossCheckRoadmap(result.parsed, problems);
-  const curriculum: Curriculum = {
+  const curriculum: SourceCurriculum = {
     ...result.parsed.data,
     steps: result.parsed.data.steps.map((step) => ({ ...step, topics: [] })),
   };
@@ -108,7 +109,7 @@ export function compileCurriculum(input: CompileInput): CompileResult {
     return { ok: false, problems };
   }
   const topicsByStep = new Map(parsedTopics.map((file) => [file.data.step, file.data.topics]));
-  const curriculum: Curriculum = {
+  const curriculum: SourceCurriculum = {
     ...roadmap.parsed.data,
     steps: roadmap.parsed.data.steps.map((step) => ({ ...step, topics: topicsByStep.get(step.id) ?? [] })),
   };

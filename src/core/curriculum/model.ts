@@ -18,7 +18,10 @@ export type RoadmapData = z.infer<typeof roadmapSchema>;
 /** One curriculum/topics/<step-id>.yaml as validated. */
 export type TopicFileData = z.infer<typeof topicFileSchema>;
 
-export type Topic = z.infer<typeof topicSchema>;
+/** A topic as its YAML file has it, the lesson's Markdown included (the build renders it into dist/lessons.json). */
+export type TopicSource = z.infer<typeof topicSchema>;
+/** A topic as the extension loads it from dist/curriculum.json: without the lesson's Markdown, which only the build reads. */
+export type Topic = Omit<TopicSource, 'lesson'>;
 export type Paper = z.infer<typeof paperSchema>;
 export type Milestone = z.infer<typeof milestoneSchema>;
 export type Project = z.infer<typeof projectSchema>;
@@ -26,6 +29,19 @@ export type Project = z.infer<typeof projectSchema>;
 export type Step = z.infer<typeof stepSchema> & { readonly topics: readonly Topic[] };
 /** The compiled curriculum: the roadmap with every step's topics. */
 export type Curriculum = Omit<RoadmapData, 'steps'> & { readonly steps: readonly Step[] };
+/** The curriculum as the build compiles it from its sources, lessons' Markdown included. */
+export type SourceCurriculum = Omit<RoadmapData, 'steps'> & { readonly steps: readonly (Omit<Step, 'topics'> & { readonly topics: readonly TopicSource[] })[] };
+
+/** What dist/curriculum.json holds: the curriculum without the lessons' Markdown (rendered into dist/lessons.json). */
+export function runtimeCurriculum(source: SourceCurriculum): Curriculum {
+  return {
+    ...source,
+    steps: source.steps.map((step) => ({
+      ...step,
+      topics: step.topics.map((topic) => Object.fromEntries(Object.entries(topic).filter(([key]) => key !== 'lesson')) as Topic),
+    })),
+  };
+}
 export type Textbook = z.infer<typeof textbookSchema>;
 export type Duration = z.infer<typeof durationSchema>;
 

@@ -52,16 +52,20 @@ function canonicalText(records: RecordMap): string {
   );
 }
 
-/** The learner's signing key from `storage` (a synced globalState key), made and stored the first time. */
-export async function ensureSigningKey(
+/**
+ * The learner's signing key from `storage` (a synced globalState key), made the first time. The
+ * key is usable at once; `stored` settles when the storage took it (activation does not wait for
+ * that round trip: a key lost to a crash before it was stored only means a new one next time, and
+ * nothing was signed with it that outlives the session except files, which stay importable).
+ */
+export function ensureSigningKey(
   storage: { get(key: string): unknown; update(key: string, value: unknown): Thenable<void> | Promise<void> },
   key: string,
-): Promise<string> {
+): { readonly key: string; readonly stored: Promise<void> } {
   const stored = storage.get(key);
   if (isSigningKey(stored)) {
-    return stored;
+    return { key: stored, stored: Promise.resolve() };
   }
   const made = newSigningKey();
-  await storage.update(key, made);
-  return made;
+  return { key: made, stored: Promise.resolve(storage.update(key, made)) };
 }

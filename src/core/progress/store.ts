@@ -90,6 +90,8 @@ export class ProgressStore {
   private readonly hlc: HybridClock;
   private readonly ownJournal: string;
   private journalLines = 0;
+  /** Whether the synced summary lacks records we hold, or must be rewritten, until the next summary write. */
+  private summaryStale = false;
   /**
    * The summary as VS Code handed it back after our last write, and the records it holds: VS Code
    * returns that same object until the value changes, so it need not be decoded again.
@@ -125,16 +127,26 @@ export class ProgressStore {
     const folded = await foldJournals(options.journal, stamp);
     const records = mergeMaps(decoded.records, folded.records);
     const store = new ProgressStore(storage, options, records, refused);
-    // Our journal starts as a snapshot of everything, so the journals of closed windows can go.
-    if (records.size > 0) {
-      await options.journal.replace(store.ownJournal, entriesText(records));
-      store.journalLines = records.size;
-    }
-    await store.removeStaleJournals(folded.journals, when.getTime());
-    if (decoded.setAside || decoded.migratedFrom !== undefined || !covers(decoded.records, records)) {
-      await store.writeSummary();
-    }
+    store.summaryStale = decoded.setAside || decoded.migratedFrom !== undefined || !covers(decoded.records, records);
     return { store, problems: [...decoded.problems, ...folded.problems], setAsideKey, setAsideFiles: folded.setAside };
+  }
+
+  /**
+   * What opening leaves for later, off the path of the first render: our journal rewritten as a
+   * snapshot of everything, so the journals of closed windows can go, then those removed, and the
+   * summary written when it lacked anything. Until then every record is where opening found it.
+   */
+  maintain(): Promise<void> {
+    return this.serialized(async () => {
+      if (this.records.size > 0) {
+        await this.options.journal.replace(this.ownJournal, entriesText(this.records));
+        this.journalLines = this.records.size;
+      }
+      await this.removeStaleJournals(await this.options.journal.list(), this.now().getTime());
+      if (this.summaryStale) {
+        await this.writeSummary();
+      }
+    });
   }
 
   /** The ids the curriculum defines. */
@@ -303,6 +315,7 @@ export class ProgressStore {
     const copy = this.storage.get(this.options.key);
     await written;
     this.lastSummary = { raw: copy, records: merged };
+    this.summaryStale = false;
   }
 
   /**

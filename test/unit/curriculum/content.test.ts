@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileCurriculum, formatProblem } from '../../../src/core/curriculum/compile';
-import type { Curriculum } from '../../../src/core/curriculum/model';
+import type { SourceCurriculum as Curriculum } from '../../../src/core/curriculum/model';
 import { diagramProblems } from '../../../src/core/lesson/diagram';
 
 const ROOT = join(__dirname, '..', '..', '..');

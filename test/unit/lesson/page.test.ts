@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { compileCurriculum, formatProblem } from '../../../src/core/curriculum/compile';
-import type { Curriculum } from '../../../src/core/curriculum/model';
+import type { SourceCurriculum as Curriculum } from '../../../src/core/curriculum/model';
 import { renderLessonMarkdown } from '../../../src/core/lesson/markdown';
 import { lessonLinks, parseLessonMessage, renderLessonPage } from '../../../src/core/lesson/page';
 

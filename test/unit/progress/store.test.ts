@@ -12,6 +12,13 @@ const T1 = '2026-01-02T03:04:05.000Z';
 const T2 = '2026-02-03T04:05:06.000Z';
 
 async function open(memento: FakeMemento, options: { journal?: MemoryJournal; node?: string; times?: string[] } = {}) {
+  const opened = await openOnly(memento, options);
+  await opened.store.maintain();
+  return opened;
+}
+
+/** Opens without the maintenance the extension starts after the first render. */
+function openOnly(memento: FakeMemento, options: { journal?: MemoryJournal; node?: string; times?: string[] } = {}) {
   const times = options.times ?? [T1];
   return ProgressStore.open(memento, {
     key: KEY,
@@ -325,6 +332,26 @@ describe('ProgressStore', () => {
     assert.deepEqual([...journal.files.keys()].sort(), [journalName('live'), journalName('w3')]);
     const fourth = await open(new FakeMemento(), { journal, node: 'w4' });
     assert.ok(fourth.store.isDone('networks') && fourth.store.isDone('projects'));
+  });
+
+  it('opens without writing anything, leaving the snapshot, the closed journals and the summary to maintain()', async () => {
+    const journal = new MemoryJournal();
+    const memento = new FakeMemento();
+    const now = Date.parse(T1);
+    journal.now = () => now - STALE_JOURNAL_MS - 1;
+    await (await open(memento, { journal, node: 'old' })).store.setDone('networks', true);
+    const summaryOnly = new FakeMemento({ [KEY]: memento.get(KEY) });
+    journal.now = () => now;
+    const before = JSON.stringify([...journal.files]);
+    const { store } = await openOnly(summaryOnly, { journal, node: 'late' });
+    assert.equal(JSON.stringify([...journal.files]), before, 'opening wrote to the journals');
+    assert.equal(summaryOnly.updates, 0, 'opening wrote the summary');
+    assert.ok(store.isDone('networks'));
+    await store.setDone('projects', true);
+    await store.maintain();
+    assert.deepEqual([...journal.files.keys()], [journalName('late')]);
+    const reopened = await open(new FakeMemento(), { journal, node: 'next' });
+    assert.ok(reopened.store.isDone('networks') && reopened.store.isDone('projects'));
   });
 
   it('compacts its journal into a snapshot once it grows long', async () => {

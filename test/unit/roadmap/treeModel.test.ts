@@ -31,7 +31,6 @@ const topic = (id: string, hours = 4): Topic => ({
   hours,
   summary: `About ${id}.`,
   concepts: ['c'],
-  lesson: 'text',
   reading: { guide: 'read' },
   selfCheck: [],
   tryIt: 'try',
