@@ -7,7 +7,7 @@ import { registerWorkspaceMirror } from './progress/workspaceMirror';
 import { LessonPanels } from './lesson/lessonPanel';
 import { afterFirstRender, registerRoadmapTree, revealMilestone, type RoadmapTree } from './tree/register';
 import type { Roadmap, RoadmapContext } from './roadmap/roadmap';
-import { loadRoadmap, startProgressMaintenance } from './roadmap/load';
+import { loadRoadmap, startJournalWatcher } from './roadmap/load';
 import { TemplateCatalog } from './roadmap/templates';
 import { registerWalkthroughContext } from './walkthrough/contextKeys';
 import { PhaseTimer } from './core/util/phases';
@@ -54,7 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
     // Off the path of the first render; a view that stays hidden (activated by a command) waits 1 s.
     void afterFirstRender(tree, 1000).then(() => {
       registerWalkthroughContext(context.subscriptions, roadmap);
-      startProgressMaintenance(context, roadmap, log);
+      startJournalWatcher(context, roadmap, log);
     });
   }
   registerCommands(context, ctx, { lessons });

@@ -72,12 +72,8 @@ export async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.
   return roadmap;
 }
 
-/**
- * What the first render of the view does not need, started once it is done: the watcher on the
- * other windows' journals, and the store's maintenance (our journal's snapshot, closed windows'
- * journals removed, the summary completed).
- */
-export function startProgressMaintenance(context: vscode.ExtensionContext, roadmap: LoadedRoadmap, log: vscode.LogOutputChannel): void {
+/** The watcher on the other windows' journals: the first render does not need it, so it starts after. */
+export function startJournalWatcher(context: vscode.ExtensionContext, roadmap: LoadedRoadmap, log: vscode.LogOutputChannel): void {
   const store = roadmap.progress;
   const journalFolder = join(context.globalStorageUri.fsPath, 'progress');
   const reload = () => store.reload().catch((error: unknown) => log.error('Could not re-read the roadmap progress.', error));
@@ -88,5 +84,4 @@ export function startProgressMaintenance(context: vscode.ExtensionContext, roadm
       (error) => log.warn(`Not watching ${journalFolder}: ${String(error)}`),
     ),
   );
-  store.maintain().catch((error: unknown) => log.error('Could not compact the roadmap progress journal.', error));
 }

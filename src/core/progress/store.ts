@@ -128,6 +128,9 @@ export class ProgressStore {
     const records = mergeMaps(decoded.records, folded.records);
     const store = new ProgressStore(storage, options, records, refused);
     store.summaryStale = decoded.setAside || decoded.migratedFrom !== undefined || !covers(decoded.records, records);
+    // Deferring this until after the first render let the property test find a lost toggle
+    // (windows whose journals all look idle, maintained late): it stays part of opening.
+    await store.maintain();
     return { store, problems: [...decoded.problems, ...folded.problems], setAsideKey, setAsideFiles: folded.setAside };
   }
 
@@ -136,7 +139,7 @@ export class ProgressStore {
    * snapshot of everything, so the journals of closed windows can go, then those removed, and the
    * summary written when it lacked anything. Until then every record is where opening found it.
    */
-  maintain(): Promise<void> {
+  private maintain(): Promise<void> {
     return this.serialized(async () => {
       if (this.records.size > 0) {
         await this.options.journal.replace(this.ownJournal, entriesText(this.records));

@@ -182,16 +182,13 @@ describe('progress store properties', function () {
             // Windows' clocks disagree by a few milliseconds and often stand still.
             clock: { now: () => new Date(time + skews[i]) },
           });
-          const { store } = await s.waitFor(opening);
-          // Its maintenance (snapshot, closed journals removed) runs later, among the window's own operations.
-          running.push(store.maintain());
-          return { machine, memento, store };
+          return { machine, memento, store: (await s.waitFor(opening)).store };
         };
-        const running: Promise<unknown>[] = [];
         for (let i = 0; i < count; i++) {
           windows.push(await openWindow(i));
         }
 
+        const running: Promise<unknown>[] = [];
         for (const step of ops) {
           time += 1;
           const window = 'window' in step ? windows[step.window] : undefined;

@@ -334,26 +334,6 @@ describe('ProgressStore', () => {
     assert.ok(fourth.store.isDone('networks') && fourth.store.isDone('projects'));
   });
 
-  it('opens without writing anything, leaving the snapshot, the closed journals and the summary to maintain()', async () => {
-    const journal = new MemoryJournal();
-    const memento = new FakeMemento();
-    const now = Date.parse(T1);
-    journal.now = () => now - STALE_JOURNAL_MS - 1;
-    await (await open(memento, { journal, node: 'old' })).store.setDone('networks', true);
-    const summaryOnly = new FakeMemento({ [KEY]: memento.get(KEY) });
-    journal.now = () => now;
-    const before = JSON.stringify([...journal.files]);
-    const { store } = await openOnly(summaryOnly, { journal, node: 'late' });
-    assert.equal(JSON.stringify([...journal.files]), before, 'opening wrote to the journals');
-    assert.equal(summaryOnly.updates, 0, 'opening wrote the summary');
-    assert.ok(store.isDone('networks'));
-    await store.setDone('projects', true);
-    await store.maintain();
-    assert.deepEqual([...journal.files.keys()], [journalName('late')]);
-    const reopened = await open(new FakeMemento(), { journal, node: 'next' });
-    assert.ok(reopened.store.isDone('networks') && reopened.store.isDone('projects'));
-  });
-
   it('compacts its journal into a snapshot once it grows long', async () => {
     const journal = new MemoryJournal();
     const { store } = await open(new FakeMemento(), { journal });
