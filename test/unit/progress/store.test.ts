@@ -12,13 +12,6 @@ const T1 = '2026-01-02T03:04:05.000Z';
 const T2 = '2026-02-03T04:05:06.000Z';
 
 async function open(memento: FakeMemento, options: { journal?: MemoryJournal; node?: string; times?: string[] } = {}) {
-  const opened = await openOnly(memento, options);
-  await opened.store.maintain();
-  return opened;
-}
-
-/** Opens without the maintenance the extension starts after the first render. */
-function openOnly(memento: FakeMemento, options: { journal?: MemoryJournal; node?: string; times?: string[] } = {}) {
   const times = options.times ?? [T1];
   return ProgressStore.open(memento, {
     key: KEY,
