@@ -2,7 +2,7 @@
 // wires the commands, views and lesson panels. No logic of its own.
 import * as vscode from 'vscode';
 import { StateKeys } from './constants';
-import { registerCommands } from './commands';
+import { projectCommands, registerCommands } from './commands';
 import { registerWorkspaceMirror } from './progress/workspaceMirror';
 import { LessonPanels } from './lesson/lessonPanel';
 import { registerRoadmapTree, revealMilestone, type RoadmapTree } from './tree/register';
@@ -10,6 +10,7 @@ import type { Roadmap, RoadmapContext } from './roadmap/roadmap';
 import { loadRoadmap } from './roadmap/load';
 import { TemplateCatalog } from './roadmap/templates';
 import { registerWalkthroughContext } from './walkthrough/contextKeys';
+import { registerMilestoneTests, type MilestoneTests } from './testing/controller';
 
 /** What the extension exports, for its integration tests. */
 export interface RoadmapApi {
@@ -18,6 +19,8 @@ export interface RoadmapApi {
   readonly lessons?: LessonPanels;
   /** The step-6 templates; the integration tests replace them with fixtures. */
   readonly templates: TemplateCatalog;
+  /** The Testing view's controller of the milestones. */
+  readonly tests?: MilestoneTests;
   /** The progress value as VS Code stored it, to check persistence. */
   storedProgress(): unknown;
 }
@@ -48,8 +51,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
     registerWorkspaceMirror(context.subscriptions, roadmap, log);
   }
   registerCommands(context, ctx, { lessons });
+  const tests = roadmap.ok ? registerMilestoneTests(context.subscriptions, ctx, roadmap, projectCommands) : undefined;
   log.info(`Activated in ${Date.now() - started} ms (curriculum and progress loaded in ${loadedAt - started} ms).`);
-  return { roadmap, tree, lessons, templates, storedProgress: () => context.globalState.get(StateKeys.progress) };
+  return { roadmap, tree, lessons, templates, tests, storedProgress: () => context.globalState.get(StateKeys.progress) };
 }
 
 export function deactivate(): void {
