@@ -37,6 +37,7 @@ export const BuiltInCommands = {
   openWalkthrough: 'workbench.action.openWalkthrough',
   manageWorkspaceTrust: 'workbench.trust.manage',
   showMarkdownPreview: 'markdown.showPreview',
+  openSettings: 'workbench.action.openSettings',
 } as const;
 
 /** The status bar entry with the tally of steps done. */

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as vscode from 'vscode';
 import { nodeExecutable } from '../config';
+import { findNode } from './nodeVersion';
 import { BuiltInCommands, CHECK_TASK_TYPE, Commands } from '../constants';
 import { failuresInARow, hintsToShow, type HintsToShow } from '../core/check/hints';
 import { checkCommand, compareVersions, judgeRun, singleTestCommand, type CheckOutcome, type EventReport } from '../core/check/outcome';
@@ -323,27 +324,6 @@ async function projectFolder(roadmap: LoadedRoadmap, project: Project): Promise<
   }
   await roadmap.projects.recordScaffold(project.id, { folder: picked[0].toString(), at: new Date().toISOString() });
   return picked[0];
-}
-
-/** The version `node --version` prints, run in `cwd`; a clear error when it cannot run. */
-export function findNode(node: string, cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(node, ['--version'], { cwd, timeout: 15_000 }, (error, stdout) => {
-      if (error) {
-        reject(
-          new Error(
-            vscode.l10n.t(
-              'Node.js could not be run as "{0}" ({1}). Install Node.js 22.18 or later, or set dsRoadmap.nodePath to its executable.',
-              node,
-              error.message,
-            ),
-          ),
-        );
-      } else {
-        resolve(stdout.trim());
-      }
-    });
-  });
 }
 
 /**

@@ -2,11 +2,12 @@
 // milestones and tests listed, a milestone checked on the starter (failures with messages,
 // locations and a hint) and on the reference (passes, verified), and one test run alone.
 import * as assert from 'node:assert/strict';
+import { chmodSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { RoadmapApi } from '../../src/extension';
 import type { MilestoneTests } from '../../src/testing/controller';
 import type { ScaffoldResult } from '../../src/projects/scaffold';
-import { activatedApi, eventually, EXTENSION_ID } from './helpers';
+import { activatedApi, eventually, EXTENSION_ID, replacing } from './helpers';
 
 const PROJECT = 'file-sharing';
 const MILESTONE = 'chunking-manifests';
@@ -156,5 +157,42 @@ describe('The Testing view in a real VS Code', function () {
     const ran = [...recorded.states].filter(([, state]) => state.state === 'passed' || state.state === 'failed').map(([id]) => id);
     assert.deepEqual(ran, [test.id]);
     assert.deepEqual(api.roadmap.projects.lastCheck(KEY), before);
+  });
+});
+
+describe('Scaffolding in a real VS Code checks the Node.js the tests will need', function () {
+  this.timeout(60_000);
+
+  it('says before scaffolding that the Node.js set is too old, offering Open Settings, and scaffolds anyway', async () => {
+    await activatedApi();
+    const workspace = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(workspace);
+    const fake = vscode.Uri.joinPath(workspace.uri, 'older-node.sh');
+    await vscode.workspace.fs.writeFile(fake, new TextEncoder().encode('#!/bin/sh\necho v16.20.2\n'));
+    chmodSync(fake.fsPath, 0o755);
+    const settings = vscode.workspace.getConfiguration('dsRoadmap');
+    const before = settings.inspect<string>('nodePath')?.globalValue;
+    await settings.update('nodePath', fake.fsPath, vscode.ConfigurationTarget.Global);
+    try {
+      const folder = vscode.Uri.joinPath(workspace.uri, 'old-node-db');
+      const { result, calls } = await replacing(
+        vscode.window,
+        'showWarningMessage',
+        () => undefined,
+        async (calls) => ({
+          result: await vscode.commands.executeCommand<ScaffoldResult | undefined>('dsRoadmap.scaffoldProject', 'fault-tolerant-db', { folder }),
+          calls,
+        }),
+      );
+      assert.ok(result, 'scaffolding did not go on');
+      assert.equal(calls.length, 1, JSON.stringify(calls));
+      assert.equal(
+        calls[0][0],
+        `This project needs Node.js 18.0.0 or later to run its tests; "${fake.fsPath}" is Node.js v16.20.2. Install a newer Node.js, or set dsRoadmap.nodePath to one, before you check a milestone.`,
+      );
+      assert.equal(calls[0][1], 'Open Settings');
+    } finally {
+      await settings.update('nodePath', before, vscode.ConfigurationTarget.Global);
+    }
   });
 });
