@@ -160,6 +160,46 @@ describe('The Testing view in a real VS Code', function () {
   });
 });
 
+describe('The Testing view on a project whose milestone skips a test', function () {
+  this.timeout(120_000);
+
+  it('shows a skipped test as skipped, never passed, beside the passing and failing ones', async () => {
+    const api = await activatedApi();
+    assert.ok(api.tests);
+    const tests = api.tests;
+    const workspace = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(workspace);
+    const folder = vscode.Uri.joinPath(workspace.uri, 'testing-view-db');
+    assert.ok(await vscode.commands.executeCommand('dsRoadmap.scaffoldProject', 'fault-tolerant-db', { folder, onConflict: 'skip-existing' }));
+    const project = () => tests.controller.items.get('project/fault-tolerant-db');
+    await eventually('the project is listed', () => project()?.uri?.toString() === folder.toString());
+    const milestone = project()?.children.get('milestone/fault-tolerant-db/replication');
+    assert.ok(milestone);
+    const cancel = new vscode.CancellationTokenSource();
+    await tests.checkProfile.runHandler(new vscode.TestRunRequest([milestone], undefined, tests.checkProfile), cancel.token);
+    cancel.dispose();
+    const recorded = tests.lastRun;
+    assert.ok(recorded);
+    const stateOf = (label: string) => {
+      let found: string | undefined;
+      project()?.children.forEach((item) =>
+        item.children.forEach((child) => {
+          if (child.label === label) {
+            found = recorded.states.get(child.id)?.state;
+          }
+        }),
+      );
+      return found;
+    };
+    assert.equal(stateOf('milestone 3 against a live cluster'), 'skipped');
+    assert.equal(stateOf('milestone 3 works'), 'passed');
+    assert.equal(stateOf('keys are balanced across shards'), 'failed');
+    // Milestone 2 fails on purpose in this fixture, so the check of milestone 3 fails too.
+    assert.equal(recorded.states.get(milestone.id)?.state, 'failed');
+    assert.equal(recorded.states.get('milestone/fault-tolerant-db/single-node-wal')?.state, 'passed');
+  });
+});
+
 describe('Scaffolding in a real VS Code checks the Node.js the tests will need', function () {
   this.timeout(60_000);
 
