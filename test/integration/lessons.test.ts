@@ -30,7 +30,7 @@ describe('Topics and lessons in a real VS Code', () => {
     assert.ok(api.roadmap.progress.isDone('naming'));
     const step = provider.getChildren().find((node) => node.id === 'step/fundamentals');
     assert.ok(step);
-    assert.match(String(provider.getTreeItem(step).description), /· 1\/9 done$/);
+    assert.match(String(provider.getTreeItem(step).description), /· 1\/\d+ done$/);
     await vscode.commands.executeCommand('dsRoadmap.markTopicIncomplete', 'naming');
     assert.ok(!api.roadmap.progress.isDone('naming'));
   });

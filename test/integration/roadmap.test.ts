@@ -59,8 +59,8 @@ describe('Roadmap in a real VS Code', () => {
       items.map(({ item }) => item.id),
       ['fundamentals', 'networks', 'fault-tolerance', 'scalability', 'cloud-native', 'projects'].map((id) => `step/${id}`),
     );
-    assert.equal(items[0].item.description, '1–2 months · 0/9 done');
-    assert.equal(items[1].item.description, '1 month · 0/7 done');
+    assert.match(String(items[0].item.description), /^1–2 months · 0\/\d+ done$/);
+    assert.match(String(items[1].item.description), /^1 month · 0\/\d+ done$/);
     assert.ok(items.every(({ item }) => item.checkboxState === vscode.TreeItemCheckboxState.Unchecked));
     assert.ok(items.every(({ item }) => item.contextValue === 'step.todo'));
   });
