@@ -37,6 +37,7 @@ export const BuiltInCommands = {
   openWalkthrough: 'workbench.action.openWalkthrough',
   manageWorkspaceTrust: 'workbench.trust.manage',
   showMarkdownPreview: 'markdown.showPreview',
+  openSettings: 'workbench.action.openSettings',
 } as const;
 
 /** The status bar entry with the tally of steps done. */
@@ -99,6 +100,9 @@ export const Settings = {
 
 /** The committable copy of the progress, relative to the first workspace folder. */
 export const WORKSPACE_PROGRESS_FILE = '.roadmap/progress.json';
+
+/** The Testing view's controller of the scaffolded projects' milestones. */
+export const TEST_CONTROLLER_ID = 'dsRoadmap.milestones';
 
 /** The task type of milestone checks (contributed in package.json taskDefinitions). */
 export const CHECK_TASK_TYPE = 'dsRoadmap.check';
