@@ -302,33 +302,30 @@ export const testingViewTests: UiTest[] = [
       // Another test's README may be open already: the files on disk say this scaffold is done.
       await eventually(() => Promise.resolve(assert.ok(existsSync(join(server.dirs.workspace, name, 'test', 'm1-chunking-manifests.test.ts')))), 60_000);
       await wb.page.locator('.tab:has-text("Preview README.md")').waitFor({ timeout: 60_000 });
-      // Scaffolding ends by revealing the folder in the Explorer, which can take the side bar back
-      // after the Testing view was shown: show it again until the project is there.
+      // Scaffolding ends by revealing the folder in the Explorer: wait for it, so that it does not
+      // take the side bar back from the Testing view later.
+      await wb.page.locator('.part.sidebar .composite.title:has-text("Explorer")').waitFor({ timeout: 30_000 });
       const tree = wb.page.locator('.test-explorer');
       const project = tree.locator('.monaco-list-row:has-text("Distributed file-sharing system")').first();
-      for (let attempt = 1; !(await project.isVisible()); attempt++) {
-        await wb.runCommand('Testing: Focus on Test Explorer View');
-        await project.waitFor({ timeout: 10_000 }).catch((error: unknown) => {
-          if (attempt === 3) {
-            throw error;
-          }
-        });
-      }
-      if ((await project.getAttribute('aria-expanded')) !== 'true') {
-        await project.click();
-      }
       const milestone = tree.locator('.monaco-list-row:has-text("1. Chunking and manifests")').first();
-      await milestone.waitFor();
-      // A click toggles: expand the milestone only if the view has not already (it keeps the state of
-      // rows it showed before, and another project may be listed above this one).
       const computeRoot = tree.locator('.monaco-list-row:has-text("computeRoot hashes")').first();
+      // Show the Testing view, then expand the project and the milestone (a click toggles: only rows
+      // that are collapsed are clicked; the view may keep rows it showed before expanded), until the
+      // milestone's tests show. Another project may be listed above this one.
       await eventually(async () => {
+        if (!(await tree.isVisible())) {
+          await wb.runCommand('Testing: Focus on Test Explorer View');
+        }
+        await project.waitFor({ timeout: 5_000 });
+        if ((await project.getAttribute('aria-expanded')) !== 'true') {
+          await project.click();
+        }
+        await milestone.waitFor({ timeout: 5_000 });
         if ((await milestone.getAttribute('aria-expanded')) !== 'true') {
           await milestone.click();
         }
-        await computeRoot.scrollIntoViewIfNeeded({ timeout: 2_000 });
-        assert.ok(await computeRoot.isVisible(), 'the milestone shows no computeRoot test');
-      }, 30_000);
+        await computeRoot.waitFor({ timeout: 5_000 });
+      }, 60_000);
       // Run the milestone with its default profile: Check milestone.
       await milestone.hover();
       await milestone.locator('.action-label[aria-label^="Run Test"]').first().click();
@@ -427,7 +424,7 @@ export const restrictedTests: UiTest[] = [
       const picker = wb.page.locator('.quick-input-widget:visible .monaco-list-row:has-text("Chunking and manifests")');
       await wb.runCommand('Roadmap: Check Project Milestone…');
       const refusal = wb.page.locator('.notification-toast:has-text("this workspace is not trusted")');
-      await refusal.waitFor({ timeout: 15_000 });
+      await refusal.waitFor({ timeout: 30_000 });
       assert.match(await refusal.innerText(), /Manage Workspace Trust/);
       assert.equal(await picker.count(), 0, 'the milestone picker opened: the check went on');
       assert.equal(await wb.page.locator('.terminal-tab, .single-terminal-tab').count(), 0, 'a terminal opened');
