@@ -10,7 +10,7 @@ import type { LoadedRoadmap } from '../roadmap/roadmap';
 const PACE_ICONS: Readonly<Record<Pace, vscode.ThemeIcon>> = {
   done: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
   ahead: new vscode.ThemeIcon('rocket', new vscode.ThemeColor('testing.iconPassed')),
-  'on-track': new vscode.ThemeIcon('check'),
+  'on-track': new vscode.ThemeIcon('clock'),
   behind: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
 };
 

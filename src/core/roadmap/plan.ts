@@ -162,11 +162,11 @@ export interface PlanRow {
   readonly pace?: Pace;
 }
 
-/** The Plan view's rows: the pace setting, the whole roadmap, then each step. */
+/** The Plan view's rows, short enough for a narrow side bar: the pace setting, the whole roadmap, then each step ("Step 2 · 34.5 h left · 2027-04-25 · behind"). */
 export function planRows(plan: StudyPlan, problems: readonly string[] = []): PlanRow[] {
   const window = (earliest: string, latest: string) => (earliest === latest ? `by ${latest}` : `between ${earliest} and ${latest}`);
   const line = (hoursLeft: number, finish: string | undefined, pace: Pace) =>
-    pace === 'done' ? 'done' : `${hoursLeft} h left · finish ${finish ?? plan.today} · ${PACE_LABELS[pace]}`;
+    pace === 'done' ? 'done' : `${hoursLeft} h left · ${finish ?? plan.today} · ${PACE_LABELS[pace]}`;
   const rows: PlanRow[] = problems.map((problem, index) => ({ id: `plan/problem/${index}`, label: 'Setting ignored', description: problem, tooltip: problem }));
   rows.push({
     id: 'plan/pace',
@@ -184,10 +184,10 @@ export function planRows(plan: StudyPlan, problems: readonly string[] = []): Pla
   for (const step of plan.steps) {
     rows.push({
       id: `plan/step/${step.step.id}`,
-      label: `Step ${step.number}: ${step.step.title}`,
+      label: `Step ${step.number}`,
       description: line(step.hoursLeft, step.finish, step.pace),
       tooltip:
-        `${step.hoursLeft} of ${step.hoursTotal} hours left` +
+        `Step ${step.number}: ${step.step.title}. ${step.hoursLeft} of ${step.hoursTotal} hours left` +
         (step.finish ? `; at ${plan.hoursPerWeek} h a week you finish it ${step.finish}` : '') +
         `. The roadmap's durations end it ${window(step.dueEarliest, step.dueLatest)}.`,
       pace: step.pace,

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { Curriculum, Topic } from '../../../src/core/curriculum/model';
 import type { ProgressRecord } from '../../../src/core/progress/codec';
 import type { ProgressView } from '../../../src/core/progress/summary';
-import { readPlanSettings, studyPlan } from '../../../src/core/roadmap/plan';
+import { planRows, readPlanSettings, studyPlan } from '../../../src/core/roadmap/plan';
 
 const topic = (id: string, hours: number): Topic => ({
   id,
@@ -84,6 +84,11 @@ describe('pacing planner', () => {
         ['2027-08-22', 'behind'],
       ],
     );
+    // 5 h a week: 20 h take 28 days, ending 2027-02-28, the very day the window opens: on track, not ahead.
+    assert.deepEqual(
+      [studyPlan(FIXTURE, view(), { hoursPerWeek: 5, startDate: '2027-01-31' }, TODAY).steps[0]].map((step) => [step.finish, step.dueEarliest, step.pace]),
+      [['2027-02-28', '2027-02-28', 'on-track']],
+    );
     // Started 2026-12-20: step 1's window is 2027-01-20 to 02-20 (finish 02-14), step 2's 02-10 to 03-13 (finish 02-20), step 3's from 04-10 (finish 03-13).
     const later = studyPlan(FIXTURE, view(), { hoursPerWeek: 10, startDate: '2026-12-20' }, TODAY);
     assert.deepEqual(
@@ -122,5 +127,25 @@ describe('pacing planner', () => {
     assert.match(bad.problems[0], /above 0 and at most 168, not -3: planning with 8/);
     assert.match(bad.problems[1], /YYYY-MM-DD, not "2027-02-30"/);
     assert.equal(readPlanSettings('ten', undefined, 8).problems.length, 1);
+  });
+
+  it('shows the plan as short rows: the pace, all steps, each step, and a setting it ignored', () => {
+    const progress = view({ a: '2027-01-03T09:00:00.000Z', b: '2027-01-20T09:00:00.000Z' });
+    const rows = planRows(studyPlan(FIXTURE, progress, { hoursPerWeek: 10 }, TODAY), ['bad hours']);
+    assert.deepEqual(
+      rows.map((row) => [row.label, row.description]),
+      [
+        ['Setting ignored', 'bad hours'],
+        ['10 h a week', 'from 2027-01-03'],
+        ['All steps', '38 h left · 2027-02-27 · ahead'],
+        ['Step 1', 'done'],
+        ['Step 2', '8 h left · 2027-02-06 · ahead'],
+        ['Step 3', '30 h left · 2027-02-27 · ahead'],
+      ],
+    );
+    assert.match(
+      rows[4].tooltip,
+      /^Step 2: Two\. 8 of 8 hours left; at 10 h a week you finish it 2027-02-06\. The roadmap's durations end it between 2027-02-24 and 2027-03-24\.$/,
+    );
   });
 });
