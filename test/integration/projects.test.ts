@@ -59,7 +59,7 @@ describe('Step-6 projects in a real VS Code', function () {
     assert.ok(step);
     const project = provider.getChildren(step).find((node) => node.id === 'project/fault-tolerant-db');
     assert.ok(project);
-    assert.match(String(provider.getTreeItem(project).description), /^scaffolded · 0\/6 verified$/);
+    assert.match(String(provider.getTreeItem(project).description), /^about \d+ h · scaffolded · 0\/6 verified$/);
     assert.equal(provider.getChildren(project).length, 6);
   });
 
@@ -81,7 +81,7 @@ describe('Step-6 projects in a real VS Code', function () {
     assert.match(String(record?.evidence?.node), /^v\d+/);
     assert.equal(record?.evidence?.commit, head);
     const { provider, milestone } = milestoneNode(api, 'fault-tolerant-db/single-node-wal');
-    assert.match(String(provider.getTreeItem(milestone).description), /^verified \d{4}-\d{2}-\d{2}$/);
+    assert.match(String(provider.getTreeItem(milestone).description), /^\d+ h · verified \d{4}-\d{2}-\d{2}$/);
   });
 
   it('checks a milestone whose tests fail: names the failing test and keeps it unverified', async () => {
@@ -100,7 +100,7 @@ describe('Step-6 projects in a real VS Code', function () {
     assert.equal(api.roadmap.progress.get('fault-tolerant-db/single-node-wal')?.origin, 'verified');
     const { provider, milestone } = milestoneNode(api, 'fault-tolerant-db/consistent-hashing');
     const item = provider.getTreeItem(milestone);
-    assert.match(String(item.description), /^failing/);
+    assert.match(String(item.description), /^\d+ h · failing/);
     assert.match(typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? ''), /keys are balanced across shards/);
   });
 
