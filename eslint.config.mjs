@@ -55,6 +55,6 @@ export default tseslint.config(
   {
     // Webview scripts run in the browser, with the API VS Code injects.
     files: ['media/**/*.js'],
-    languageOptions: { globals: { document: 'readonly', Element: 'readonly', acquireVsCodeApi: 'readonly' } },
+    languageOptions: { globals: { document: 'readonly', Element: 'readonly', acquireVsCodeApi: 'readonly', window: 'readonly', setTimeout: 'readonly' } },
   },
 );

@@ -7,7 +7,7 @@ import { compileCurriculum, formatProblem, type CurriculumProblem } from '../src
 import { compileTemplate } from '../src/core/curriculum/templates';
 import { runtimeCurriculum } from '../src/core/curriculum/model';
 import { diagramProblems } from '../src/core/lesson/diagram';
-import { renderLessonMarkdown } from '../src/core/lesson/markdown';
+import { renderInlineMarkdown, renderLessonMarkdown } from '../src/core/lesson/markdown';
 import type { LessonContent } from '../src/core/lesson/page';
 import type { CompiledTemplate } from '../src/core/scaffold/template';
 
@@ -86,7 +86,7 @@ for (const topic of result.curriculum.steps.flatMap((step) => step.topics)) {
       diagramIssues.push({ file: topic.diagram.file, line: 1, column: 1, message: `${problem} (diagram of topic "${topic.id}").` });
     }
   }
-  lessons[topic.id] = { html: renderLessonMarkdown(topic.lesson), ...(diagramSvg ? { diagramSvg } : {}) };
+  lessons[topic.id] = { html: renderLessonMarkdown(topic.lesson), tryItHtml: renderInlineMarkdown(topic.tryIt), ...(diagramSvg ? { diagramSvg } : {}) };
 }
 if (diagramIssues.length > 0) {
   fail(diagramIssues);

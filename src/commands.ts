@@ -5,13 +5,15 @@ import * as vscode from 'vscode';
 import { BuiltInCommands, Commands, EXTENSION_ID, type CommandId } from './constants';
 import { findProject, findStep, findTopic, parseMilestoneKey, type Step, type Topic } from './core/curriculum/model';
 import type { ProgressRecord } from './core/progress/codec';
+import { stepState } from './core/progress/summary';
 import { UnknownProgressItemError } from './core/progress/store';
 import { exportJson, markdownReport, parseImport, resetIds, type ResetTarget } from './core/progress/transfer';
+import { nextItem } from './core/roadmap/next';
 import type { RoadmapNode } from './core/roadmap/treeModel';
 import { WalkthroughIds } from './core/walkthrough/keys';
 import { showFailure } from './errors';
 import type { LessonPanels } from './lesson/lessonPanel';
-import { setDone } from './progress/actions';
+import { setDone, setDoneWithTopics } from './progress/actions';
 import type * as ProjectCommands from './projects/index';
 import type { MilestoneRef } from './projects/check';
 import type { ScaffoldOptions } from './projects/scaffold';
@@ -27,6 +29,7 @@ export interface CommandTargets {
 export function registerCommands(extensionContext: vscode.ExtensionContext, ctx: RoadmapContext, targets: CommandTargets): void {
   const handlers: Record<CommandId, Handler> = {
     [Commands.openRoadmap]: openRoadmap(),
+    [Commands.continue]: continueStudy(ctx, targets),
     [Commands.markStepComplete]: markStep(ctx, true),
     [Commands.markStepIncomplete]: markStep(ctx, false),
     [Commands.markTopicComplete]: markTopic(ctx, true),
@@ -38,6 +41,7 @@ export function registerCommands(extensionContext: vscode.ExtensionContext, ctx:
     [Commands.checkMilestone]: check(ctx),
     [Commands.openProjectReadme]: openProjectReadme(ctx),
     [Commands.openInWalkthrough]: openInWalkthrough(),
+    [Commands.openWalkthrough]: openAnyWalkthrough(ctx),
     [Commands.showLog]: () => Promise.resolve(ctx.log.show()),
     [Commands.exportProgress]: exportProgress(ctx),
     [Commands.importProgress]: importProgress(ctx),
@@ -52,6 +56,38 @@ function openRoadmap(): Handler {
 }
 
 /**
+ * Opens the next thing to study (core/roadmap/next.ts has the rule): a topic's lesson, a milestone
+ * in its project's walkthrough, or the project picker. Returns what it opened, for tests.
+ */
+function continueStudy(ctx: RoadmapContext, targets: CommandTargets): Handler {
+  return withRoadmap(ctx, async (roadmap) => {
+    const next = nextItem(roadmap.curriculum, roadmap);
+    switch (next.kind) {
+      case 'topic':
+        await targets.lessons?.show(next.topic.id);
+        return `topic:${next.topic.id}`;
+      case 'milestone': {
+        const category = `${EXTENSION_ID}#${WalkthroughIds.project(next.project.id)}`;
+        await vscode.commands.executeCommand(BuiltInCommands.openWalkthrough, { category, step: WalkthroughIds.milestoneStep(next.milestone.id) }, false);
+        if (next.failing) {
+          void vscode.window.showInformationMessage(
+            vscode.l10n.t('Milestone {0} of {1}, "{2}", failed its last check.', next.number, next.project.title, next.milestone.title),
+          );
+        }
+        return `milestone:${next.key}`;
+      }
+      case 'scaffold':
+        void vscode.window.showInformationMessage(vscode.l10n.t('Every topic is done: choose a project to build.'));
+        await vscode.commands.executeCommand(Commands.scaffoldProject);
+        return 'scaffold';
+      case 'finished':
+        void vscode.window.showInformationMessage(vscode.l10n.t('You have finished the roadmap: every topic and your project are done.'));
+        return 'finished';
+    }
+  });
+}
+
+/**
  * Marks a step done or not done. The step comes from a tree item, a step id (command links,
  * walkthrough buttons) or, from the Command Palette, a quick pick.
  */
@@ -61,7 +97,9 @@ function markStep(ctx: RoadmapContext, done: boolean): Handler {
     if (!step) {
       return false;
     }
-    return (await setDone(roadmap, ctx.log, [{ kind: 'step', id: step.id, done }])) ? true : undefined;
+    // A step id comes from a command link that names the step ("Mark Step Complete" in its walkthrough): no question.
+    const result = await setDoneWithTopics(roadmap, ctx.log, [{ kind: 'step', id: step.id, done }], typeof arg !== 'string');
+    return result === 'declined' ? false : result ? true : undefined;
   });
 }
 
@@ -297,6 +335,31 @@ function openInWalkthrough(): Handler {
   };
 }
 
+/**
+ * Every walkthrough of the roadmap in a quick pick: the Welcome page lists only Start Here, the
+ * current step's and the projects' that matter now (their `when` clauses), so this keeps the others one command away.
+ */
+function openAnyWalkthrough(ctx: RoadmapContext): Handler {
+  return withRoadmap(ctx, async (roadmap) => {
+    const items = [
+      { label: vscode.l10n.t('Start Here'), id: WalkthroughIds.startHere },
+      ...roadmap.curriculum.steps.flatMap((step, index) =>
+        step.topics.length > 0 ? [{ label: vscode.l10n.t('Step {0}: {1}', index + 1, step.title), id: WalkthroughIds.step(step.id) }] : [],
+      ),
+      ...roadmap.curriculum.steps
+        .flatMap((step) => step.projects ?? [])
+        .map((project) => ({ label: vscode.l10n.t('Project: {0}', project.title), id: WalkthroughIds.project(project.id) })),
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Open Walkthrough'), placeHolder: vscode.l10n.t('Choose a walkthrough') });
+    if (!picked) {
+      return undefined;
+    }
+    const category = `${EXTENSION_ID}#${picked.id}`;
+    await vscode.commands.executeCommand(BuiltInCommands.openWalkthrough, category, false);
+    return category;
+  });
+}
+
 async function resolveStep(roadmap: LoadedRoadmap, arg: unknown, done: boolean): Promise<Step | undefined> {
   if (isNode(arg, 'step')) {
     return arg.step;
@@ -308,7 +371,7 @@ async function resolveStep(roadmap: LoadedRoadmap, arg: unknown, done: boolean):
     }
     return step;
   }
-  const candidates = roadmap.curriculum.steps.map((step, index) => ({ step, index })).filter(({ step }) => roadmap.progress.isDone(step.id) !== done);
+  const candidates = roadmap.curriculum.steps.map((step, index) => ({ step, index })).filter(({ step }) => (stepState(step, roadmap) === 'done') !== done);
   if (candidates.length === 0) {
     void vscode.window.showInformationMessage(done ? vscode.l10n.t('Every step is already complete.') : vscode.l10n.t('No step is complete yet.'));
     return undefined;

@@ -6,6 +6,7 @@ export const PREFIX = 'dsRoadmap';
 
 export const Commands = {
   openRoadmap: 'dsRoadmap.openRoadmap',
+  continue: 'dsRoadmap.continue',
   markStepComplete: 'dsRoadmap.markStepComplete',
   markStepIncomplete: 'dsRoadmap.markStepIncomplete',
   resetProgress: 'dsRoadmap.resetProgress',
@@ -18,6 +19,7 @@ export const Commands = {
   checkMilestone: 'dsRoadmap.checkMilestone',
   openProjectReadme: 'dsRoadmap.openProjectReadme',
   openInWalkthrough: 'dsRoadmap.openInWalkthrough',
+  openWalkthrough: 'dsRoadmap.openWalkthrough',
   exportProgress: 'dsRoadmap.exportProgress',
   importProgress: 'dsRoadmap.importProgress',
 } as const;
@@ -27,6 +29,7 @@ export type CommandId = (typeof Commands)[keyof typeof Commands];
 export const Views = {
   container: 'dsRoadmap',
   roadmap: 'dsRoadmap.roadmap',
+  plan: 'dsRoadmap.studyPlan',
 } as const;
 
 /** VS Code's own commands the extension runs. */
@@ -55,10 +58,13 @@ export const Events = {
   onCommand: (command: CommandId) => `onCommand:${command}`,
   onView: (view: (typeof Views)[keyof typeof Views]) => `onView:${view}`,
   onContext: (key: string) => `onContext:${key}`,
+  onWebviewPanel: (viewType: (typeof WebviewTypes)[keyof typeof WebviewTypes]) => `onWebviewPanel:${viewType}`,
 } as const;
 
 export const ContextKeys = {
   curriculumLoadFailed: 'dsRoadmap.curriculumLoadFailed',
+  /** The id of the step the learner is at (core/roadmap/next.ts currentStepId): which walkthroughs the Welcome page lists. */
+  currentStep: 'dsRoadmap.currentStep',
 } as const;
 
 /**
@@ -96,7 +102,12 @@ export const TreeItemKinds = {
 export const Settings = {
   nodePath: 'dsRoadmap.nodePath',
   keepProgressInWorkspace: 'dsRoadmap.progress.keepInWorkspace',
+  planHoursPerWeek: 'dsRoadmap.plan.hoursPerWeek',
+  planStartDate: 'dsRoadmap.plan.startDate',
 } as const;
+
+/** The prefix of the study plan's settings: what a configuration change and the Settings editor's search name. */
+export const PLAN_SETTINGS_SECTION = 'dsRoadmap.plan';
 
 /** The committable copy of the progress, relative to the first workspace folder. */
 export const WORKSPACE_PROGRESS_FILE = '.roadmap/progress.json';

@@ -1,7 +1,7 @@
 // Entry point: loads the compiled curriculum, the progress store and the project records, then
 // wires the commands, views and lesson panels. No logic of its own.
 import * as vscode from 'vscode';
-import { StateKeys } from './constants';
+import { StateKeys, WebviewTypes } from './constants';
 import { projectCommands, registerCommands } from './commands';
 import { registerWorkspaceMirror } from './progress/workspaceMirror';
 import { LessonPanels } from './lesson/lessonPanel';
@@ -17,12 +17,14 @@ import { PhaseTimer } from './core/util/phases';
 declare const __dsRoadmapLoadStart: number | undefined;
 const loadStart = typeof __dsRoadmapLoadStart === 'number' ? __dsRoadmapLoadStart : performance.now();
 const loadEnd = performance.now();
+import { registerPlanView, type PlanProvider } from './plan/planView';
 
 /** What the extension exports, for its integration tests. */
 export interface RoadmapApi {
   readonly roadmap: Roadmap;
   readonly tree: RoadmapTree;
   readonly lessons?: LessonPanels;
+  readonly plan?: PlanProvider;
   /** The step-6 templates; the integration tests replace them with fixtures. */
   readonly templates: TemplateCatalog;
   /** The Testing view's controller of the milestones. */
@@ -52,6 +54,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
   if (lessons) {
     context.subscriptions.push(lessons);
   }
+  // Lessons open at the last shutdown come back (activation event onWebviewPanel); without a curriculum they close.
+  const closeLesson: vscode.WebviewPanelSerializer = { deserializeWebviewPanel: (panel) => Promise.resolve(panel.dispose()) };
+  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(WebviewTypes.lesson, lessons ?? closeLesson));
+  const plan = roadmap.ok ? registerPlanView(context.subscriptions, roadmap) : undefined;
   if (roadmap.ok) {
     registerWorkspaceMirror(context.subscriptions, roadmap, log);
     // Off the path of the first render; a view that stays hidden (activated by a command) waits 1 s.
@@ -66,7 +72,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
   timer.mark('tests');
   const moduleLoad = loadEnd - loadStart;
   log.info(`Activated in ${(moduleLoad + timer.total()).toFixed(1)} ms (module load ${moduleLoad.toFixed(1)} ms, ${timer.describe()}).`);
-  return { roadmap, tree, lessons, templates, tests, storedProgress: () => context.globalState.get(StateKeys.progress) };
+  return { roadmap, tree, lessons, plan, templates, tests, storedProgress: () => context.globalState.get(StateKeys.progress) };
 }
 
 export function deactivate(): void {

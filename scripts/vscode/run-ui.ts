@@ -5,7 +5,17 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { lessonTests, restrictedTests, roadmapTests, scaffoldTests, testingViewTests, walkthroughTests, windowTests } from '../../test/ui/roadmap.ui';
+import {
+  continueTests,
+  lessonTests,
+  planTests,
+  restrictedTests,
+  roadmapTests,
+  scaffoldTests,
+  testingViewTests,
+  walkthroughTests,
+  windowTests,
+} from '../../test/ui/roadmap.ui';
 import { RESULTS_DIR, Workbench } from '../../test/ui/workbench';
 import { launchBrowser } from './browser';
 import { ensureServer, startServer, type RunningServer } from './server';
@@ -117,7 +127,16 @@ async function main(): Promise<number> {
   }, TIMEOUT_MS);
   const tally: Tally = { passed: 0, failed: 0 };
   try {
-    const trusted = selected([...roadmapTests, ...lessonTests, ...walkthroughTests, ...scaffoldTests, ...testingViewTests, ...windowTests]);
+    const trusted = selected([
+      ...roadmapTests,
+      ...lessonTests,
+      ...continueTests,
+      ...planTests,
+      ...walkthroughTests,
+      ...scaffoldTests,
+      ...testingViewTests,
+      ...windowTests,
+    ]);
     if (process.env.DS_ROADMAP_UI_INJECT_FAILING_TEST) {
       trusted.push(INJECTED_FAILURE); // test/harness proves that a failing UI test turns the run red
     }

@@ -1,17 +1,24 @@
 // The lesson view: one webview panel per editor column, reused when another lesson opens there.
-// Strict CSP with a fresh nonce per render, resources only from the extension's media, and only
-// the messages of parseLessonMessage accepted from the page.
+// A page is rendered once per topic; progress changes reach it as messages, so the reader keeps
+// their place (the page keeps scroll and open answers in its webview state, which also brings the
+// lesson back after a restart through the serializer). Strict CSP with a fresh nonce per render,
+// resources only from the extension's media, and only the messages of parseLessonMessage accepted.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { WebviewTypes } from '../constants';
 import { findTopic } from '../core/curriculum/model';
-import { lessonLinks, parseLessonMessage, renderLessonPage, type LessonContent } from '../core/lesson/page';
+import { lessonLinks, lessonStateMessage, parseLessonMessage, parseLessonViewState, renderLessonPage, type LessonContent } from '../core/lesson/page';
 import { setDone } from '../progress/actions';
 import type { LoadedRoadmap, RoadmapContext } from '../roadmap/roadmap';
 
-export class LessonPanels implements vscode.Disposable {
-  private readonly panels = new Map<vscode.ViewColumn, { panel: vscode.WebviewPanel; topicId: string }>();
+interface LessonEntry {
+  readonly panel: vscode.WebviewPanel;
+  topicId: string;
+}
+
+export class LessonPanels implements vscode.Disposable, vscode.WebviewPanelSerializer {
+  private readonly entries = new Set<LessonEntry>();
   private lessons: Promise<Readonly<Record<string, LessonContent>>> | undefined;
   private readonly subscription: { dispose(): void };
 
@@ -20,11 +27,11 @@ export class LessonPanels implements vscode.Disposable {
     private readonly roadmap: LoadedRoadmap,
     private readonly revealMilestone: (project: string, milestone: string) => Promise<void>,
   ) {
-    // Keep open lessons' "done" state in step with the tree and other windows.
+    // Keep open lessons' "done" state in step with the tree and other windows, in place.
     this.subscription = roadmap.onDidChange(({ progressIds }) => {
-      for (const entry of this.panels.values()) {
+      for (const entry of this.entries) {
         if (progressIds.includes(entry.topicId)) {
-          void this.render(entry.panel, entry.topicId);
+          this.postState(entry);
         }
       }
     });
@@ -36,49 +43,82 @@ export class LessonPanels implements vscode.Disposable {
     if (!found) {
       throw new Error(vscode.l10n.t('"{0}" is not a topic of the roadmap.', topicId));
     }
-    let entry = this.panels.get(column);
+    let entry = [...this.entries].find((candidate) => candidate.panel.viewColumn === column);
     if (!entry) {
-      const panel = vscode.window.createWebviewPanel(WebviewTypes.lesson, found.topic.title, column, {
-        enableScripts: true,
-        enableFindWidget: true,
-        localResourceRoots: [vscode.Uri.joinPath(this.ctx.extensionUri, 'media')],
-      });
-      panel.iconPath = vscode.Uri.joinPath(this.ctx.extensionUri, 'media', 'activity-bar.svg');
-      entry = { panel, topicId };
-      this.panels.set(column, entry);
-      panel.onDidDispose(() => this.panels.delete(column));
-      panel.webview.onDidReceiveMessage((message: unknown) => this.receive(panel, message));
+      const panel = vscode.window.createWebviewPanel(WebviewTypes.lesson, found.topic.title, column, this.webviewOptions());
+      entry = this.adopt(panel, topicId);
+    } else if (entry.topicId === topicId) {
+      // Already showing it: bring it forward as it is, where the reader left it.
+      entry.panel.reveal(column);
+      return entry.panel;
     }
     entry.topicId = topicId;
-    entry.panel.title = found.topic.title;
-    await this.render(entry.panel, topicId);
+    await this.render(entry);
     entry.panel.reveal(column);
     return entry.panel;
   }
 
+  /** Brings back a lesson VS Code restored after a restart, at the topic its page last saved. */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const topicId = parseLessonViewState(state)?.topicId;
+    if (!topicId || !findTopic(this.roadmap.curriculum, topicId)) {
+      this.ctx.log.info(`Closed a restored lesson whose topic is no longer in the roadmap: ${JSON.stringify(state)?.slice(0, 200)}`);
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = this.webviewOptions();
+    await this.render(this.adopt(panel, topicId));
+  }
+
   /** The topic shown in each open lesson panel, for tests and the walkthrough. */
   openTopics(): string[] {
-    return [...this.panels.values()].map((entry) => entry.topicId);
+    return [...this.entries].map((entry) => entry.topicId);
   }
 
   dispose(): void {
     this.subscription.dispose();
-    for (const entry of this.panels.values()) {
+    for (const entry of this.entries) {
       entry.panel.dispose();
     }
-    this.panels.clear();
+    this.entries.clear();
   }
 
-  private async render(panel: vscode.WebviewPanel, topicId: string): Promise<void> {
-    const found = findTopic(this.roadmap.curriculum, topicId);
+  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      enableFindWidget: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.ctx.extensionUri, 'media')],
+    };
+  }
+
+  private adopt(panel: vscode.WebviewPanel, topicId: string): LessonEntry {
+    panel.iconPath = vscode.Uri.joinPath(this.ctx.extensionUri, 'media', 'activity-bar.svg');
+    const entry: LessonEntry = { panel, topicId };
+    this.entries.add(entry);
+    panel.onDidDispose(() => this.entries.delete(entry));
+    panel.webview.onDidReceiveMessage((message: unknown) => this.receive(entry, message));
+    return entry;
+  }
+
+  private postState(entry: LessonEntry): void {
+    const found = findTopic(this.roadmap.curriculum, entry.topicId);
+    if (found) {
+      void entry.panel.webview.postMessage(lessonStateMessage(found.topic, this.roadmap.progress.isDone(entry.topicId)));
+    }
+  }
+
+  private async render(entry: LessonEntry): Promise<void> {
+    const found = findTopic(this.roadmap.curriculum, entry.topicId);
     if (!found) {
       return;
     }
     const { step, topic } = found;
+    const { panel } = entry;
     const webview = panel.webview;
     const media = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extensionUri, 'media', name)).toString();
     const lessons = await this.loadLessons();
-    panel.webview.html = renderLessonPage({
+    panel.title = topic.title;
+    webview.html = renderLessonPage({
       step,
       stepNumber: this.roadmap.curriculum.steps.indexOf(step) + 1,
       topic,
@@ -92,7 +132,7 @@ export class LessonPanels implements vscode.Disposable {
     });
   }
 
-  private async receive(panel: vscode.WebviewPanel, raw: unknown): Promise<void> {
+  private async receive(entry: LessonEntry, raw: unknown): Promise<void> {
     const message = parseLessonMessage(raw);
     if (!message) {
       this.ctx.log.warn(`Ignored a message from the lesson view that is not on the accepted list: ${JSON.stringify(raw)?.slice(0, 200)}`);
@@ -102,8 +142,18 @@ export class LessonPanels implements vscode.Disposable {
       case 'markDone':
         await setDone(this.roadmap, this.ctx.log, [{ kind: 'topic', id: message.topicId, done: message.done }]);
         return;
+      case 'markDoneAndNext': {
+        const found = findTopic(this.roadmap.curriculum, message.topicId);
+        const next = found && lessonLinks(this.roadmap.curriculum, found.step, found.topic).next;
+        if (await setDone(this.roadmap, this.ctx.log, [{ kind: 'topic', id: message.topicId, done: true }])) {
+          if (next) {
+            await this.show(next.id, entry.panel.viewColumn);
+          }
+        }
+        return;
+      }
       case 'openTopic':
-        await this.show(message.topicId, panel.viewColumn);
+        await this.show(message.topicId, entry.panel.viewColumn);
         return;
       case 'openMilestone':
         await this.revealMilestone(message.project, message.milestone);

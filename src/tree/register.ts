@@ -3,8 +3,9 @@
 import * as vscode from 'vscode';
 import { BuiltInCommands, Commands, ContextKeys, StatusBarItems, Views } from '../constants';
 import { overallTally } from '../core/progress/summary';
+import { itemTally, nextItem, type NextItem } from '../core/roadmap/next';
 import { childNodes, stepNodes, type RoadmapNode } from '../core/roadmap/treeModel';
-import { checkboxChanges, setDone } from '../progress/actions';
+import { checkboxChanges, setDoneWithTopics } from '../progress/actions';
 import type { LoadedRoadmap, Roadmap } from '../roadmap/roadmap';
 import { RoadmapTreeProvider } from './treeProvider';
 
@@ -30,8 +31,12 @@ export function registerRoadmapTree(extensionContext: vscode.ExtensionContext, r
 
   const treeProvider = new RoadmapTreeProvider(roadmap.curriculum, roadmap);
   // An event carries every box ticked or cleared at once (a step's topics, a multi-selection): one write.
+  // Ticking a step ticks its topics, after asking; a "no" puts the step's box back as it was.
   const applyCheckboxChanges = async (event: vscode.TreeCheckboxChangeEvent<RoadmapNode>): Promise<void> => {
-    await setDone(roadmap, log, checkboxChanges(event));
+    const result = await setDoneWithTopics(roadmap, log, checkboxChanges(event), true);
+    if (result !== true) {
+      treeProvider.refresh(event.items.map(([node]) => node).filter((node) => node.kind === 'step'));
+    }
   };
   const treeView = vscode.window.createTreeView(Views.roadmap, {
     treeDataProvider: treeProvider,
@@ -67,13 +72,24 @@ export async function revealMilestone(tree: RoadmapTree, roadmap: LoadedRoadmap,
 function registerStatusBar(subscriptions: vscode.Disposable[], roadmap: LoadedRoadmap, treeView: vscode.TreeView<RoadmapNode>): void {
   const statusBar = vscode.window.createStatusBarItem(StatusBarItems.tally, vscode.StatusBarAlignment.Left, 0);
   statusBar.name = vscode.l10n.t('Distributed Systems Roadmap');
-  statusBar.command = Commands.openRoadmap;
+  statusBar.command = Commands.continue;
   subscriptions.push(statusBar);
   const showTally = (): void => {
-    const tally = overallTally(roadmap.curriculum, roadmap);
-    const left = tally.total - tally.done;
-    statusBar.text = `$(milestone) ${vscode.l10n.t('Roadmap {0}/{1}', tally.done, tally.total)}`;
-    statusBar.tooltip = vscode.l10n.t('{0} of {1} roadmap steps complete. Click to open the roadmap.', tally.done, tally.total);
+    const items = itemTally(roadmap.curriculum, roadmap);
+    const steps = overallTally(roadmap.curriculum, roadmap);
+    const left = steps.total - steps.done;
+    statusBar.text = `$(milestone) ${vscode.l10n.t('Roadmap {0}/{1} · {2}%', items.done, items.total, items.percent)}`;
+    statusBar.tooltip = [
+      vscode.l10n.t(
+        '{0} of {1} topics and project milestones done ({2}%); {3} of {4} steps complete.',
+        items.done,
+        items.total,
+        items.percent,
+        steps.done,
+        steps.total,
+      ),
+      describeNext(nextItem(roadmap.curriculum, roadmap)),
+    ].join('\n');
     treeView.badge = left > 0 ? { value: left, tooltip: vscode.l10n.t('{0} roadmap steps left', left) } : undefined;
   };
   showTally();
@@ -85,4 +101,20 @@ function registerStatusBar(subscriptions: vscode.Disposable[], roadmap: LoadedRo
 export function afterFirstRender(tree: RoadmapTree, timeoutMs: number): Promise<void> {
   const timeout = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs));
   return Promise.race([tree.treeProvider?.rendered ?? Promise.resolve(), timeout]);
+}
+
+/** The status bar tooltip's second line: what a click opens. */
+function describeNext(next: NextItem): string {
+  switch (next.kind) {
+    case 'topic':
+      return vscode.l10n.t('Click to continue: "{0}" (step {1}).', next.topic.title, next.stepNumber);
+    case 'milestone':
+      return next.failing
+        ? vscode.l10n.t('Click to continue: fix milestone {0} of {1}, "{2}" (its last check failed).', next.number, next.project.title, next.milestone.title)
+        : vscode.l10n.t('Click to continue: milestone {0} of {1}, "{2}".', next.number, next.project.title, next.milestone.title);
+    case 'scaffold':
+      return vscode.l10n.t('Click to continue: choose a project to build.');
+    case 'finished':
+      return vscode.l10n.t('Every topic and your project are done.');
+  }
 }

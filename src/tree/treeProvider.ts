@@ -88,6 +88,14 @@ export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>
     });
   }
 
+  /** Draws these nodes again from the progress: a step whose box the learner ticked and then declined to apply. */
+  refresh(nodes: readonly RoadmapNode[]): void {
+    const shown = nodes.flatMap((node) => this.shown.get(node.id) ?? []);
+    if (shown.length > 0) {
+      this.changed.fire(shown);
+    }
+  }
+
   getParent(element: RoadmapNode): RoadmapNode | undefined {
     const parent = parentNode(this.curriculum, element);
     return parent && (this.shown.get(parent.id) ?? parent);

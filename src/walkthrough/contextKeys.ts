@@ -2,15 +2,16 @@
 // progress store is the source of truth. (VS Code never un-ticks a walkthrough step, so a key set
 // back to false after a reset leaves the tick; the roadmap view shows the truth.)
 import * as vscode from 'vscode';
-import { BuiltInCommands } from '../constants';
+import { BuiltInCommands, ContextKeys } from '../constants';
 import { projectMilestoneKeys, stepState } from '../core/progress/summary';
+import { currentStepId } from '../core/roadmap/next';
 import { WalkthroughContext } from '../core/walkthrough/keys';
 import type { LoadedRoadmap } from '../roadmap/roadmap';
 
 export function registerWalkthroughContext(subscriptions: vscode.Disposable[], roadmap: LoadedRoadmap): void {
   const steps = roadmap.curriculum.steps;
   const projects = steps.flatMap((step) => step.projects ?? []);
-  const set = (key: string, value: boolean) => void vscode.commands.executeCommand(BuiltInCommands.setContext, key, value);
+  const set = (key: string, value: boolean | string | undefined) => void vscode.commands.executeCommand(BuiltInCommands.setContext, key, value);
 
   const stepIds = new Set(steps.map((step) => step.id));
   const milestoneKeys = new Set(projects.flatMap(projectMilestoneKeys));
@@ -23,7 +24,11 @@ export function registerWalkthroughContext(subscriptions: vscode.Disposable[], r
     }
   };
   // A step is done when marked or when all its topics are, so any change may complete one.
-  const mirrorSteps = () => steps.forEach((step) => set(WalkthroughContext.done(step.id), stepState(step, roadmap) === 'done'));
+  // The current step decides which walkthroughs the Welcome page lists (their `when` clauses).
+  const mirrorSteps = () => {
+    steps.forEach((step) => set(WalkthroughContext.done(step.id), stepState(step, roadmap) === 'done'));
+    set(ContextKeys.currentStep, currentStepId(roadmap.curriculum, roadmap));
+  };
   const mirrorScaffolds = () => projects.forEach((project) => set(WalkthroughContext.scaffolded(project.id), roadmap.scaffold(project.id) !== undefined));
 
   [...steps.flatMap((step) => step.topics.map((topic) => topic.id)), ...milestoneKeys].forEach(mirrorItem);

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RoadmapApi } from '../../src/extension';
-import { activatedApi } from './helpers';
+import { activatedApi, answeringWarnings } from './helpers';
 
 describe('Topics and lessons in a real VS Code', () => {
   let api: RoadmapApi;
@@ -55,5 +55,18 @@ describe('Topics and lessons in a real VS Code', () => {
       category: 'ds-roadmap.distributed-systems-roadmap#step-networks',
       step: 'topic-transport-tcp',
     });
+  });
+
+  it('Continue opens the first topic not done, in the next step once a step is complete', async () => {
+    assert.ok(api.roadmap.ok && api.lessons);
+    await answeringWarnings('Reset', () => vscode.commands.executeCommand('dsRoadmap.resetProgress'));
+    assert.equal(await vscode.commands.executeCommand('dsRoadmap.continue'), 'topic:introduction-goals');
+    assert.ok(api.lessons.openTopics().includes('introduction-goals'));
+    await vscode.commands.executeCommand('dsRoadmap.markTopicComplete', 'introduction-goals');
+    assert.equal(await vscode.commands.executeCommand('dsRoadmap.continue'), 'topic:architectures');
+    await vscode.commands.executeCommand('dsRoadmap.markStepComplete', 'fundamentals');
+    const firstOfStep2 = api.roadmap.curriculum.steps[1].topics[0].id;
+    assert.equal(await vscode.commands.executeCommand('dsRoadmap.continue'), `topic:${firstOfStep2}`);
+    assert.ok(api.lessons.openTopics().includes(firstOfStep2));
   });
 });

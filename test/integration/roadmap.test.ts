@@ -44,8 +44,11 @@ describe('Roadmap in a real VS Code', () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     const manifest = extension?.packageJSON as { contributes: { commands: { command: string }[] } };
     const declared = manifest.contributes.commands.map((c) => c.command).sort();
-    // VS Code adds its own commands for the view (dsRoadmap.roadmap.focus, …): those are not ours.
-    const registered = (await vscode.commands.getCommands(true)).filter((id) => id.startsWith('dsRoadmap.') && !id.startsWith('dsRoadmap.roadmap.')).sort();
+    // VS Code adds its own commands for each view (dsRoadmap.roadmap.focus, …): those are not ours.
+    const views = ['dsRoadmap.roadmap.', 'dsRoadmap.studyPlan.'];
+    const registered = (await vscode.commands.getCommands(true))
+      .filter((id) => id.startsWith('dsRoadmap.') && !views.some((view) => id.startsWith(view)))
+      .sort();
     assert.deepEqual(registered, declared);
   });
 
@@ -96,19 +99,47 @@ describe('Roadmap in a real VS Code', () => {
     assert.equal(stored.records.networks.origin, 'self-reported');
   });
 
-  it('marks a step complete and incomplete through the tree checkbox handler', async () => {
+  it('marks a step and its topics complete and incomplete through the tree checkbox handler, asking first', async () => {
     const apply = api.tree.applyCheckboxChanges;
-    assert.ok(apply);
+    assert.ok(apply && api.roadmap.ok);
     const node = tree(api)
       .getChildren()
       .find((n) => n.id === 'step/scalability');
     assert.ok(node);
-    await apply({ items: [[node, vscode.TreeItemCheckboxState.Checked]] });
+    const topics = api.roadmap.curriculum.steps.find((step) => step.id === 'scalability')?.topics ?? [];
+    const ticked = await answeringWarnings('Mark Topics Done', () => apply({ items: [[node, vscode.TreeItemCheckboxState.Checked]] }));
+    assert.deepEqual(ticked.prompts, [`Mark the ${topics.length} topic(s) left in "Scalability and Performance Optimization" done?`]);
     assert.ok(isChecked(stepItem(api, 'scalability')));
+    assert.equal(stepItem(api, 'scalability').description, '1 month · done');
     const stored = api.storedProgress() as { records: Record<string, { state: string }> };
     assert.equal(stored.records.scalability?.state, 'done');
-    await apply({ items: [[node, vscode.TreeItemCheckboxState.Unchecked]] });
+    assert.ok(topics.every((topic) => stored.records[topic.id]?.state === 'done'));
+    // Every topic done: unticking the step does something visible, after asking.
+    const unticked = await answeringWarnings('Mark Topics Not Done', () => apply({ items: [[node, vscode.TreeItemCheckboxState.Unchecked]] }));
+    assert.equal(unticked.prompts.length, 1);
     assert.ok(!isChecked(stepItem(api, 'scalability')));
+    assert.ok(topics.every((topic) => api.roadmap.ok && !api.roadmap.progress.isDone(topic.id)));
+  });
+
+  it("writes nothing when the learner declines to mark a step's topics, and draws the box back", async () => {
+    const apply = api.tree.applyCheckboxChanges;
+    assert.ok(apply && api.roadmap.ok);
+    const provider = tree(api);
+    const node = provider.getChildren().find((n) => n.id === 'step/networks');
+    assert.ok(node);
+    await vscode.commands.executeCommand('dsRoadmap.markTopicIncomplete', 'transport-tcp');
+    const before = JSON.stringify(api.storedProgress());
+    const redrawn = new Promise<unknown>((resolve) => {
+      const subscription = provider.onDidChangeTreeData((nodes) => {
+        subscription.dispose();
+        resolve(nodes);
+      });
+    });
+    const declined = await answeringWarnings(undefined, () => apply({ items: [[node, vscode.TreeItemCheckboxState.Checked]] }));
+    assert.equal(declined.prompts.length, 1);
+    assert.equal(JSON.stringify(api.storedProgress()), before);
+    assert.deepEqual(await redrawn, [node]);
+    assert.ok(!isChecked(stepItem(api, 'networks')));
   });
 
   it('applies a checkbox event of several steps and topics as one store write and one tree refresh', async () => {
@@ -134,18 +165,22 @@ describe('Roadmap in a real VS Code', () => {
         refreshes += 1;
       }),
     ];
+    const stepTopics = api.roadmap.curriculum.steps.filter((step) => step.id === 'scalability' || step.id === 'cloud-native').flatMap((step) => step.topics);
     try {
-      await apply({ items: nodes.map((node) => [node, vscode.TreeItemCheckboxState.Checked] as const) });
+      const asked = await answeringWarnings('Mark Topics Done', () =>
+        apply({ items: nodes.map((node) => [node, vscode.TreeItemCheckboxState.Checked] as const) }),
+      );
+      assert.equal(asked.prompts.length, 1, 'one question for the whole event');
       assert.equal(storeEvents.length, 1, 'one store write');
       assert.equal(refreshes, 1, 'one tree refresh');
-      const ids = ['scalability', 'cloud-native', ...topics.map((n) => (n.kind === 'topic' ? n.topic.id : ''))];
-      assert.deepEqual([...storeEvents[0]].sort(), [...ids].sort());
+      const ids = ['scalability', 'cloud-native', ...topics.map((n) => (n.kind === 'topic' ? n.topic.id : '')), ...stepTopics.map((topic) => topic.id)];
+      assert.deepEqual([...storeEvents[0]].sort(), [...new Set(ids)].sort());
       const stored = api.storedProgress() as { records: Record<string, { state: string; origin: string }> };
       assert.ok(ids.every((id) => stored.records[id]?.state === 'done' && stored.records[id]?.origin === 'self-reported'));
       assert.ok(isChecked(stepItem(api, 'scalability')) && isChecked(stepItem(api, 'cloud-native')));
       assert.ok(topics.every((node) => isChecked(provider.getTreeItem(node))));
 
-      await apply({ items: nodes.map((node) => [node, vscode.TreeItemCheckboxState.Unchecked] as const) });
+      await answeringWarnings('Mark Topics Not Done', () => apply({ items: nodes.map((node) => [node, vscode.TreeItemCheckboxState.Unchecked] as const) }));
       assert.equal(storeEvents.length, 2);
       assert.equal(refreshes, 2);
       assert.ok(ids.every((id) => api.roadmap.ok && !api.roadmap.progress.isDone(id)));

@@ -5,7 +5,9 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UiTest } from '../../scripts/vscode/run-ui';
-import { eventually, Workbench } from './workbench';
+import { parseCompiledCurriculum } from '../../src/core/curriculum/load';
+import { planRows, studyPlan } from '../../src/core/roadmap/plan';
+import { eventually, NOTHING_DONE, Workbench } from './workbench';
 import { STEP_TITLES } from '../shared/steps';
 
 /** A topic's title as the build compiled it, so that editing the curriculum's text never breaks a test. */
@@ -34,19 +36,21 @@ export const roadmapTests: UiTest[] = [
       assert.match(rows[1].description, /^1 month/);
       assert.match(rows[5].description, /^2–3 months/);
       assert.ok(rows.every((row) => row.checked === 'false'));
-      assert.equal(await wb.statusBarText(), 'Roadmap 0/6');
+      assert.match(await wb.statusBarText(), NOTHING_DONE);
       await wb.screenshot('01-roadmap');
     },
   },
   {
-    name: "ticking a step's checkbox marks it complete: the row, its icon and the status bar follow",
+    name: "ticking a step's checkbox asks, then marks its topics done: the row, its icon and the status bar follow",
     run: async (wb) => {
       await wb.startFresh();
       await wb.checkbox('Networks and Communication').click();
+      await wb.page.locator('.monaco-dialog-box:has-text("left in")').waitFor();
+      await wb.answerDialog('Mark Topics Done');
       await eventually(async () => {
         assert.equal(await wb.checkbox('Networks and Communication').getAttribute('aria-checked'), 'true');
         assert.match((await wb.stepRows())[1].description, /done/);
-        assert.equal(await wb.statusBarText(), 'Roadmap 1/6');
+        assert.match(await wb.statusBarText(), /^Roadmap [1-9]\d*\/\d+ · [1-9]\d*%$/);
       });
       await wb.screenshot('02-step-checked');
     },
@@ -56,7 +60,7 @@ export const roadmapTests: UiTest[] = [
     run: async (wb) => {
       await wb.openRoadmap();
       if ((await wb.checkbox('Networks and Communication').getAttribute('aria-checked')) !== 'true') {
-        await wb.checkbox('Networks and Communication').click();
+        await wb.tickStep('Networks and Communication');
         await eventually(async () => assert.match((await wb.stepRows())[1].description, /done/));
       }
       await wb.page.reload();
@@ -71,8 +75,11 @@ export const roadmapTests: UiTest[] = [
     run: async (wb) => {
       await wb.startFresh();
       await wb.contextMenu(wb.stepRow('Scalability and Performance Optimization'), 'Mark Step Complete');
+      await wb.answerDialog('Mark Topics Done');
       await eventually(async () => assert.equal(await wb.checkbox('Scalability and Performance Optimization').getAttribute('aria-checked'), 'true'));
+      // Every topic done: Mark Step Incomplete marks them not done, after asking.
       await wb.contextMenu(wb.stepRow('Scalability and Performance Optimization'), 'Mark Step Incomplete');
+      await wb.answerDialog('Mark Topics Not Done');
       await eventually(async () => assert.equal(await wb.checkbox('Scalability and Performance Optimization').getAttribute('aria-checked'), 'false'));
     },
   },
@@ -82,7 +89,8 @@ export const roadmapTests: UiTest[] = [
       await wb.openRoadmap();
       if ((await wb.checkbox('Scalability and Performance Optimization').getAttribute('aria-checked')) !== 'true') {
         await wb.contextMenu(wb.stepRow('Scalability and Performance Optimization'), 'Mark Step Complete');
-        await eventually(async () => assert.notEqual(await wb.statusBarText(), 'Roadmap 0/6'));
+        await wb.answerDialog('Mark Topics Done');
+        await eventually(async () => assert.doesNotMatch(await wb.statusBarText(), NOTHING_DONE));
       }
       await wb.runCommand('Roadmap: Reset Progress…');
       await wb.page.locator('.monaco-dialog-box').waitFor();
@@ -90,7 +98,7 @@ export const roadmapTests: UiTest[] = [
       await wb.answerDialog('Reset');
       await eventually(async () => {
         assert.ok((await wb.stepRows()).every((row) => row.checked === 'false'));
-        assert.equal(await wb.statusBarText(), 'Roadmap 0/6');
+        assert.match(await wb.statusBarText(), NOTHING_DONE);
       });
     },
   },
@@ -98,7 +106,7 @@ export const roadmapTests: UiTest[] = [
     name: 'the sidebar, for the README',
     run: async (wb) => {
       await wb.startFresh();
-      await wb.checkbox('Fundamentals of Distributed Systems').click();
+      await wb.tickStep('Fundamentals of Distributed Systems');
       await eventually(async () => assert.equal(await wb.checkbox('Fundamentals of Distributed Systems').getAttribute('aria-checked'), 'true'));
       await wb.expandStep('Hands-On Projects', 'Fault-tolerant database');
       await wb.page.mouse.move(1000, 600);
@@ -117,6 +125,21 @@ async function openClocksLesson(wb: Parameters<UiTest['run']>[0]): Promise<void>
   await wb.expandStep('Fundamentals of Distributed Systems', 'Clocks and synchronization');
   await wb.row('Clocks and synchronization').click();
   await heading.waitFor({ timeout: 30_000 });
+}
+
+/** The few DOM globals the lesson tests read inside the webview (the tests compile without the DOM library). */
+interface LessonWindow {
+  readonly scrollY: number;
+  scrollTo(x: number, y: number): void;
+  readonly document: { readonly documentElement: { readonly scrollHeight: number }; readonly activeElement: { readonly id: string } | null };
+}
+type LessonBody = { readonly dataset: Record<string, string | undefined> };
+
+/** The indexes of the self-check answers open in the lesson. */
+async function openAnswers(wb: Parameters<UiTest['run']>[0]): Promise<number[]> {
+  const answers = await lessonFrame(wb).locator('[data-answer]').all();
+  const shown = await Promise.all(answers.map((answer) => answer.isVisible()));
+  return shown.flatMap((visible, index) => (visible ? [index] : []));
 }
 
 /** The lesson webview's document: VS Code nests it in two iframes. */
@@ -151,6 +174,88 @@ export const lessonTests: UiTest[] = [
         assert.equal(await checkbox.getAttribute('aria-checked'), 'true');
       });
       await eventually(async () => assert.equal(await lessonFrame(wb).locator('#mark-done').innerText(), 'Mark topic not done'));
+    },
+  },
+  {
+    name: 'Mark topic done updates the lesson in place: the scroll position, an opened answer and the page stay, the change is announced',
+    run: async (wb) => {
+      await wb.startFresh();
+      await openClocksLesson(wb);
+      const lesson = lessonFrame(wb);
+      await eventually(async () => assert.equal(await lesson.locator('#mark-done').innerText(), 'Mark topic done'));
+      await lesson.locator('summary').nth(1).click();
+      // At the bottom, where the button is, so clicking it scrolls nothing; a mark on the page shows whether it was rendered again.
+      const before = await lesson.locator('body').evaluate((body: LessonBody) => {
+        const page = globalThis as unknown as LessonWindow;
+        page.scrollTo(0, page.document.documentElement.scrollHeight);
+        body.dataset.uiMark = 'same page';
+        return page.scrollY;
+      });
+      assert.ok(before > 500, `the lesson scrolled only to ${before}`);
+      await lesson.locator('#mark-done').click();
+      await eventually(async () => assert.equal(await lesson.locator('#mark-done').innerText(), 'Mark topic not done'));
+      assert.equal(await lesson.locator('#status').innerText(), 'Clocks and synchronization: marked done.');
+      const after = await lesson.locator('body').evaluate((body: LessonBody) => {
+        const page = globalThis as unknown as LessonWindow;
+        return { y: page.scrollY, mark: body.dataset.uiMark, focused: page.document.activeElement?.id };
+      });
+      assert.deepEqual(after, { y: before, mark: 'same page', focused: 'mark-done' });
+      assert.equal(await lesson.locator('[data-answer="1"]').isVisible(), true);
+      const openBefore = await openAnswers(wb);
+      assert.ok(openBefore.includes(1));
+      assert.equal(await lesson.locator('#mark-done-next').isVisible(), false);
+      await wb.screenshot('14-lesson-after-mark-done');
+      // Another tab in front, then the lesson again: VS Code rebuilt the page from its saved state.
+      await wb.runCommand('Help: Welcome');
+      await wb.page.locator('.tab.active:has-text("Welcome")').waitFor();
+      await wb.page.locator('.tab:has-text("Clocks and synchronization")').click();
+      await eventually(async () => {
+        const back = await lessonFrame(wb)
+          .locator('body')
+          .evaluate((body: LessonBody) => ({ y: (globalThis as unknown as LessonWindow).scrollY, mark: body.dataset.uiMark ?? 'a new page' }));
+        assert.deepEqual(back, { y: before, mark: 'a new page' });
+      });
+      // The same answers open as before the switch (answer 1, and any an earlier test opened).
+      assert.deepEqual(await openAnswers(wb), openBefore);
+      await wb.page.locator('.tab:has-text("Welcome")').click({ button: 'middle' });
+    },
+  },
+  {
+    name: '"Mark done & next" marks the topic and opens the next one; after the last topic of a step, Next goes on into the next step',
+    run: async (wb) => {
+      await wb.startFresh();
+      await wb.runCommand('Roadmap: Go to Topic…');
+      const input = wb.page.locator('.quick-input-widget input');
+      await input.fill('Agreement: two generals');
+      await wb.page.locator('.quick-input-list .monaco-list-row.focused:has-text("Agreement: two generals")').waitFor();
+      await input.press('Enter');
+      const lesson = lessonFrame(wb);
+      await lesson.locator('h1:text-is("Agreement: two generals, Byzantine generals and FLP")').waitFor({ timeout: 30_000 });
+      assert.match(await lesson.locator('button[data-action="openTopic"]').last().innerText(), /^Next topic, in step 2: /);
+      await lesson.locator('#mark-done-next').click();
+      await lesson.locator('.eyebrow:has-text("Step 2: Networks and Communication")').waitFor({ timeout: 30_000 });
+      await wb.expandStep('Fundamentals of Distributed Systems', 'Agreement: two generals, Byzantine generals and FLP');
+      await eventually(async () => assert.match(await wb.row('Agreement: two generals, Byzantine generals and FLP').innerText(), /done/));
+    },
+  },
+  {
+    name: 'an open lesson comes back after a reload of the window, with its opened answer',
+    run: async (wb) => {
+      await openClocksLesson(wb);
+      const answer = lessonFrame(wb).locator('[data-answer="2"]');
+      if (!(await answer.isVisible())) {
+        await lessonFrame(wb).locator('summary').nth(2).click();
+        await eventually(async () => assert.equal(await answer.isVisible(), true));
+      }
+      // As a learner restarts: through the workbench, which saves the editors' state first (a bare page reload may lose the last seconds of it).
+      const reloaded = wb.page.waitForEvent('load', { timeout: 60_000 });
+      await wb.runCommand('Developer: Reload Window');
+      await reloaded;
+      await wb.waitReady();
+      // Restored by VS Code and the extension's serializer, without opening it again.
+      await lessonFrame(wb).locator('h1:text-is("Clocks and synchronization")').waitFor({ timeout: 60_000 });
+      await eventually(async () => assert.equal(await lessonFrame(wb).locator('[data-answer="2"]').isVisible(), true, 'the opened answer was not restored'));
+      await wb.screenshot('15-lesson-after-reload');
     },
   },
   {
@@ -206,30 +311,30 @@ export const walkthroughTests: UiTest[] = [
     },
   },
   {
-    name: 'the Welcome page lists the walkthroughs; Mark Done in one ticks the topic in the tree',
+    name: "the Welcome page lists the current step's walkthrough only; Mark Done in it ticks the topic in the tree",
     run: async (wb) => {
       await wb.startFresh();
+      // Step 1 done: step 2 is the current one.
+      await wb.tickStep('Fundamentals of Distributed Systems');
+      await eventually(async () => assert.equal(await wb.checkbox('Fundamentals of Distributed Systems').getAttribute('aria-checked'), 'true'));
       // Focus the workbench, not the walkthrough page the last test left focused.
       await wb.stepRow('Networks and Communication').click();
       await wb.runCommand('Help: Welcome');
-      // The Welcome page may come back showing the walkthrough an earlier test opened, its list of
-      // walkthroughs disabled behind it: go back to the list first.
-      const back = wb.page.locator('.gettingStartedSlideDetails .prev-button');
-      if (await back.isVisible()) {
-        await back.click();
-      }
-      await wb.page.locator('.getting-started-category:not([disabled]):has-text("Step ")').first().waitFor({ timeout: 20_000 });
-      const entry = wb.page.locator('.getting-started-category:has-text("Step 2: Networks and Communication")').first();
-      if (await entry.isVisible()) {
-        await entry.click();
-      } else {
-        // The page lists five walkthroughs, the recently opened first; the rest are behind "More...".
-        await wb.page.locator('.see-all-walkthroughs').click();
-        const input = wb.page.locator('.quick-input-widget input');
-        await input.fill('Step 2: Networks and Communication');
-        await wb.page.locator('.quick-input-list .monaco-list-row.focused:has-text("Step 2: Networks and Communication")').waitFor();
-        await input.press('Enter');
-      }
+      await wb.page.locator('.getting-started-category:has-text("Distributed Systems Roadmap: Start Here")').first().waitFor({ timeout: 20_000 });
+      // VS Code's list of every walkthrough the Welcome page offers: of the roadmap's steps, only step 2.
+      await wb.runCommand('Welcome: Open Walkthrough...');
+      const input = wb.page.locator('.quick-input-widget input');
+      await input.fill('Step ');
+      const offered = wb.page.locator('.quick-input-list .monaco-list-row');
+      await eventually(async () => {
+        const labels = await Promise.all((await offered.all()).map(async (row) => (await row.locator('.label-name').first().innerText()).trim()));
+        assert.deepEqual(
+          labels.filter((label) => /^Step \d/.test(label)),
+          ['Step 2: Networks and Communication'],
+        );
+      });
+      await wb.page.locator('.quick-input-list .monaco-list-row.focused:has-text("Step 2: Networks and Communication")').waitFor();
+      await input.press('Enter');
       const topicStep = wb.page.locator('.getting-started-step[data-step-id$="#step-networks#topic-transport-tcp"]');
       await topicStep.waitFor({ timeout: 20_000 });
       await topicStep.click();
@@ -418,7 +523,7 @@ export const restrictedTests: UiTest[] = [
       await wb.openRoadmap();
       assert.equal((await wb.stepRows()).length, 6);
       await new Promise((resolve) => setTimeout(resolve, 3_000)); // the copy syncs 300 ms after a change
-      assert.equal(await wb.statusBarText(), 'Roadmap 0/6', "the repository's progress file changed the learner's progress");
+      assert.match(await wb.statusBarText(), NOTHING_DONE, "the repository's progress file changed the learner's progress");
       assert.equal(readFileSync(hostile.file, 'utf8'), hostile.text);
       // The milestone picker, as opposed to the Command Palette that closes as the command runs.
       const picker = wb.page.locator('.quick-input-widget:visible .monaco-list-row:has-text("Chunking and manifests")');
@@ -438,7 +543,7 @@ export const restrictedTests: UiTest[] = [
       await wb.dismiss();
       // Trusted now, but the setting is the workspace's own, not the learner's: still nothing.
       await new Promise((resolve) => setTimeout(resolve, 3_000));
-      assert.equal(await wb.statusBarText(), 'Roadmap 0/6', "the workspace's own setting turned the copy on once trusted");
+      assert.match(await wb.statusBarText(), NOTHING_DONE, "the workspace's own setting turned the copy on once trusted");
       assert.equal(readFileSync(hostile.file, 'utf8'), hostile.text);
       await wb.runCommand('Roadmap: Check Project Milestone…');
       await picker.waitFor({ timeout: 15_000 });
@@ -463,4 +568,97 @@ function writeHostileProgress(workspace: string): { file: string; text: string }
   const file = join(workspace, '.roadmap', 'progress.json');
   writeFileSync(file, text);
   return { file, text };
+}
+
+/** The compiled curriculum the VSIX ships, to compute what the learner should see. */
+function shippedCurriculum(): { steps: { id: string; title: string; topics: { id: string; title: string; hours: number }[] }[] } {
+  return JSON.parse(readFileSync(join(__dirname, '..', '..', 'dist', 'curriculum.json'), 'utf8')) as ReturnType<typeof shippedCurriculum>;
+}
+
+export const continueTests: UiTest[] = [
+  {
+    name: "Continue opens the next item from three progress states: from the status bar, the keybinding and the roadmap view's button",
+    run: async (wb) => {
+      const curriculum = shippedCurriculum();
+      const [fundamentals, networks] = curriculum.steps;
+      const lesson = lessonFrame(wb);
+      const heading = (title: string) => lesson.locator(`h1:text-is("${title}")`);
+      await wb.startFresh();
+      // Nothing done: the status bar opens the first topic.
+      await wb.page.locator('.statusbar-item:has-text("Roadmap")').first().click();
+      await heading(fundamentals.topics[0].title).waitFor({ timeout: 30_000 });
+      // The first two topics done: the third, from the keyboard in the roadmap.
+      await wb.expandStep(fundamentals.title, fundamentals.topics[1].title);
+      for (const topic of fundamentals.topics.slice(0, 2)) {
+        await wb.row(topic.title).locator('[role="checkbox"]').click();
+        await eventually(async () => assert.match(await wb.row(topic.title).innerText(), /done/));
+      }
+      await eventually(async () => assert.match(await wb.statusBarText(), /^Roadmap 2\/\d+ · \d+%$/));
+      await wb.stepRow(networks.title).click();
+      await wb.page.keyboard.press('Control+Alt+N');
+      await heading(fundamentals.topics[2].title).waitFor({ timeout: 30_000 });
+      // Step 1 complete: the first topic of step 2, from the button at the top of the roadmap view.
+      await wb.tickStep(fundamentals.title);
+      const total = Number(/\/(\d+)/.exec(await wb.statusBarText())?.[1]);
+      const done = fundamentals.topics.length;
+      await eventually(async () => assert.equal(await wb.statusBarText(), `Roadmap ${done}/${total} · ${Math.floor((done * 100) / total)}%`));
+      await wb.roadmapViewAction('Continue Studying');
+      await heading(networks.topics[0].title).waitFor({ timeout: 30_000 });
+      await wb.screenshot('16-continue-next-step');
+    },
+  },
+];
+
+export const planTests: UiTest[] = [
+  {
+    name: 'the Plan view shows the hours left and the projected finish of each step, as the core computes them for the day and the pace set',
+    run: async (wb, server) => {
+      // The learner's pace, in the workspace's settings: 10 h a week since a fixed day.
+      const settingsFile = join(server.dirs.workspace, '.vscode', 'settings.json');
+      mkdirSync(join(server.dirs.workspace, '.vscode'), { recursive: true });
+      const before = existsSync(settingsFile) ? (JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>) : {};
+      writeFileSync(settingsFile, JSON.stringify({ ...before, 'dsRoadmap.plan.hoursPerWeek': 10, 'dsRoadmap.plan.startDate': '2026-10-01' }));
+      try {
+        await wb.startFresh();
+        const file = join(__dirname, '..', '..', 'dist', 'curriculum.json');
+        const compiled = parseCompiledCurriculum(readFileSync(file, 'utf8'), file);
+        assert.ok(compiled.ok);
+        const nothing = { isDone: () => false, get: () => undefined };
+        const expected = planRows(studyPlan(compiled.curriculum, nothing, { hoursPerWeek: 10, startDate: '2026-10-01' }, new Date()));
+        const header = wb.page.locator('.part.sidebar .pane-header:has-text("Plan")').first();
+        if ((await header.getAttribute('aria-expanded')) !== 'true') {
+          await header.click();
+        }
+        // The roadmap collapsed, so the Plan view has the height to draw every row.
+        await setPaneExpanded(wb, 'Roadmap', false);
+        const rows = wb.page.locator('.pane:has(.pane-header:has-text("Plan")) .monaco-list-row');
+        await eventually(async () => {
+          const shown = await Promise.all(
+            (await rows.all()).map(async (row) => `${await row.locator('.label-name').innerText()} | ${await row.locator('.label-description').innerText()}`),
+          );
+          assert.deepEqual(
+            shown,
+            expected.map((row) => `${row.label} | ${row.description}`),
+          );
+        }, 30_000);
+        assert.match(expected[2].description, /^\d+(\.\d)? h left · \d{4}-\d{2}-\d{2} · (ahead|on track|behind)$/);
+        await wb.page.mouse.move(1000, 600);
+        await wb.screenshot('17-plan', wb.page.locator('.part.sidebar'));
+      } finally {
+        writeFileSync(settingsFile, JSON.stringify(before));
+        // Collapsed again, so the roadmap has the side bar's height for the tests after this one.
+        await setPaneExpanded(wb, 'Plan', false);
+        await setPaneExpanded(wb, 'Roadmap', true);
+      }
+    },
+  },
+];
+
+/** Expands or collapses one view of the roadmap's side bar by its header. */
+async function setPaneExpanded(wb: Parameters<UiTest['run']>[0], title: string, expanded: boolean): Promise<void> {
+  const header = wb.page.locator(`.part.sidebar .pane-header:has-text("${title}")`).first();
+  if ((await header.count()) > 0 && ((await header.getAttribute('aria-expanded')) === 'true') !== expanded) {
+    await header.click();
+    await eventually(async () => assert.equal(await header.getAttribute('aria-expanded'), String(expanded)));
+  }
 }

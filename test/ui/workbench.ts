@@ -6,6 +6,9 @@ import type { Locator, Page } from 'playwright-core';
 
 export const RESULTS_DIR = join(__dirname, '..', '..', 'test-results');
 
+/** The status bar with no progress: "Roadmap 0/<topics and one project's milestones> · 0%". */
+export const NOTHING_DONE = /^Roadmap 0\/\d+ · 0%$/;
+
 export class Workbench {
   constructor(readonly page: Page) {}
 
@@ -31,7 +34,7 @@ export class Workbench {
 
   /**
    * Starts a test from no progress, whatever the tests before it left: Reset Progress… answered
-   * Reset, the status bar back at 0/6, notifications cleared, the roadmap shown.
+   * Reset, the status bar back at nothing done, notifications cleared, the roadmap shown.
    */
   async startFresh(): Promise<void> {
     await this.dismiss();
@@ -40,13 +43,27 @@ export class Workbench {
     await this.runCommand('Roadmap: Reset Progress…');
     await this.answerDialog('Reset');
     await eventually(async () => {
-      if ((await this.statusBarText()) !== 'Roadmap 0/6') {
+      if (!NOTHING_DONE.test(await this.statusBarText())) {
         throw new Error(`the status bar says ${await this.statusBarText()} after Reset Progress…`);
       }
     });
     await this.tryCommand('Notifications: Clear All Notifications');
     // Steps expanded by an earlier test push the lower rows out of the list, which draws only what shows.
-    await this.page.locator('.part.sidebar .title-actions .action-label[aria-label^="Collapse All"]').first().click();
+    await this.roadmapViewAction('Collapse All');
+  }
+
+  /**
+   * Clicks an action at the top of the roadmap view: in the side bar's title when the view is alone,
+   * in its own header (shown on hover) when the Plan view shares the side bar.
+   */
+  async roadmapViewAction(label: string): Promise<void> {
+    const header = this.page.locator('.part.sidebar .pane-header:has-text("Roadmap")').first();
+    if ((await header.count()) > 0) {
+      await header.hover();
+      await header.locator(`.action-label[aria-label^="${label}"]`).first().click();
+    } else {
+      await this.page.locator(`.part.sidebar .title-actions .action-label[aria-label^="${label}"]`).first().click();
+    }
   }
 
   /** Opens the roadmap the way a learner first does: its activity bar entry (the entry, since its badge covers the link). */
@@ -91,6 +108,12 @@ export class Workbench {
         checked: await row.locator('[role="checkbox"]').getAttribute('aria-checked'),
       })),
     );
+  }
+
+  /** Ticks a step's box and says yes to marking its topics left done. */
+  async tickStep(title: string): Promise<void> {
+    await this.checkbox(title).click();
+    await this.answerDialog('Mark Topics Done');
   }
 
   checkbox(title: string): Locator {

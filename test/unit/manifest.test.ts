@@ -71,7 +71,7 @@ describe('package.json contributions', () => {
     );
     assert.deepEqual(
       manifest.contributes.views[Views.container].map((v) => v.id),
-      [Views.roadmap],
+      [Views.roadmap, Views.plan],
     );
   });
 
@@ -105,14 +105,21 @@ describe('package.json contributions', () => {
     const named = new Set(manifestStrings().flatMap((text) => [...text.matchAll(/\bdsRoadmap(?:\.[A-Za-z_]\w*)*/g)].map((match) => match[0])));
     for (const id of named) {
       const prefixed = Object.values(ContextKeyPrefixes).some((prefix) => id.startsWith(prefix) && id.length > prefix.length);
-      assert.ok(declaredIds.includes(id) || prefixed, `package.json names ${id}, which src/constants.ts does not define`);
+      assert.ok(
+        declaredIds.includes(id) || (Object.values(WebviewTypes) as string[]).includes(id) || prefixed,
+        `package.json names ${id}, which src/constants.ts does not define`,
+      );
     }
   });
 
   it('builds every activation and walkthrough completion event on our ids as the constants module does', () => {
     const events = manifestStrings().filter((text) => /^on[A-Z]\w*:dsRoadmap/.test(text));
     assert.ok(events.length > 0);
-    const built = new Set([...Object.values(Commands).map((id) => Events.onCommand(id)), ...Object.values(Views).map((id) => Events.onView(id))]);
+    const built = new Set([
+      ...Object.values(Commands).map((id) => Events.onCommand(id)),
+      ...Object.values(Views).map((id) => Events.onView(id)),
+      ...Object.values(WebviewTypes).map((id) => Events.onWebviewPanel(id)),
+    ]);
     for (const event of events) {
       const context = event.startsWith('onContext:') && Object.values(ContextKeyPrefixes).some((prefix) => event.startsWith(Events.onContext(prefix)));
       assert.ok(built.has(event) || context, `package.json has the event ${event}, which Events does not build`);
@@ -138,8 +145,8 @@ describe('package.json contributions', () => {
     assert.deepEqual([...used].sort(), Object.keys(nls).sort());
   });
 
-  it('never activates at startup', () => {
-    assert.deepEqual(manifest.activationEvents ?? [], []);
+  it('never activates at startup: only on its commands and views, and to restore a lesson', () => {
+    assert.deepEqual(manifest.activationEvents ?? [], [Events.onWebviewPanel(WebviewTypes.lesson)]);
   });
 
   it('supports the VS Code the installed API types describe, no newer', () => {

@@ -13,3 +13,8 @@ markdown.validateLink = (url: string): boolean => defaultValidate(url) && /^http
 export function renderLessonMarkdown(source: string): string {
   return markdown.render(source);
 }
+
+/** One paragraph's worth of Markdown (code spans, emphasis, links) without the enclosing <p>: the lesson's "Try it" text. */
+export function renderInlineMarkdown(source: string): string {
+  return markdown.renderInline(source);
+}

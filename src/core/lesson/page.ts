@@ -12,8 +12,16 @@ export interface LessonLinks {
     readonly title: string;
     readonly number: number;
   }[];
-  readonly next?: { readonly id: string; readonly title: string };
-  readonly previous?: { readonly id: string; readonly title: string };
+  /** The topic after this one in the roadmap's order, crossing into the next step after a step's last topic. */
+  readonly next?: LinkedTopic;
+  readonly previous?: LinkedTopic;
+}
+
+export interface LinkedTopic {
+  readonly id: string;
+  readonly title: string;
+  /** Set when the topic is in another step than the lesson's: that step's number and title. */
+  readonly step?: { readonly number: number; readonly title: string };
 }
 
 /** What the build writes per topic into dist/lessons.json. */
@@ -22,6 +30,8 @@ export interface LessonContent {
   readonly html: string;
   /** The topic's diagram, checked by diagramProblems at build time, to inline. */
   readonly diagramSvg?: string;
+  /** The topic's "Try it" text rendered as inline Markdown, raw HTML disabled (absent in old builds: then the plain text is shown). */
+  readonly tryItHtml?: string;
 }
 
 export interface LessonPageInput {
@@ -40,6 +50,7 @@ export interface LessonPageInput {
 /** Messages the page may send; the panel ignores and logs anything else. */
 export type LessonMessage =
   | { readonly type: 'markDone'; readonly topicId: string; readonly done: boolean }
+  | { readonly type: 'markDoneAndNext'; readonly topicId: string }
   | { readonly type: 'openTopic'; readonly topicId: string }
   | { readonly type: 'openMilestone'; readonly project: string; readonly milestone: string };
 
@@ -51,6 +62,9 @@ export function parseLessonMessage(message: unknown): LessonMessage | undefined 
   const keys = Object.keys(m).sort().join(',');
   if (m.type === 'markDone' && keys === 'done,topicId,type' && typeof m.topicId === 'string' && typeof m.done === 'boolean') {
     return { type: 'markDone', topicId: m.topicId, done: m.done };
+  }
+  if (m.type === 'markDoneAndNext' && keys === 'topicId,type' && typeof m.topicId === 'string') {
+    return { type: 'markDoneAndNext', topicId: m.topicId };
   }
   if (m.type === 'openTopic' && keys === 'topicId,type' && typeof m.topicId === 'string') {
     return { type: 'openTopic', topicId: m.topicId };
@@ -77,9 +91,61 @@ export function lessonLinks(curriculum: Curriculum, step: Step, topic: Topic): L
           number,
         })),
     );
-  const index = step.topics.findIndex((candidate) => candidate.id === topic.id);
-  const neighbour = (i: number) => (step.topics[i] ? { id: step.topics[i].id, title: step.topics[i].title } : undefined);
+  // Every topic in the roadmap's order, so "Next" goes on into the next step after a step's last topic.
+  const ordered = curriculum.steps.flatMap((s, stepIndex) => s.topics.map((t) => ({ topic: t, step: s, number: stepIndex + 1 })));
+  const index = ordered.findIndex((entry) => entry.topic.id === topic.id);
+  const neighbour = (i: number): LinkedTopic | undefined => {
+    const entry = ordered[i];
+    if (!entry || index < 0) {
+      return undefined;
+    }
+    return {
+      id: entry.topic.id,
+      title: entry.topic.title,
+      ...(entry.step.id === step.id ? {} : { step: { number: entry.number, title: entry.step.title } }),
+    };
+  };
   return { usedIn, next: neighbour(index + 1), previous: neighbour(index - 1) };
+}
+
+/** What the panel tells an open page after the topic's progress changed, instead of rendering it again. */
+export interface LessonStateMessage {
+  readonly type: 'state';
+  readonly done: boolean;
+  /** The label of the Mark Done button. */
+  readonly markLabel: string;
+  /** Read out by screen readers (the page's live region). */
+  readonly announcement: string;
+}
+
+export function lessonStateMessage(topic: Topic, done: boolean): LessonStateMessage {
+  return {
+    type: 'state',
+    done,
+    markLabel: markLabel(done),
+    announcement: done ? `${topic.title}: marked done.` : `${topic.title}: marked not done.`,
+  };
+}
+
+function markLabel(done: boolean): string {
+  return done ? 'Mark topic not done' : 'Mark topic done';
+}
+
+/** What a lesson page keeps in its webview state, and what the serializer gets back after a restart. */
+export interface LessonViewState {
+  readonly topicId: string;
+  readonly scrollY?: number;
+  /** Indexes of the self-check answers that are open. */
+  readonly open?: readonly number[];
+}
+
+/** The topic of a lesson page's saved state, or undefined when the state is not one (another version's, or damaged). */
+export function parseLessonViewState(state: unknown): LessonViewState | undefined {
+  if (typeof state !== 'object' || state === null) {
+    return undefined;
+  }
+  const s = state as Record<string, unknown>;
+  return typeof s.topicId === 'string' && s.topicId.length > 0 ? { topicId: s.topicId } : undefined;
 }
 
 /** The paper's DOI or stable address as a link the webview opens in the browser; the schema allows only https and DOIs. */
@@ -114,8 +180,11 @@ export function renderLessonPage(input: LessonPageInput): string {
   // Inlined, not an <img>, so that currentColor takes the theme's foreground colour.
   const diagram =
     input.content.diagramSvg && topic.diagram ? `<figure>${input.content.diagramSvg}<figcaption>${esc(topic.diagram.alt)}</figcaption></figure>` : '';
-  const nav = (target: { id: string; title: string } | undefined, label: string) =>
-    target ? `<button class="secondary" data-action="openTopic" data-topic="${esc(target.id)}">${label}: ${esc(target.title)}</button>` : '';
+  const nav = (target: LinkedTopic | undefined, label: string) =>
+    target
+      ? `<button class="secondary" data-action="openTopic" data-topic="${esc(target.id)}">${label}${target.step ? `, in step ${target.step.number}` : ''}: ${esc(target.title)}</button>`
+      : '';
+  const tryIt = input.content.tryItHtml ?? esc(topic.tryIt);
 
   return `<!DOCTYPE html>
 <html lang="en">
@@ -138,14 +207,16 @@ ${diagram}
 <section class="lesson">${input.content.html}</section>
 <section><h2>Read</h2>${reading}${chapters}<p>${esc(topic.reading.guide)}</p>${papers ? `<h3>Papers</h3><ul>${papers}</ul>` : ''}</section>
 <section><h2>Check yourself</h2><ol class="questions">${questions}</ol></section>
-<section><h2>Try it</h2><p>${esc(topic.tryIt)}</p></section>
+<section><h2>Try it</h2><p class="try-it">${tryIt}</p></section>
 ${usedIn ? `<section><h2>Used in</h2><ul class="used-in">${usedIn}</ul></section>` : ''}
 </main>
 <footer>
-<button id="mark-done" data-action="markDone">${input.done ? 'Mark topic not done' : 'Mark topic done'}</button>
+<button id="mark-done" data-action="markDone">${markLabel(input.done)}</button>
+${links.next ? `<button id="mark-done-next" data-action="markDoneAndNext"${input.done ? ' hidden' : ''}>Mark done &amp; next</button>` : ''}
 ${nav(links.previous, 'Previous')}
 ${nav(links.next, 'Next topic')}
 </footer>
+<p id="status" class="visually-hidden" role="status" aria-live="polite"></p>
 <script nonce="${input.nonce}" src="${esc(input.scriptUri)}"></script>
 </body>
 </html>`;

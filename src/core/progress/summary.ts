@@ -25,14 +25,37 @@ export function projectMilestoneKeys(project: Project): string[] {
   return (project.milestones ?? []).map((milestone) => milestoneKey(project.id, milestone.id));
 }
 
-/** Done when marked done, or when every topic is; in progress once anything inside is. */
+/**
+ * The one rule for a step, the same in the tree, the status bar and the walkthroughs (README, "How a
+ * step is done"): a step with topics is done when every topic is; the projects step, which has none,
+ * when marked done or when one of its projects has every milestone done. In progress once anything
+ * inside is done, a project is scaffolded, or the step was marked done with topics left (an older mark,
+ * kept and shown, never counted as done).
+ */
 export function stepState(step: Step, progress: ProgressView): StepState {
-  const children = stepChildIds(step);
-  if (progress.isDone(step.id) || (step.topics.length > 0 && step.topics.every((topic) => progress.isDone(topic.id)))) {
+  if (step.topics.length > 0 ? step.topics.every((topic) => progress.isDone(topic.id)) : projectStepDone(step, progress)) {
     return 'done';
   }
-  const started = children.some((id) => progress.isDone(id)) || (step.projects ?? []).some((project) => progress.scaffold?.(project.id));
+  const started =
+    progress.isDone(step.id) ||
+    stepChildIds(step).some((id) => progress.isDone(id)) ||
+    (step.projects ?? []).some((project) => progress.scaffold?.(project.id));
   return started ? 'in-progress' : 'not-started';
+}
+
+function projectStepDone(step: Step, progress: ProgressView): boolean {
+  return (
+    progress.isDone(step.id) ||
+    (step.projects ?? []).some((project) => {
+      const keys = projectMilestoneKeys(project);
+      return keys.length > 0 && keys.every((key) => progress.isDone(key));
+    })
+  );
+}
+
+/** The topics of a step not done while the step itself is marked done (a mark from before the rule above). */
+export function topicsLeftUnderStepMark(step: Step, progress: ProgressView): number {
+  return progress.isDone(step.id) ? step.topics.filter((topic) => !progress.isDone(topic.id)).length : 0;
 }
 
 export function milestoneState(key: string, progress: ProgressView): MilestoneState {

@@ -111,7 +111,15 @@ export function markdownReport(curriculum: Curriculum, get: Lookup, generatedAt:
   };
   lines.push('## Steps', '', '| # | Step | Done |', '| - | - | - |');
   curriculum.steps.forEach((step, index) => {
-    lines.push(`| ${index + 1} | ${cell(step.title)} | ${doneDay(step.id) ?? stepCount(step, get)} |`);
+    // The one step rule (summary.ts stepState): a step with topics is done, on the day of its last topic, once they all are.
+    const topicDays = step.topics.map((topic) => doneDay(topic.id));
+    const done =
+      step.topics.length > 0
+        ? topicDays.every((when) => when !== undefined)
+          ? topicDays.reduce((latest, when) => (when && when > (latest ?? '') ? when : latest), undefined as string | undefined)
+          : undefined
+        : doneDay(step.id);
+    lines.push(`| ${index + 1} | ${cell(step.title)} | ${done ?? stepCount(step, get)} |`);
   });
   for (const [index, step] of curriculum.steps.entries()) {
     if (step.topics.length === 0) {

@@ -2,6 +2,7 @@
 // tree's checkboxes and the lesson panel share. However many items, it is one store write (one
 // journal append, one summary write, one change event), so a view refreshes once.
 import { findStep, findTopic, type Curriculum } from '../curriculum/model';
+import type { ProgressView } from '../progress/summary';
 import { UnknownProgressItemError, type Change } from '../progress/store';
 import type { RoadmapNode } from './treeModel';
 
@@ -49,4 +50,32 @@ export function checkboxChange(node: RoadmapNode, checked: boolean): DoneChange 
     return { kind: 'topic', id: node.topic.id, done: checked };
   }
   return undefined;
+}
+
+/** A step change with what it implies for the step's topics. */
+export interface ExpandedChanges {
+  /** The changes as asked, plus every topic of a marked step whose state differs from the step's new one. */
+  readonly changes: readonly DoneChange[];
+  /** How many topics the steps' changes add: when some are, the learner is asked first. */
+  readonly addedTopics: number;
+}
+
+/**
+ * A step is done when all its topics are (core/progress/summary.ts), so marking one done marks its
+ * topics left done, and marking it not done marks its topics not done; the step's own record is
+ * written too, for the history. Topics changed explicitly in the same event keep their own change.
+ */
+export function expandStepChanges(curriculum: Curriculum, progress: Pick<ProgressView, 'isDone'>, changes: readonly DoneChange[]): ExpandedChanges {
+  const explicit = new Set(changes.filter((change) => change.kind === 'topic').map((change) => change.id));
+  const added: DoneChange[] = [];
+  for (const change of changes) {
+    const step = change.kind === 'step' ? findStep(curriculum, change.id) : undefined;
+    for (const topic of step?.topics ?? []) {
+      if (!explicit.has(topic.id) && progress.isDone(topic.id) !== change.done) {
+        explicit.add(topic.id);
+        added.push({ kind: 'topic', id: topic.id, done: change.done });
+      }
+    }
+  }
+  return { changes: [...changes, ...added], addedTopics: added.length };
 }

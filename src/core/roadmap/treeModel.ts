@@ -2,7 +2,16 @@
 // tooltips. The tree view adapter only maps these onto vscode.TreeItem.
 import { formatAuthors, formatDuration, milestoneKey, type Curriculum, type Milestone, type Project, type Step, type Topic } from '../curriculum/model';
 import { escapeMarkdown } from '../util/markdown';
-import { childTally, milestoneState, projectTally, stepState, type MilestoneState, type ProgressView, type StepState } from '../progress/summary';
+import {
+  childTally,
+  milestoneState,
+  projectTally,
+  stepState,
+  topicsLeftUnderStepMark,
+  type MilestoneState,
+  type ProgressView,
+  type StepState,
+} from '../progress/summary';
 
 export type DetailField = 'objective' | 'goal' | 'textbook';
 
@@ -147,6 +156,13 @@ export function presentStep(step: Step, number: number, progress: ProgressView):
     lines.push('', `**Textbook:** *${escapeMarkdown(step.textbook.title)}* by ${escapeMarkdown(formatAuthors(step.textbook.authors))}${edition}`);
   }
   lines.push('', `**Duration:** ${formatDuration(step.duration)}`);
+  const left = topicsLeftUnderStepMark(step, progress);
+  if (left > 0 && state !== 'done') {
+    lines.push(
+      '',
+      `You marked this step complete with ${left} topic${left === 1 ? '' : 's'} left; a step is done when all its topics are. *Mark Step Complete* marks them done.`,
+    );
+  }
   if (step.goal) {
     lines.push('', `**Goal:** ${escapeMarkdown(step.goal)}`);
   }

@@ -1,7 +1,7 @@
 // Generates the walkthroughs (package.json contributes.walkthroughs and the Markdown under
 // walkthroughs/) from the curriculum, so content is changed in one place. Pure: the script
 // writes or verifies the output.
-import { Commands, Events, Views } from '../../constants';
+import { Commands, ContextKeys, Events, Views } from '../../constants';
 import { formatAuthors, formatDuration, milestoneKey, type Curriculum, type Project, type Step, type Topic } from '../curriculum/model';
 import type { CompiledTemplate } from '../scaffold/template';
 import { commandLink, escapeMarkdown } from '../util/markdown';
@@ -21,6 +21,8 @@ export interface Walkthrough {
   readonly id: string;
   readonly title: string;
   readonly description: string;
+  /** When the Welcome page lists it: Start Here always, a step's while it is the current one, a project's once scaffolded or when the projects are next. */
+  readonly when?: string;
   readonly steps: readonly WalkthroughStep[];
 }
 
@@ -39,14 +41,20 @@ export function generateWalkthroughs(curriculum: Curriculum, templates: readonly
     return { markdown: `${ROOT}/${path}` };
   };
   const walkthroughs: Walkthrough[] = [startHere(curriculum, markdown)];
+  const firstStudyStep = curriculum.steps.find((step) => step.topics.length > 0);
   curriculum.steps.forEach((step, index) => {
     if (step.topics.length > 0) {
-      walkthroughs.push(stepWalkthrough(step, index + 1, markdown));
+      // Before the extension first runs the key is unset: a new learner is at the first step.
+      const when = `${ContextKeys.currentStep} == '${step.id}'${step === firstStudyStep ? ` || !${ContextKeys.currentStep}` : ''}`;
+      walkthroughs.push({ ...stepWalkthrough(step, index + 1, markdown), when });
     }
   });
-  for (const project of curriculum.steps.flatMap((step) => step.projects ?? [])) {
-    const template = templates.find((candidate) => candidate.project === project.id);
-    walkthroughs.push(projectWalkthrough(curriculum, project, template, markdown));
+  for (const step of curriculum.steps) {
+    for (const project of step.projects ?? []) {
+      const template = templates.find((candidate) => candidate.project === project.id);
+      const when = `${ContextKeys.currentStep} == '${step.id}' || ${WalkthroughContext.scaffolded(project.id)}`;
+      walkthroughs.push({ ...projectWalkthrough(curriculum, project, template, markdown), when });
+    }
   }
   return { walkthroughs, files };
 }
@@ -86,7 +94,7 @@ function startHere(curriculum: Curriculum, markdown: Markdown): Walkthrough {
         [
           '# How progress works',
           '',
-          '- **Topics and steps**: tick the checkbox in the roadmap, or press *Mark Done* in a lesson. A step is complete when all its topics are, or when you mark it complete yourself.',
+          '- **Topics and steps**: tick the checkbox in the roadmap, or press *Mark Done* in a lesson. A step is complete when all its topics are: marking a step complete marks the topics left done (the roadmap asks first), and marking it incomplete marks its topics not done. The projects step is complete when one project has every milestone done.',
           "- **Project milestones** are *verified*: *Check Milestone* runs the milestone's tests, and those of every earlier milestone, in a terminal. A pass is recorded with the time, the number of tests, the Node.js version and the git commit of your project.",
           '- Your progress is kept by VS Code and follows you to other machines through Settings Sync.',
           '- The ticks in these walkthroughs mirror the roadmap. VS Code does not let an extension clear a walkthrough tick: after *Reset Progress*, the roadmap is the one to trust.',
@@ -143,7 +151,7 @@ function stepWalkthrough(step: Step, number: number, markdown: Markdown): Walkth
   steps.push({
     id: 'complete-step',
     title: `Complete step ${number}`,
-    description: `When every topic is done the step completes by itself; you can also mark it complete.\n${commandLink('Mark Step Complete', Commands.markStepComplete, step.id)}`,
+    description: `The step is complete when every topic is. This button marks the topics left done.\n${commandLink('Mark Step Complete', Commands.markStepComplete, step.id)}`,
     media: markdown(`${step.id}/goal.md`, `# Goal of step ${number}\n\n${escapeMarkdown(step.goal ?? step.objective)}`),
     completionEvents: [Events.onContext(WalkthroughContext.done(step.id))],
   });
@@ -176,7 +184,8 @@ function topicMarkdown(step: Step, topic: Topic): string {
     const chapters = topic.reading.chapters?.length ? ` — ${topic.reading.chapters.map(escapeMarkdown).join('; ')}` : '';
     lines.push('', `**Read:** *${escapeMarkdown(step.textbook.title)}*${chapters}`);
   }
-  lines.push('', `**Try it:** ${escapeMarkdown(topic.tryIt)}`);
+  // Written as Markdown (code spans), and shown as such.
+  lines.push('', `**Try it:** ${topic.tryIt}`);
   return lines.join('\n');
 }
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { compileCurriculum, formatProblem } from '../../../src/core/curriculum/compile';
 import type { SourceCurriculum as Curriculum } from '../../../src/core/curriculum/model';
-import { renderLessonMarkdown } from '../../../src/core/lesson/markdown';
-import { lessonLinks, parseLessonMessage, renderLessonPage } from '../../../src/core/lesson/page';
+import { renderInlineMarkdown, renderLessonMarkdown } from '../../../src/core/lesson/markdown';
+import { lessonLinks, lessonStateMessage, parseLessonMessage, parseLessonViewState, renderLessonPage } from '../../../src/core/lesson/page';
 
 const PAYLOADS = readFileSync(join(__dirname, '..', '..', 'fixtures', 'xss-payloads.txt'), 'utf8')
   .split('\n')
@@ -56,7 +56,7 @@ function page(curriculum: Curriculum): string {
     step,
     stepNumber: 1,
     topic,
-    content: { html: renderLessonMarkdown(topic.lesson) },
+    content: { html: renderLessonMarkdown(topic.lesson), tryItHtml: renderInlineMarkdown(topic.tryIt) },
     done: false,
     links: lessonLinks(curriculum, step, topic),
     cspSource: 'https://webview.example',
@@ -196,6 +196,7 @@ describe('lesson page', () => {
   it('accepts only the listed messages from the page, with exactly their fields', () => {
     assert.deepEqual(parseLessonMessage({ type: 'markDone', topicId: 'a', done: true }), { type: 'markDone', topicId: 'a', done: true });
     assert.deepEqual(parseLessonMessage({ type: 'openTopic', topicId: 'a' }), { type: 'openTopic', topicId: 'a' });
+    assert.deepEqual(parseLessonMessage({ type: 'markDoneAndNext', topicId: 'a' }), { type: 'markDoneAndNext', topicId: 'a' });
     assert.deepEqual(parseLessonMessage({ type: 'openMilestone', project: 'p', milestone: 'm' }), {
       type: 'openMilestone',
       project: 'p',
@@ -209,6 +210,8 @@ describe('lesson page', () => {
       { type: 'markDone', topicId: 'a', done: 'yes' },
       { type: 'openTopic', topicId: 'a', extra: 1 },
       { type: 'openMilestone', project: 'p' },
+      { type: 'markDoneAndNext', topicId: 'a', done: true },
+      { type: 'markDoneAndNext' },
       { type: '__proto__' },
     ]) {
       assert.equal(parseLessonMessage(bad), undefined, JSON.stringify(bad));
@@ -241,5 +244,86 @@ describe('lesson page', () => {
     assert.deepEqual(links.usedIn, [{ project: 'db', projectTitle: 'DB', milestone: 'm1', title: 'M1', number: 1 }]);
     assert.equal(links.previous?.id, 't-a');
     assert.equal(links.next?.id, 't-c');
+  });
+
+  it('goes on to the next step after the last topic of a step, and back', () => {
+    const one = hostileCurriculum('x');
+    const second = {
+      ...one.steps[0],
+      id: 'second',
+      title: 'Second',
+      topics: one.steps[0].topics.map((topic) => ({ ...topic, id: `2-${topic.id}`, title: `2 ${topic.id}` })),
+    };
+    const curriculum: Curriculum = { ...one, steps: [one.steps[0], second] };
+    const [first] = curriculum.steps;
+    const last = first.topics[first.topics.length - 1];
+    const forward = lessonLinks(curriculum, first, last);
+    assert.deepEqual(forward.next, { id: '2-t-a', title: '2 t-a', step: { number: 2, title: 'Second' } });
+    assert.equal(forward.previous?.id, 't-d');
+    assert.equal(forward.previous?.step, undefined);
+    const back = lessonLinks(curriculum, second, second.topics[0]);
+    assert.deepEqual(back.previous, { id: last.id, title: last.title, step: { number: 1, title: first.title } });
+    assert.equal(lessonLinks(curriculum, second, second.topics[4]).next, undefined);
+    const html = renderLessonPage({
+      step: first,
+      stepNumber: 1,
+      topic: last,
+      content: { html: '' },
+      done: false,
+      links: forward,
+      cspSource: 'https://webview.example',
+      nonce: NONCE,
+      scriptUri: 'https://webview.example/media/lesson.js',
+      styleUri: 'https://webview.example/media/lesson.css',
+    });
+    assert.match(html, /data-topic="2-t-a">Next topic, in step 2: 2 t-a<\/button>/);
+    assert.match(html, /<button id="mark-done-next" data-action="markDoneAndNext">Mark done &amp; next<\/button>/);
+  });
+
+  it('offers "Mark done & next" only while the topic is not done and a next topic exists', () => {
+    const curriculum = hostileCurriculum('x');
+    const step = curriculum.steps[0];
+    const render = (index: number, done: boolean) =>
+      renderLessonPage({
+        step,
+        stepNumber: 1,
+        topic: step.topics[index],
+        content: { html: '' },
+        done,
+        links: lessonLinks(curriculum, step, step.topics[index]),
+        cspSource: 'https://webview.example',
+        nonce: NONCE,
+        scriptUri: 'https://webview.example/media/lesson.js',
+        styleUri: 'https://webview.example/media/lesson.css',
+      });
+    assert.match(render(0, false), /<button id="mark-done-next" data-action="markDoneAndNext">/);
+    assert.match(render(0, true), /<button id="mark-done-next" data-action="markDoneAndNext" hidden>/);
+    assert.doesNotMatch(render(4, false), /mark-done-next/);
+  });
+
+  it('has a live region for screen readers, and tells an open page of a change in a message rather than a new page', () => {
+    const html = page(hostileCurriculum('plain text'));
+    assert.match(html, /<p id="status" class="visually-hidden" role="status" aria-live="polite"><\/p>/);
+    const topic = hostileCurriculum('plain text').steps[0].topics[0];
+    assert.deepEqual(lessonStateMessage(topic, true), {
+      type: 'state',
+      done: true,
+      markLabel: 'Mark topic not done',
+      announcement: 'plain text: marked done.',
+    });
+    assert.equal(lessonStateMessage(topic, false).markLabel, 'Mark topic done');
+  });
+
+  it('renders "Try it" as inline Markdown, code spans as code and raw HTML as text', () => {
+    assert.equal(renderInlineMarkdown('Run `nc -l 9000` and <b>see</b>'), 'Run <code>nc -l 9000</code> and &lt;b&gt;see&lt;/b&gt;');
+    const html = page(hostileCurriculum('Run `nc -l 9000`'));
+    assert.match(html, /<p class="try-it">Run <code>nc -l 9000<\/code><\/p>/);
+  });
+
+  it('reads back the topic of a saved lesson state, and nothing from a state that is not one', () => {
+    assert.deepEqual(parseLessonViewState({ topicId: 'naming', scrollY: 420, open: [1] }), { topicId: 'naming' });
+    for (const bad of [undefined, null, 'naming', {}, { topicId: '' }, { topicId: 7 }]) {
+      assert.equal(parseLessonViewState(bad), undefined, JSON.stringify(bad));
+    }
   });
 });

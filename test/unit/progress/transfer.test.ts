@@ -158,7 +158,16 @@ describe('progress report', () => {
     const report = markdownReport(curriculum, (id) => records.get(id), new Date('2026-06-01T00:00:00.000Z'));
     assert.match(report, /^# .+: progress\n\nExported 2026-06-01\./);
     assert.ok(report.includes(`| 1 | ${firstStep.title} | 1/${firstStep.topics.length} |`), report);
-    assert.ok(report.includes(`| 2 | ${curriculum.steps[1].title} | 2026-04-05 |`), report);
+    // Step 2 marked done with no topic done: not done under the step rule, its count shown.
+    assert.ok(report.includes(`| 2 | ${curriculum.steps[1].title} | 0/${curriculum.steps[1].topics.length} |`), report);
+    const allOfStep3 = new Map<string, ProgressRecord>(
+      curriculum.steps[2].topics.map((t, i) => [
+        t.id,
+        { state: 'done', at: `2026-04-${String(10 + i).padStart(2, '0')}T10:00:00.000Z`, origin: 'self-reported' },
+      ]),
+    );
+    const last = `2026-04-${String(9 + curriculum.steps[2].topics.length).padStart(2, '0')}`;
+    assert.ok(markdownReport(curriculum, (id) => allOfStep3.get(id), new Date()).includes(`| 3 | ${curriculum.steps[2].title} | ${last} |`));
     assert.ok(report.includes(`- [x] ${topic.title} (2026-03-02)`), report);
     assert.ok(report.includes(`- [ ] ${firstStep.topics[1].title}\n`), report);
     assert.ok(report.includes(`| 2026-05-06 | verified by its tests | passed: 7, failed: 0 |`), report);

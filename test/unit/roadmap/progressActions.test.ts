@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseCompiledCurriculum } from '../../../src/core/curriculum/load';
 import { progressItemIds, type Curriculum } from '../../../src/core/curriculum/model';
 import { ProgressStore, UnknownProgressItemError } from '../../../src/core/progress/store';
-import { checkboxChange, setDone } from '../../../src/core/roadmap/progressActions';
+import { checkboxChange, expandStepChanges, setDone } from '../../../src/core/roadmap/progressActions';
 import { childNodes, stepNodes } from '../../../src/core/roadmap/treeModel';
 import { FakeMemento } from '../../fakes/memento';
 import { MemoryJournal } from '../../fakes/memoryJournal';
@@ -109,5 +109,34 @@ describe('progress actions', () => {
     assert.deepEqual(checkboxChange(stepNode, true), { kind: 'step', id: first.id, done: true });
     assert.deepEqual(checkboxChange(topicNode, false), { kind: 'topic', id: first.topics[0].id, done: false });
     assert.equal(checkboxChange(detailNode, true), undefined);
+  });
+
+  it("marks a step's topics with it: the topics left when done, every done topic when not done, explicit topic changes kept", () => {
+    const done = new Set([first.topics[0].id, first.topics[1].id]);
+    const progress = { isDone: (id: string) => done.has(id) };
+    const left = first.topics.slice(2).map((topic) => ({ kind: 'topic', id: topic.id, done: true }));
+    assert.deepEqual(expandStepChanges(curriculum, progress, [{ kind: 'step', id: first.id, done: true }]), {
+      changes: [{ kind: 'step', id: first.id, done: true }, ...left],
+      addedTopics: first.topics.length - 2,
+    });
+    assert.deepEqual(expandStepChanges(curriculum, progress, [{ kind: 'step', id: first.id, done: false }]), {
+      changes: [
+        { kind: 'step', id: first.id, done: false },
+        { kind: 'topic', id: first.topics[0].id, done: false },
+        { kind: 'topic', id: first.topics[1].id, done: false },
+      ],
+      addedTopics: 2,
+    });
+    // A topic unticked in the same event stays unticked; a topic-only event adds nothing.
+    const mixed = expandStepChanges(curriculum, progress, [
+      { kind: 'step', id: first.id, done: true },
+      { kind: 'topic', id: first.topics[5].id, done: false },
+    ]);
+    assert.equal(mixed.changes.filter((change) => change.id === first.topics[5].id).length, 1);
+    assert.equal(mixed.addedTopics, first.topics.length - 3);
+    assert.deepEqual(expandStepChanges(curriculum, progress, [{ kind: 'topic', id: second.topics[0].id, done: true }]).addedTopics, 0);
+    // The projects step has no topics: only its own mark.
+    const projects = curriculum.steps[curriculum.steps.length - 1];
+    assert.equal(expandStepChanges(curriculum, progress, [{ kind: 'step', id: projects.id, done: true }]).addedTopics, 0);
   });
 });

@@ -129,15 +129,25 @@ describe('roadmap tree model', () => {
   it('describes a step by duration and topics done', () => {
     assert.equal(presentStep(FIXTURE.steps[0], 1, view()).description, '1–2 months · 0/2 done');
     assert.equal(presentStep(FIXTURE.steps[0], 1, view({ a: {} })).description, '1–2 months · 1/2 done');
-    assert.equal(presentStep(FIXTURE.steps[1], 2, view({ two: {} })).description, '1 month · done');
+    assert.equal(presentStep(FIXTURE.steps[1], 2, view({ c: {} })).description, '1 month · done');
+    // A step marked done with topics left (a mark from before the rule) shows its topics, and the tooltip says why.
+    const marked = presentStep(FIXTURE.steps[1], 2, view({ two: {} }));
+    assert.deepEqual([marked.description, marked.state], ['1 month · 0/1 done', 'in-progress']);
+    assert.match(marked.tooltipMarkdown, /You marked this step complete with 1 topic left/);
     assert.equal(presentStep(FIXTURE.steps[2], 3, view({ 'kv/wal': {} })).description, '2–3 months · 1/2 milestones');
   });
 
-  it('completes a step when all its topics are done, or when marked done', () => {
+  it("completes a step with topics when all its topics are done, and only then, whatever the step's own mark", () => {
     assert.equal(stepState(FIXTURE.steps[0], view({ a: {} })), 'in-progress');
     assert.equal(stepState(FIXTURE.steps[0], view({ a: {}, b: {} })), 'done');
-    assert.equal(stepState(FIXTURE.steps[0], view({ one: {} })), 'done');
+    assert.equal(stepState(FIXTURE.steps[0], view({ one: {} })), 'in-progress');
     assert.equal(stepState(FIXTURE.steps[0], view()), 'not-started');
+  });
+
+  it('completes the projects step when marked done or when one project has every milestone done', () => {
+    assert.equal(stepState(FIXTURE.steps[2], view({ 'kv/wal': {} })), 'in-progress');
+    assert.equal(stepState(FIXTURE.steps[2], view({ 'kv/wal': {}, 'kv/ring': {} })), 'done');
+    assert.equal(stepState(FIXTURE.steps[2], view({ projects: {} })), 'done');
   });
 
   it('counts a scaffolded project as a started step', () => {

@@ -139,4 +139,22 @@ describe('walkthroughs', () => {
       assert.match(event, /^onContext:dsRoadmap\.(done|scaffolded|verified)\.[A-Za-z0-9_]+$/);
     }
   });
+
+  it("lists on the Welcome page Start Here, the current step's walkthrough and the projects that matter now", () => {
+    const { generated } = shipped();
+    const when = Object.fromEntries(generated.walkthroughs.map((walkthrough) => [walkthrough.id, walkthrough.when]));
+    assert.equal(when['start-here'], undefined);
+    assert.equal(when['step-fundamentals'], "dsRoadmap.currentStep == 'fundamentals' || !dsRoadmap.currentStep");
+    assert.equal(when['step-networks'], "dsRoadmap.currentStep == 'networks'");
+    assert.equal(when['project-fault-tolerant-db'], "dsRoadmap.currentStep == 'projects' || dsRoadmap.scaffolded.fault_tolerant_db");
+    assert.ok(generated.walkthroughs.every((walkthrough) => walkthrough.id === 'start-here' || walkthrough.when));
+  });
+
+  it('shows "Try it" as Markdown, its code spans as code', () => {
+    const { generated } = shipped();
+    const page = generated.files.get('walkthroughs/fundamentals/introduction-goals.md') ?? '';
+    const tryIt = /\*\*Try it:\*\* (.*)/.exec(page)?.[1] ?? '';
+    assert.ok(tryIt.length > 0);
+    assert.doesNotMatch(tryIt, /\\`/, 'backticks escaped: they would show as written');
+  });
 });
