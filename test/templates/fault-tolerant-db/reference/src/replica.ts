@@ -249,7 +249,11 @@ export class Replica {
       return;
     }
     if (m.success) {
-      this.#match.set(m.from, Math.max(this.#match.get(m.from) ?? 0, m.match));
+      const known = this.#match.get(m.from) ?? 0;
+      if (m.match <= known && (this.#next.get(m.from) ?? 1) > m.match + 1) {
+        return; // a duplicate or late reply: answering it would start a second stream of appends
+      }
+      this.#match.set(m.from, Math.max(known, m.match));
       this.#next.set(m.from, Math.max(this.#next.get(m.from) ?? 1, m.match + 1));
       this.#advanceCommit();
     } else {
