@@ -8,9 +8,12 @@ import { createRandom, seedFromEnv, type Random } from './random.ts';
 
 export type Step =
   | { readonly at: number; readonly do: 'crash-leader'; readonly shard: number; readonly forMs: number }
+  | { readonly at: number; readonly do: 'crash-leader-on-ack'; readonly shard: number; readonly forMs: number }
+  | { readonly at: number; readonly do: 'lagging-follower'; readonly shard: number; readonly forMs: number }
   | { readonly at: number; readonly do: 'crash-follower'; readonly shard: number; readonly forMs: number }
   | { readonly at: number; readonly do: 'crash'; readonly node: string; readonly forMs: number }
   | { readonly at: number; readonly do: 'isolate-leader'; readonly shard: number; readonly forMs: number }
+  | { readonly at: number; readonly do: 'deposed-leader-restarts'; readonly shard: number; readonly forMs: number }
   | { readonly at: number; readonly do: 'isolate-follower'; readonly shard: number; readonly forMs: number }
   | { readonly at: number; readonly do: 'partition'; readonly side: readonly string[]; readonly forMs: number }
   | { readonly at: number; readonly do: 'stale-follower-wins'; readonly shard: number; readonly forMs: number }
@@ -43,6 +46,9 @@ export interface Outcome {
   readonly operations: number;
 }
 
+/** Long delays: two followers time out within one message's flight of each other and stand in the same term. */
+const slow = (random: Random): NetworkFaults => ({ drop: 0.02 * random.next(), duplicate: 0.05 * random.next(), delayMs: [5, 60 + 80 * random.next()], reorder: true });
+
 const lossy = (random: Random, worst: number): NetworkFaults => ({
   drop: worst * random.next(),
   duplicate: worst * random.next(),
@@ -50,12 +56,19 @@ const lossy = (random: Random, worst: number): NetworkFaults => ({
   reorder: random.next() < 0.7,
 });
 
-/** Milestone 3: one group of three, its first member leading; followers crash and are cut off on a lossy, reordering network. */
+/**
+ * Milestone 3: one group of three on a lossy, reordering network; followers crash and are cut
+ * off, the leader crashes and restarts (then leads again, or another member does), and a follower
+ * that fell behind returns to a leader that knows nothing of it: it must be sent what it missed,
+ * and must not take entries that do not follow on from its own log.
+ */
 function replication(seed: number): Schedule {
   const random = createRandom(seed, 'replication');
   const steps: Step[] = [{ at: 0, do: 'network', faults: { drop: 0.05, duplicate: 0.05, delayMs: [0.5, 15], reorder: true } }];
   for (let at = 300; at < 5000; at += random.int(300, 900)) {
-    steps.push({ at, do: random.next() < 0.6 ? 'crash-follower' : 'isolate-follower', shard: 0, forMs: random.int(100, 1200) });
+    const dice = random.next();
+    const kind = dice < 0.3 ? 'crash-follower' : dice < 0.45 ? 'isolate-follower' : dice < 0.6 ? 'crash-leader' : dice < 0.8 ? 'crash-leader-on-ack' : 'lagging-follower';
+    steps.push({ at, do: kind, shard: 0, forMs: kind === 'crash-leader' ? random.int(50, 400) : random.int(300, 1200) });
   }
   return { name: 'replication', seed, sim: { nodes: 3, shards: 1, replicas: 3, ticksOptional: true }, load: { clients: 3, keys: 4 }, durationMs: 5500, steps, rotateLeaders: false };
 }
@@ -66,16 +79,20 @@ function failover(seed: number): Schedule {
   const steps: Step[] = [{ at: 0, do: 'network', faults: lossy(random, 0.03) }];
   for (let at = 400; at < 9000; at += random.int(400, 1400)) {
     const dice = random.next();
-    const shard = random.int(0, 3);
-    if (dice < 0.5) {
+    const shard = random.int(0, 1);
+    if (dice < 0.3) {
       steps.push({ at, do: 'crash-leader', shard, forMs: random.int(200, 2000) });
-    } else if (dice < 0.75) {
+    } else if (dice < 0.5) {
+      steps.push({ at, do: 'crash-leader-on-ack', shard, forMs: random.int(200, 1500) });
+    } else if (dice < 0.6) {
+      steps.push({ at, do: 'network', faults: slow(random) });
+    } else if (dice < 0.8) {
       steps.push({ at, do: 'stale-follower-wins', shard, forMs: random.int(600, 1500) });
     } else {
       steps.push({ at, do: 'crash-follower', shard, forMs: random.int(100, 1500) });
     }
   }
-  return { name: 'failover', seed, sim: { nodes: 5, shards: 4, replicas: 3 }, load: { clients: 4, keys: 8 }, durationMs: 9500, steps, rotateLeaders: true };
+  return { name: 'failover', seed, sim: { nodes: 5, shards: 2, replicas: 3 }, load: { clients: 5, keys: 6 }, durationMs: 9500, steps, rotateLeaders: true };
 }
 
 /**
@@ -89,14 +106,20 @@ function partitions(seed: number): Schedule {
   for (let at = 300; at < 9000; at += random.int(250, 1000)) {
     const dice = random.next();
     const shard = random.int(0, 1);
-    if (dice < 0.4) {
+    if (dice < 0.2) {
       steps.push({ at, do: 'isolate-leader', shard, forMs: random.int(300, 1500) });
-    } else if (dice < 0.6) {
+    } else if (dice < 0.3) {
+      steps.push({ at, do: 'deposed-leader-restarts', shard, forMs: random.int(700, 1500) });
+    } else if (dice < 0.45) {
       steps.push({ at, do: 'crash-leader', shard, forMs: random.int(50, 600) });
-    } else if (dice < 0.8) {
+    } else if (dice < 0.55) {
+      steps.push({ at, do: 'crash-leader-on-ack', shard, forMs: random.int(50, 600) });
+    } else if (dice < 0.7) {
       steps.push({ at, do: 'partition', side: random.shuffle(ids).slice(0, random.int(1, 2)), forMs: random.int(200, 1500) });
-    } else if (dice < 0.9) {
+    } else if (dice < 0.8) {
       steps.push({ at, do: 'stale-follower-wins', shard, forMs: random.int(600, 1500) });
+    } else if (dice < 0.9) {
+      steps.push({ at, do: 'network', faults: slow(random) });
     } else {
       steps.push({ at, do: 'network', faults: lossy(random, 0.15) });
     }
@@ -225,6 +248,28 @@ function perform(sim: Simulation, step: Step, index: number, say: (text: string)
       }
       return undefined;
     }
+    case 'crash-leader-on-ack':
+      // The worst moment: the leader has just told a client a write is done, and dies before saying more.
+      say(`crash the leader of shard ${step.shard} as soon as it acknowledges a write`);
+      sim.onNextWriteAcknowledged(step.shard, (node) => crashFor(node, step.forMs, `the leader of shard ${step.shard}, at the instant it acknowledged a write`));
+      return undefined;
+    case 'lagging-follower': {
+      // A follower is down while writes go on; the leader restarts (forgetting what each follower
+      // has) before the follower returns, so the follower is sent entries that do not follow on from its log.
+      const follower = followerOf(step.shard);
+      const leader = sim.leaderOf(step.shard)?.node;
+      if (!follower || !leader) {
+        return undefined;
+      }
+      say(`crash ${follower} (a follower of shard ${step.shard}) for ${step.forMs} ms; restart the leader ${leader} meanwhile`);
+      sim.crash(follower);
+      later(step.forMs / 2, `restart ${leader}`, () => {
+        sim.crash(leader);
+        sim.start(leader);
+      });
+      later(step.forMs, `restart ${follower}`, () => sim.start(follower));
+      return undefined;
+    }
     case 'crash-follower': {
       const follower = followerOf(step.shard);
       if (follower) {
@@ -237,6 +282,20 @@ function perform(sim: Simulation, step: Step, index: number, say: (text: string)
       if (leader) {
         isolateFor([leader], step.forMs, `the leader of shard ${step.shard}`);
       }
+      return undefined;
+    }
+    case 'deposed-leader-restarts': {
+      // Cut off, the leader appends what clients still send it; the others move on. Healed, it
+      // must replace those entries with the new leader's, and remember that it did across a restart.
+      const leader = sim.leaderOf(step.shard)?.node;
+      if (!leader) {
+        return undefined;
+      }
+      isolateFor([leader], step.forMs, `the leader of shard ${step.shard}`);
+      later(step.forMs + 300, `crash and restart ${leader}, the deposed leader`, () => {
+        sim.crash(leader);
+        sim.start(leader);
+      });
       return undefined;
     }
     case 'isolate-follower': {

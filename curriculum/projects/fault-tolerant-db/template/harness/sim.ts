@@ -88,6 +88,8 @@ export interface LoadOptions {
 
 const CLIENT_ATTEMPT_MS = 500;
 const MICROTASK_ROUNDS = 2;
+const STORM_WINDOW = 200_000;
+const MAX_EVENTS_PER_VIRTUAL_SECOND = 100_000;
 const CLIENT_DEADLINE_MS = 4000;
 
 export class Simulation {
@@ -113,6 +115,8 @@ export class Simulation {
   readonly #digest: Hash = createHash('sha256');
   #faults: NetworkFaults = CALM;
   #drainedAt = 0;
+  #ackWatchers: { shard: number; run: (node: string) => void }[] = [];
+  #windowStartedAt = 0;
   #seq = 0;
   #failure: Error | undefined;
   #clients = 0;
@@ -177,6 +181,9 @@ export class Simulation {
       }
       this.now = next.at;
       this.events++;
+      if (this.events % STORM_WINDOW === 0) {
+        this.#checkForStorm();
+      }
       this.#digest.update(`${this.now.toFixed(3)} ${next.label}\n`);
       this.options.trace?.(`${this.now.toFixed(1).padStart(9)} ms  ${next.label}`);
       let woke: boolean | void = false;
@@ -225,6 +232,20 @@ export class Simulation {
     });
     await this.runUntilTrue(() => settled, timeoutMs, 50);
     return value;
+  }
+
+  /** A run whose events pile up faster than the clock moves is a storm of messages, not a cluster at work. */
+  #checkForStorm(): void {
+    const elapsed = this.now - this.#windowStartedAt;
+    if (elapsed < (STORM_WINDOW / MAX_EVENTS_PER_VIRTUAL_SECOND) * 1000) {
+      this.fail(
+        new Violation(
+          `a storm of messages: ${STORM_WINDOW} events in ${elapsed.toFixed(0)} virtual ms (a cluster at work needs a few thousand a second): ` +
+            `some message is answered with more messages every time, without end (or a follower and its leader disagree on a committed entry and retry forever):\n${this.describeShards()}`,
+        ),
+      );
+    }
+    this.#windowStartedAt = this.now;
   }
 
   fail(error: unknown): void {
@@ -587,7 +608,20 @@ export class Simulation {
     );
   }
 
+  /** Called once when a node next acknowledges a write of `shard` to a client, before the reply leaves it. */
+  onNextWriteAcknowledged(shard: number, run: (node: string) => void): void {
+    this.#ackWatchers.push({ shard, run });
+  }
+
   #reply(from: string, command: Command, reply: Reply, settle: (reply: Reply) => void): void {
+    if (reply.ok && command.op !== 'get') {
+      const shard = shardOf(command.key, this.options.shards);
+      const watchers = this.#ackWatchers.filter((w) => w.shard === shard);
+      this.#ackWatchers = this.#ackWatchers.filter((w) => w.shard !== shard);
+      for (const watcher of watchers) {
+        watcher.run(from);
+      }
+    }
     this.at(this.now + this.#clientDelay(), `${from}>client ${command.client ?? ''}#${command.seq ?? ''} ${JSON.stringify(reply)}`, () => settle(reply));
   }
 
@@ -666,24 +700,42 @@ export class Simulation {
       return;
     }
     if (options.rotateLeaders) {
-      for (let shard = 0; shard < this.options.shards; shard++) {
+      // Every log is now committed on every member, so no write can still take effect: whichever
+      // member leads must serve exactly the values just read. Each member gets to lead once.
+      for (let shard = 0; shard < this.options.shards && !this.#failure; shard++) {
         const onShard = keys.filter((key) => shardOf(key, this.options.shards) === shard);
-        for (let round = 0; round < Math.min(2, this.options.replicas - 1) && onShard.length > 0; round++) {
+        const members = this.leaderOf(shard)?.status.members ?? [];
+        for (const member of members) {
+          for (let attempt = 0; attempt < 4 && this.leaderOf(shard)?.node !== member && !this.#failure; attempt++) {
+            const leader = this.leaderOf(shard)?.node;
+            if (leader) {
+              this.crash(leader);
+              await this.runUntilTrue(() => this.leaderOf(shard) !== undefined, 5000);
+              this.start(leader);
+            }
+          }
           const leader = this.leaderOf(shard)?.node;
-          if (!leader) {
+          if (leader === undefined || this.#failure) {
             break;
           }
-          this.crash(leader);
-          const rotated = this.client(`after-${leader}`, { deadlineMs: 10_000 });
+          const reader = this.client(`led-by-${leader}`, { deadlineMs: 10_000 });
           for (const key of onShard) {
-            await this.drive(rotated.run({ op: 'get', key }));
+            const answer = await this.drive(reader.run({ op: 'get', key }));
+            if (answer?.ok && answer.value !== final.get(key)) {
+              this.fail(
+                new Violation(
+                  `replicas disagree: with every log committed and nothing written since, ${key} read ${JSON.stringify(final.get(key))}, ` +
+                    `then ${JSON.stringify(answer.value)} once ${leader} led shard ${shard}: its log or state differs from the others'\n${this.describeShards()}`,
+                ),
+              );
+              return;
+            }
           }
-          this.start(leader);
           await this.runUntilTrue(() => this.#caughtUp(), 5000);
-          if (this.#failure) {
-            return;
-          }
         }
+      }
+      if (this.#failure) {
+        return;
       }
     }
     try {
