@@ -249,13 +249,13 @@ export class Replica {
       return;
     }
     if (m.success) {
-      const known = this.#match.get(m.from) ?? 0;
-      if (m.match <= known && (this.#next.get(m.from) ?? 1) > m.match + 1) {
-        return; // a duplicate or late reply: answering it would start a second stream of appends
-      }
-      this.#match.set(m.from, Math.max(known, m.match));
-      this.#next.set(m.from, Math.max(this.#next.get(m.from) ?? 1, m.match + 1));
+      const next = this.#next.get(m.from) ?? 1;
+      this.#match.set(m.from, Math.max(this.#match.get(m.from) ?? 0, m.match));
+      this.#next.set(m.from, Math.max(next, m.match + 1));
       this.#advanceCommit();
+      if (m.match + 1 <= next) {
+        return; // a duplicate or late reply: sending on would start another stream of appends
+      }
     } else {
       this.#next.set(m.from, Math.max(1, Math.min(m.next, this.#lastIndex() + 1)));
     }
