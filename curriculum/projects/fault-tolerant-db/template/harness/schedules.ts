@@ -422,7 +422,7 @@ export function rerunCommand(name: string, seed: number, keep?: readonly number[
  * The fewest steps of a failing schedule that still fail, removing one step at a time (the run
  * is deterministic, so "still fails" is a fact, not a chance). Bounded by `budgetMs` of real time.
  */
-export async function shrink(failing: Outcome, budgetMs = 15_000): Promise<{ keep: number[]; outcome: Outcome }> {
+export async function shrink(failing: Outcome, budgetMs = 5000): Promise<{ keep: number[]; outcome: Outcome }> {
   const started = performance.now();
   let keep = failing.schedule.steps.map((_, i) => i);
   let best = failing;
