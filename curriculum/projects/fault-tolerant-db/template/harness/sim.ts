@@ -41,6 +41,15 @@ export interface SimOptions {
   readonly heartbeatMs?: number;
   readonly electionMs?: number;
   readonly requestTimeoutMs?: number;
+  /**
+   * Share of client requests the network delivers once more, 50 to 400 ms later, its answer lost:
+   * only the table of clients' last operations (KvState, and in snapshots) keeps it from applying twice.
+   */
+  readonly lateClientCopies?: number;
+  /** Passed to every Replica (milestone 7). */
+  readonly snapshotEvery?: number;
+  /** With it, the verdict also bounds what each node keeps on disk (milestone 7). */
+  readonly maxDiskBytes?: number;
   /** Milestone 3 has no elections yet: a tick() that throws its TODO(milestone 4) is left out. */
   readonly ticksOptional?: boolean;
   /** Every event as a line of text, as it happens (npm run sim -- --trace). */
@@ -320,6 +329,21 @@ export class Simulation {
     this.#digest.update(`crash ${id}\n`);
   }
 
+  /** Bytes on the node's disk (synced), all files together. */
+  diskBytes(id: string): number {
+    let bytes = 0;
+    for (const text of this.node(id).files.values()) {
+      bytes += Buffer.byteLength(text);
+    }
+    return bytes;
+  }
+
+  /** The shard's commit index on a running node that hosts it. */
+  commitOn(id: string, shard: number): number | undefined {
+    const replica = this.node(id).up ? this.node(id).replicas.get(shard) : undefined;
+    return replica?.status().commit;
+  }
+
   /** Tells a node it no longer hosts the shard (after it was removed from the members). */
   dropShard(id: string, shard: number): void {
     const node = this.node(id);
@@ -340,6 +364,7 @@ export class Simulation {
           disk: node.disk as Disk,
           heartbeatMs: this.#heartbeatMs,
           electionMs: this.#electionMs,
+          ...(this.options.snapshotEvery === undefined ? {} : { snapshotEvery: this.options.snapshotEvery }),
           send: (to, message) => {
             if (node.up && node.incarnation === incarnation) {
               this.#send(node.id, to, message);
@@ -540,19 +565,28 @@ export class Simulation {
         return true;
       };
       const timer = this.at(this.now + timeoutMs, `client timeout ${command.client ?? ''}#${command.seq ?? ''}`, () => settle(undefined));
-      this.at(this.now + this.#clientDelay(), `client>${to} ${JSON.stringify(command)}`, () => {
-        const node = this.node(to);
-        if (!node.up) {
-          return false;
-        }
-        const replica = node.replicas.get(shardOf(command.key, this.options.shards));
-        if (!replica) {
-          this.#reply(to, command, { ok: false, error: 'not-here' }, settle);
-          return false;
-        }
-        this.#serve(node, replica, () => replica.submit(command), (reply) => this.#reply(to, command, reply, settle));
-        return true;
-      });
+      const copies = this.options.lateClientCopies && this.#net.next() < this.options.lateClientCopies ? 2 : 1;
+      for (let copy = 0; copy < copies; copy++) {
+        const delay = copy === 0 ? this.#clientDelay() : 50 + 350 * this.#net.next();
+        const answer = copy === 0 ? settle : (): true => true;
+        this.#clientRequestArrives(to, command, delay, answer);
+      }
+    });
+  }
+
+  #clientRequestArrives(to: string, command: Command, delay: number, settle: (reply: Reply | undefined) => true): void {
+    this.at(this.now + delay, `client>${to} ${JSON.stringify(command)}`, () => {
+      const node = this.node(to);
+      if (!node.up) {
+        return false;
+      }
+      const replica = node.replicas.get(shardOf(command.key, this.options.shards));
+      if (!replica) {
+        this.#reply(to, command, { ok: false, error: 'not-here' }, settle);
+        return false;
+      }
+      this.#serve(node, replica, () => replica.submit(command), (reply) => this.#reply(to, command, reply, settle));
+      return true;
     });
   }
 
@@ -736,6 +770,22 @@ export class Simulation {
       }
       if (this.#failure) {
         return;
+      }
+    }
+    if (this.options.maxDiskBytes !== undefined) {
+      // Snapshots keep a node's disk to about its state plus snapshotEvery entries per shard.
+      const writes = this.history.ops.filter((o) => o.op !== 'get').length;
+      for (const id of this.ids.filter((id) => this.node(id).started)) {
+        const bytes = this.diskBytes(id);
+        if (bytes > this.options.maxDiskBytes) {
+          this.fail(
+            new Violation(
+              `the log grows without bound: after ${writes} writes ${id} keeps ${(bytes / 1024).toFixed(0)} KiB on disk; with a snapshot every ` +
+                `${this.options.snapshotEvery ?? 100} entries it needs a few KiB (the state, the client table, the entries since the snapshot)`,
+            ),
+          );
+          return;
+        }
       }
     }
     try {
