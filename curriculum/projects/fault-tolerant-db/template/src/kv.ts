@@ -11,6 +11,12 @@ export interface Result {
   readonly value: string | null;
 }
 
+/** Milestone 7: everything a KvState holds, as plain JSON: the keys and, per client, its last operation and answer. */
+export interface KvSnapshot {
+  readonly data: Readonly<Record<string, string>>;
+  readonly clients: Readonly<Record<string, { readonly seq: number; readonly result: Result }>>;
+}
+
 /**
  * Rules the tests check:
  * - put sets the key and returns the value written; delete removes it and returns null; get returns
@@ -26,5 +32,15 @@ export class KvState {
 
   get(key: string): string | null {
     throw new Error('TODO(milestone 1): KvState.get (src/kv.ts)');
+  }
+
+  /** Milestone 7: the whole state, the table of clients' last operations included (else a retry after a snapshot applies twice). */
+  snapshot(): KvSnapshot {
+    throw new Error('TODO(milestone 7): KvState.snapshot, the state and the table of clients as JSON (src/kv.ts)');
+  }
+
+  /** Milestone 7: a state equal to the one that made the snapshot. */
+  static restore(snapshot: KvSnapshot): KvState {
+    throw new Error('TODO(milestone 7): KvState.restore (src/kv.ts)');
   }
 }

@@ -1,11 +1,11 @@
-// Milestones 3 to 6: one replica of one shard. The replicas of a shard keep the same log of
+// Milestones 3 to 7: one replica of one shard. The replicas of a shard keep the same log of
 // commands: a leader (the primary) appends, the followers (backups) copy, and an entry counts
 // (is committed, then applied and acknowledged) once a majority holds it durably. Terms fence off
 // old leaders; elections replace a dead one; the member list itself is an entry of the log.
-// Raft (Ongaro & Ousterhout, 2014) without snapshots is one way to do it; the types below are a
-// suggestion that fits it. The checks look at behaviour only, never at these messages.
+// Raft (Ongaro & Ousterhout, 2014) is one way to do it, with snapshots in milestone 7; the types
+// below are a suggestion that fits it. The checks look at behaviour only, never at these messages.
 import type { Disk } from './disk.ts';
-import type { Command, Result } from './kv.ts';
+import type { Command, KvSnapshot, Result } from './kv.ts';
 import type { ShardStatus } from './protocol.ts';
 
 export type EntryCommand = Command | { readonly op: 'noop' } | { readonly op: 'config'; readonly members: readonly string[] };
@@ -22,7 +22,8 @@ export type PeerMessage =
   | { readonly type: 'append'; readonly shard: number; readonly term: number; readonly from: string; readonly prevIndex: number; readonly prevTerm: number; readonly entries: readonly Entry[]; readonly commit: number }
   | { readonly type: 'append-reply'; readonly shard: number; readonly term: number; readonly from: string; readonly success: boolean; readonly match: number; readonly next: number }
   | { readonly type: 'vote'; readonly shard: number; readonly term: number; readonly from: string; readonly lastIndex: number; readonly lastTerm: number; readonly pre?: boolean }
-  | { readonly type: 'vote-reply'; readonly shard: number; readonly term: number; readonly from: string; readonly granted: boolean; readonly pre?: boolean };
+  | { readonly type: 'vote-reply'; readonly shard: number; readonly term: number; readonly from: string; readonly granted: boolean; readonly pre?: boolean }
+  | { readonly type: 'snapshot'; readonly shard: number; readonly term: number; readonly from: string; readonly index: number; readonly lastTerm: number; readonly members: readonly string[]; readonly state: KvSnapshot };
 
 export interface ReplicaEnv {
   readonly self: string;
@@ -31,6 +32,8 @@ export interface ReplicaEnv {
   readonly heartbeatMs: number;
   /** A follower that hears no leader for electionMs to 2 × electionMs starts an election. */
   readonly electionMs: number;
+  /** Milestone 7: take a snapshot once this many applied entries follow the last one (default 100). */
+  readonly snapshotEvery?: number;
   send(to: string, message: PeerMessage): void;
   now(): number;
   random(): number;
@@ -65,6 +68,11 @@ export class UnavailableError extends Error {}
  * Milestone 5: fencing: a message of an older term is refused and tells the sender the newer term;
  * a leader that learns of a newer term steps down at once.
  * Milestone 6: changeMembers: a new member list as an entry of the log, one node at a time.
+ * Milestone 7: snapshots: once `snapshotEvery` applied entries follow the last snapshot, save the
+ * state (KvState.snapshot(), the client table included), the index and term of the last entry it
+ * covers and the members then; drop those entries from memory and from the disk. A restarted
+ * replica starts from its snapshot, not from index 1. A follower that needs entries the leader has
+ * dropped gets the snapshot instead (InstallSnapshot), and keeps the entries it has after it.
  */
 export class Replica {
   constructor(env: ReplicaEnv, initialMembers: readonly string[]) {

@@ -1,11 +1,12 @@
 // Milestone 1: a single node with a write-ahead log. The state machine and the WAL in this
-// process first; then the node as a process: the JSON protocol, and SIGKILL under load, twice,
+// process first (they pass on their own, before the node works); then the node as a process,
+// started by the first test that needs it: the JSON protocol, and SIGKILL under load, twice,
 // with the disk in power-loss mode (src/disk.ts): what was not synced is gone after the kill.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { lostWrites } from '../harness/checks.ts';
 import { Connection } from '../harness/client.ts';
 import { SingleNode } from '../harness/cluster.ts';
@@ -18,7 +19,7 @@ import { Wal } from '../src/wal.ts';
 
 const random = createRandom(seedFromEnv(), 'm1');
 const folders: string[] = [];
-let node: SingleNode;
+let running: SingleNode | undefined;
 
 function folder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'fault-tolerant-db-m1-'));
@@ -26,13 +27,17 @@ function folder(): string {
   return dir;
 }
 
-before(async () => {
-  node = new SingleNode(random.fork('node'));
-  await node.start();
-});
+/** The node process, started on first use (so KvState and Wal are checked even before it works). */
+async function startedNode(): Promise<SingleNode> {
+  if (!running) {
+    running = new SingleNode(random.fork('node'));
+    await running.start();
+  }
+  return running;
+}
 
 after(async () => {
-  await node?.close();
+  await running?.close();
   for (const dir of folders) {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -77,6 +82,7 @@ test('the WAL makes records durable only at sync: in power-loss mode, un-synced 
 });
 
 test('the node speaks the JSON line protocol: put, get, delete, and bad requests answered without closing', async () => {
+  const node = await startedNode();
   const connection = new Connection(`127.0.0.1:${node.port}`);
   try {
     const call = async (body: Record<string, unknown>) => {
@@ -101,6 +107,7 @@ test('the node speaks the JSON line protocol: put, get, delete, and bad requests
 });
 
 test('a node killed with SIGKILL under load and restarted keeps every acknowledged write, twice over', { timeout: 60_000 }, async () => {
+  const node = await startedNode();
   const history = new History();
   for (const round of [1, 2]) {
     const stop = new AbortController();

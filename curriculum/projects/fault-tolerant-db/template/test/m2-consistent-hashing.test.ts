@@ -1,6 +1,10 @@
-// Milestone 2: sharding with consistent hashing. All in this process: balance with 100 virtual
-// nodes, how many keys move when a node joins or leaves (about 1/N, and only to or from it), the
-// preference list, and the placement of shards that every node computes the same way.
+// Milestone 2: sharding with consistent hashing: two maps. A key belongs to one of a fixed number
+// of shards (shardOf: hash mod shards, never changes); the ring places those shards on nodes
+// (placeShards), so a node joining or leaving moves only the replicas it gains or loses. The ring
+// is checked on its own first, with 20,000 seeded names standing for what it places (in the
+// system, the shards' names; many names measure balance and movement precisely): balance with 100
+// virtual nodes, about 1/N moved when a node joins, only its own when it leaves. Then the two maps
+// of the system: keys spread evenly over shards, and shards placed on nodes.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRandom, seedFromEnv } from '../harness/random.ts';
@@ -27,14 +31,14 @@ function loads(ring: HashRing): Map<string, number> {
   return counts;
 }
 
-test('with 100 virtual nodes per node, the largest share of keys is at most 1.75 times the smallest', () => {
+test('the ring: with 100 virtual nodes per node, the largest share of names is at most 1.75 times the smallest', () => {
   const counts = [...loads(ringOf(NODES)).values()];
   assert.equal(counts.length, NODES.length, 'every node owns some keys');
   const ratio = Math.max(...counts) / Math.min(...counts);
   assert.ok(ratio <= 1.75, `largest/smallest = ${ratio.toFixed(2)} (loads ${counts.join(', ')}); with 100 well-hashed vnodes it stays near 1.3`);
 });
 
-test('adding an 11th node moves about 1/11 of the keys, every one of them to the new node', () => {
+test('the ring: adding an 11th node moves about 1/11 of the names it places, every one of them to the new node', () => {
   const before = ringOf(NODES);
   const after = ringOf([...NODES, 'newcomer']);
   let moved = 0;
@@ -50,7 +54,7 @@ test('adding an 11th node moves about 1/11 of the keys, every one of them to the
   assert.ok(share >= 0.5 / 11 && share <= 1.5 / 11, `${(share * 100).toFixed(1)}% of keys moved; about ${(100 / 11).toFixed(1)}% is right`);
 });
 
-test('removing a node moves only its own keys, and the ring does not depend on the order nodes were added', () => {
+test('the ring: removing a node moves only what it held, and the ring does not depend on the order nodes were added', () => {
   const full = ringOf(NODES);
   const gone = NODES[random.int(0, NODES.length - 1)] as string;
   const without = ringOf(NODES);
@@ -67,7 +71,7 @@ test('removing a node moves only its own keys, and the ring does not depend on t
   }
 });
 
-test('a preference list holds distinct nodes, starts with the owner, and stops at the number of nodes', () => {
+test('the ring: a preference list holds distinct nodes, starts with the owner, and stops at the number of nodes', () => {
   const ring = ringOf(NODES.slice(0, 4));
   for (const key of KEYS.slice(0, 500)) {
     const list = ring.preferenceList(key, 3);
@@ -78,7 +82,7 @@ test('a preference list holds distinct nodes, starts with the owner, and stops a
   assert.equal(ring.preferenceList('k', 9).length, 4, 'at most as many nodes as the ring has');
 });
 
-test('shardOf spreads keys evenly over a fixed number of shards', () => {
+test('keys to shards: shardOf spreads keys evenly over a fixed number of shards, the same every time', () => {
   const counts = new Array<number>(8).fill(0);
   for (const key of KEYS) {
     const shard = shardOf(key, 8);
@@ -89,7 +93,7 @@ test('shardOf spreads keys evenly over a fixed number of shards', () => {
   assert.ok(Math.max(...counts) / Math.min(...counts) < 1.2, `shard loads ${counts.join(', ')}`);
 });
 
-test('placeShards gives each shard distinct replicas, and a new node takes replicas only for itself', () => {
+test('shards to nodes: placeShards gives each shard distinct replicas, and a new node takes replicas only for itself', () => {
   const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
   const before = placeShards(nodes, 64, 3);
   const after = placeShards([...nodes, 'n6'], 64, 3);

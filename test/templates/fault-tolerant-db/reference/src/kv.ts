@@ -11,6 +11,12 @@ export interface Result {
   readonly value: string | null;
 }
 
+/** Everything a KvState holds, as plain JSON: the keys and, per client, its last operation and answer. */
+export interface KvSnapshot {
+  readonly data: Readonly<Record<string, string>>;
+  readonly clients: Readonly<Record<string, { readonly seq: number; readonly result: Result }>>;
+}
+
 export class KvState {
   #data = new Map<string, string>();
   #lastByClient = new Map<string, { seq: number; result: Result }>();
@@ -43,5 +49,18 @@ export class KvState {
 
   get(key: string): string | null {
     return this.#data.get(key) ?? null;
+  }
+
+  /** The whole state, the table of clients' last operations included: without it a retry after a snapshot would apply twice. */
+  snapshot(): KvSnapshot {
+    return { data: Object.fromEntries(this.#data), clients: Object.fromEntries(this.#lastByClient) };
+  }
+
+  /** A state equal to the one that made the snapshot. */
+  static restore(snapshot: KvSnapshot): KvState {
+    const kv = new KvState();
+    kv.#data = new Map(Object.entries(snapshot.data));
+    kv.#lastByClient = new Map(Object.entries(snapshot.clients));
+    return kv;
   }
 }

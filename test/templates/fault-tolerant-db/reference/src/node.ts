@@ -220,8 +220,8 @@ function clusterNode(self: string, disk: Disk, options: ClusterOptions): NodeCor
     handle,
     onPeerMessage: (message) => {
       let replica = replicas.get(message.shard);
-      if (!replica && message.type === 'append' && !hosting.dropped.includes(message.shard)) {
-        // A leader added this node to the shard's group: start empty and let it send the log.
+      if (!replica && (message.type === 'append' || message.type === 'snapshot') && !hosting.dropped.includes(message.shard)) {
+        // A leader added this node to the shard's group: start empty and let it send the log (or its snapshot).
         hosting.shards.push(message.shard);
         saveHosting();
         replica = host(message.shard);

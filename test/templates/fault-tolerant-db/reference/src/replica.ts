@@ -2,9 +2,10 @@
 // commands: a leader (the primary) appends, the followers (backups) copy, and an entry counts
 // (is committed, then applied and acknowledged) once a majority holds it durably. Terms fence off
 // old leaders; elections replace a dead one; the member list itself is an entry of the log.
-// This reference follows Raft (Ongaro & Ousterhout, 2014) without snapshots.
+// This reference follows Raft (Ongaro & Ousterhout, 2014), with snapshots (milestone 7): once
+// enough entries are applied, the state and the table of clients replace them on disk.
 import type { Disk } from './disk.ts';
-import { KvState, type Command, type Result } from './kv.ts';
+import { KvState, type Command, type KvSnapshot, type Result } from './kv.ts';
 import type { ShardStatus } from './protocol.ts';
 import { Wal } from './wal.ts';
 
@@ -22,7 +23,8 @@ export type PeerMessage =
   | { readonly type: 'append'; readonly shard: number; readonly term: number; readonly from: string; readonly prevIndex: number; readonly prevTerm: number; readonly entries: readonly Entry[]; readonly commit: number }
   | { readonly type: 'append-reply'; readonly shard: number; readonly term: number; readonly from: string; readonly success: boolean; readonly match: number; readonly next: number }
   | { readonly type: 'vote'; readonly shard: number; readonly term: number; readonly from: string; readonly lastIndex: number; readonly lastTerm: number; readonly pre?: boolean }
-  | { readonly type: 'vote-reply'; readonly shard: number; readonly term: number; readonly from: string; readonly granted: boolean; readonly pre?: boolean };
+  | { readonly type: 'vote-reply'; readonly shard: number; readonly term: number; readonly from: string; readonly granted: boolean; readonly pre?: boolean }
+  | { readonly type: 'snapshot'; readonly shard: number; readonly term: number; readonly from: string; readonly index: number; readonly lastTerm: number; readonly members: readonly string[]; readonly state: KvSnapshot };
 
 export interface ReplicaEnv {
   readonly self: string;
@@ -31,6 +33,8 @@ export interface ReplicaEnv {
   readonly heartbeatMs: number;
   /** A follower that hears no leader for electionMs to 2 × electionMs starts an election. */
   readonly electionMs: number;
+  /** Milestone 7: take a snapshot once this many applied entries follow the last one (default 100). */
+  readonly snapshotEvery?: number;
   send(to: string, message: PeerMessage): void;
   now(): number;
   random(): number;
@@ -50,16 +54,28 @@ export class UnavailableError extends Error {}
 
 type WalRecord = Entry | { readonly truncate: number };
 
+/** What the snapshot file holds: the state after applying entry `index`, and the members then. */
+interface Snapshot {
+  readonly index: number;
+  readonly term: number;
+  readonly members: readonly string[];
+  readonly state: KvSnapshot;
+}
+
 const MAX_ENTRIES_PER_APPEND = 64;
 
 export class Replica {
   readonly #env: ReplicaEnv;
   readonly #wal: Wal<WalRecord>;
   readonly #metaFile: string;
+  readonly #snapshotFile: string;
+  readonly #walFile: string;
   readonly #initialMembers: readonly string[];
   #term = 0;
   #votedFor: string | null = null;
+  /** The entries after the snapshot: #log[0] is entry #snapshot.index + 1. */
   #log: Entry[] = [];
+  #snapshot: Snapshot | undefined;
   #members: readonly string[];
   #role: 'leader' | 'follower' | 'candidate' = 'follower';
   #leader: string | null = null;
@@ -79,12 +95,21 @@ export class Replica {
   constructor(env: ReplicaEnv, initialMembers: readonly string[]) {
     this.#env = env;
     this.#initialMembers = initialMembers;
-    this.#wal = new Wal<WalRecord>(env.disk, `shard-${env.shard}.wal`);
+    this.#walFile = `shard-${env.shard}.wal`;
+    this.#wal = new Wal<WalRecord>(env.disk, this.#walFile);
     this.#metaFile = `shard-${env.shard}.meta`;
+    this.#snapshotFile = `shard-${env.shard}.snapshot`;
+    const saved = env.disk.read(this.#snapshotFile);
+    if (saved !== undefined) {
+      // Start from the snapshot, not from index 1: only the entries after it are replayed.
+      this.#snapshot = JSON.parse(saved) as Snapshot;
+      this.#kv = KvState.restore(this.#snapshot.state);
+      this.#commit = this.#applied = this.#snapshot.index;
+    }
     for (const record of this.#wal.replay()) {
       if ('truncate' in record) {
-        this.#log.length = record.truncate - 1;
-      } else if (record.i === this.#log.length + 1) {
+        this.#log.length = Math.max(0, record.truncate - 1 - this.#snapshotIndex());
+      } else if (record.i === this.#lastIndex() + 1) {
         this.#log.push(record);
       }
     }
@@ -96,7 +121,7 @@ export class Replica {
     }
     this.#members = this.#currentMembers();
     // The first member of a fresh group stands first, so a new cluster has its leaders at once.
-    const fresh = this.#term === 0 && this.#log.length === 0 && initialMembers[0] === env.self;
+    const fresh = this.#term === 0 && this.#lastIndex() === 0 && initialMembers[0] === env.self;
     this.#electionAt = env.now() + (fresh ? env.heartbeatMs : this.#electionTimeout());
   }
 
@@ -151,7 +176,7 @@ export class Replica {
     if (changed === 0) {
       return;
     }
-    const pendingConfig = this.#log.slice(this.#commit).some((entry) => entry.c.op === 'config');
+    const pendingConfig = this.#log.slice(this.#commit - this.#snapshotIndex()).some((entry) => entry.c.op === 'config');
     if (changed > 1 || pendingConfig) {
       throw new UnavailableError('change one member at a time, after the previous change committed');
     }
@@ -187,6 +212,9 @@ export class Replica {
       case 'vote-reply':
         this.#onVoteReply(message);
         break;
+      case 'snapshot':
+        this.#onSnapshot(message);
+        break;
     }
   }
 
@@ -209,6 +237,16 @@ export class Replica {
     this.#leader = m.from;
     this.#heardLeaderAt = this.#env.now();
     this.#electionAt = this.#env.now() + this.#electionTimeout();
+    const snapshotIndex = this.#snapshotIndex();
+    if (m.prevIndex < snapshotIndex) {
+      // Everything up to the snapshot is committed, the same everywhere: keep only what follows it.
+      const last = m.prevIndex + m.entries.length;
+      if (last <= snapshotIndex) {
+        this.#env.send(m.from, { type: 'append-reply', shard: this.#env.shard, term: this.#term, from: this.#env.self, success: true, match: last, next: this.#lastIndex() + 1 });
+        return;
+      }
+      m = { ...m, prevIndex: snapshotIndex, prevTerm: this.#termAt(snapshotIndex), entries: m.entries.filter((entry) => entry.i > snapshotIndex) };
+    }
     if (m.prevIndex > this.#lastIndex() || this.#termAt(m.prevIndex) !== m.prevTerm) {
       // Entries up to our commit index are on every future leader: resend from there.
       const next = Math.min(this.#lastIndex(), this.#commit) + 1;
@@ -221,7 +259,7 @@ export class Replica {
         if (this.#termAt(entry.i) === entry.t) {
           continue;
         }
-        this.#log.length = entry.i - 1;
+        this.#log.length = entry.i - 1 - this.#snapshotIndex();
         this.#wal.append({ truncate: entry.i });
       }
       this.#log.push(entry);
@@ -240,6 +278,32 @@ export class Replica {
     this.#env.send(m.from, { type: 'append-reply', shard: this.#env.shard, term: this.#term, from: this.#env.self, success: true, match, next: match + 1 });
   }
 
+  /** InstallSnapshot: a follower too far behind for the leader's log takes its snapshot instead. */
+  #onSnapshot(m: Extract<PeerMessage, { type: 'snapshot' }>): void {
+    if (m.term < this.#term) {
+      this.#env.send(m.from, { type: 'append-reply', shard: this.#env.shard, term: this.#term, from: this.#env.self, success: false, match: 0, next: 0 });
+      return;
+    }
+    if (m.term > this.#term) {
+      this.#adoptTerm(m.term);
+    } else if (this.#role !== 'follower') {
+      this.#stepDown();
+    }
+    this.#leader = m.from;
+    this.#heardLeaderAt = this.#env.now();
+    this.#electionAt = this.#env.now() + this.#electionTimeout();
+    if (m.index > this.#commit) {
+      // Entries after the snapshot that agree with it stay; anything else is replaced by it.
+      this.#log = this.#termAt(m.index) === m.lastTerm ? this.#log.slice(m.index - this.#snapshotIndex()) : [];
+      this.#snapshot = { index: m.index, term: m.lastTerm, members: m.members, state: m.state };
+      this.#kv = KvState.restore(m.state);
+      this.#commit = this.#applied = m.index;
+      this.#members = this.#currentMembers();
+      this.#saveSnapshot();
+    }
+    this.#env.send(m.from, { type: 'append-reply', shard: this.#env.shard, term: this.#term, from: this.#env.self, success: true, match: m.index, next: this.#lastIndex() + 1 });
+  }
+
   #onAppendReply(m: Extract<PeerMessage, { type: 'append-reply' }>): void {
     if (m.term > this.#term) {
       this.#adoptTerm(m.term);
@@ -249,9 +313,13 @@ export class Replica {
       return;
     }
     if (m.success) {
+      const next = this.#next.get(m.from) ?? 1;
       this.#match.set(m.from, Math.max(this.#match.get(m.from) ?? 0, m.match));
-      this.#next.set(m.from, Math.max(this.#next.get(m.from) ?? 1, m.match + 1));
+      this.#next.set(m.from, Math.max(next, m.match + 1));
       this.#advanceCommit();
+      if (m.match + 1 <= next) {
+        return; // a duplicate or late reply: sending on would start another stream of appends
+      }
     } else {
       this.#next.set(m.from, Math.max(1, Math.min(m.next, this.#lastIndex() + 1)));
     }
@@ -415,7 +483,7 @@ export class Replica {
   #apply(): void {
     while (this.#applied < this.#commit) {
       this.#applied++;
-      const entry = this.#log[this.#applied - 1] as Entry;
+      const entry = this.#entryAt(this.#applied);
       const result = entry.c.op === 'noop' || entry.c.op === 'config' ? { value: null } : this.#kv.apply(entry.c);
       const waiting = this.#pending.get(entry.i);
       if (waiting) {
@@ -430,16 +498,29 @@ export class Replica {
     if (this.#role === 'leader' && !this.#members.includes(this.#env.self) && this.#committedConfigExcludesSelf()) {
       this.#stepDown(); // removed from the group: hand over to the remaining members
     }
+    if (this.#applied - this.#snapshotIndex() >= (this.#env.snapshotEvery ?? 100)) {
+      this.#compact();
+    }
+  }
+
+  /** The state as of the last applied entry replaces every entry up to it, on disk and in memory. */
+  #compact(): void {
+    const index = this.#applied;
+    const snapshot = { index, term: this.#termAt(index), members: this.#membersAt(index), state: this.#kv.snapshot() };
+    this.#log = this.#log.slice(index - this.#snapshotIndex());
+    this.#snapshot = snapshot;
+    this.#saveSnapshot();
+  }
+
+  /** Writes the snapshot and a log of only the entries after it; the old log is gone once synced. */
+  #saveSnapshot(): void {
+    this.#env.disk.replace(this.#snapshotFile, JSON.stringify(this.#snapshot));
+    this.#env.disk.replace(this.#walFile, this.#log.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+    this.#env.disk.sync();
   }
 
   #committedConfigExcludesSelf(): boolean {
-    for (let index = this.#commit; index >= 1; index--) {
-      const entry = this.#log[index - 1] as Entry;
-      if (entry.c.op === 'config') {
-        return !entry.c.members.includes(this.#env.self);
-      }
-    }
-    return false;
+    return !this.#membersAt(this.#commit).includes(this.#env.self);
   }
 
   #sendAppends(): void {
@@ -451,6 +532,12 @@ export class Replica {
   #sendAppend(member: string): void {
     const next = this.#next.get(member) ?? this.#lastIndex() + 1;
     const prevIndex = next - 1;
+    if (this.#snapshot && prevIndex < this.#snapshot.index) {
+      // The entries it needs are compacted away: send the snapshot instead.
+      const { index, term, members, state } = this.#snapshot;
+      this.#env.send(member, { type: 'snapshot', shard: this.#env.shard, term: this.#term, from: this.#env.self, index, lastTerm: term, members, state });
+      return;
+    }
     this.#env.send(member, {
       type: 'append',
       shard: this.#env.shard,
@@ -458,7 +545,7 @@ export class Replica {
       from: this.#env.self,
       prevIndex,
       prevTerm: this.#termAt(prevIndex),
-      entries: this.#log.slice(prevIndex, prevIndex + MAX_ENTRIES_PER_APPEND),
+      entries: this.#log.slice(prevIndex - this.#snapshotIndex(), prevIndex - this.#snapshotIndex() + MAX_ENTRIES_PER_APPEND),
       commit: this.#commit,
     });
   }
@@ -483,13 +570,26 @@ export class Replica {
   }
 
   #currentMembers(): readonly string[] {
-    for (let index = this.#log.length; index >= 1; index--) {
-      const entry = this.#log[index - 1] as Entry;
+    return this.#membersAt(this.#lastIndex());
+  }
+
+  /** The members as of entry `index`: the last config entry up to it, else the snapshot's, else the initial ones. */
+  #membersAt(index: number): readonly string[] {
+    for (let i = Math.min(index, this.#lastIndex()); i > this.#snapshotIndex(); i--) {
+      const entry = this.#entryAt(i);
       if (entry.c.op === 'config') {
         return entry.c.members;
       }
     }
-    return this.#initialMembers;
+    return this.#snapshot?.members ?? this.#initialMembers;
+  }
+
+  #entryAt(index: number): Entry {
+    return this.#log[index - this.#snapshotIndex() - 1] as Entry;
+  }
+
+  #snapshotIndex(): number {
+    return this.#snapshot?.index ?? 0;
   }
 
   #others(): string[] {
@@ -502,11 +602,17 @@ export class Replica {
   }
 
   #lastIndex(): number {
-    return this.#log.length;
+    return this.#snapshotIndex() + this.#log.length;
   }
 
   #termAt(index: number): number {
-    return index === 0 ? 0 : (this.#log[index - 1]?.t ?? -1);
+    if (index === 0) {
+      return 0;
+    }
+    if (this.#snapshot && index <= this.#snapshot.index) {
+      return index === this.#snapshot.index ? this.#snapshot.term : -1;
+    }
+    return this.#log[index - this.#snapshotIndex() - 1]?.t ?? -1;
   }
 
   #electionTimeout(): number {
