@@ -113,19 +113,7 @@ async function main() {
     logLevel: 'silent',
     plugins: [problemReporter(() => curriculumProblems)],
   });
-  // Our node:test reporter, loaded by the learner's Node (--test-reporter), so an ES module of its own.
-  const reporter = await esbuild.context({
-    entryPoints: { nodeTestReporter: path.join(root, 'src', 'projects', 'nodeTestReporter.ts') },
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node18',
-    outExtension: { '.js': '.mjs' },
-    outdir: path.join(root, 'dist'),
-    logLevel: 'silent',
-    plugins: [problemReporter()],
-  });
-  const contexts = [extension, reporter];
+  const contexts = [extension];
   if (tests) {
     contexts.push(
       await esbuild.context({
