@@ -115,6 +115,8 @@ async function main() {
   });
   const contexts = [extension];
   if (tests) {
+    // A test file deleted from test/integration must not keep running from an earlier build.
+    fs.rmSync(path.join(root, 'out', 'test', 'integration'), { recursive: true, force: true });
     contexts.push(
       await esbuild.context({
         entryPoints: listFiles(path.join(root, 'test', 'integration'), '.ts'),

@@ -52,7 +52,7 @@ describe('Step-6 projects in a real VS Code', function () {
     assert.equal(api.roadmap.projects.scaffold('fault-tolerant-db')?.folder, folder.toString());
   });
 
-  it('shows the project as scaffolded in the tree, with its six milestones', () => {
+  it('shows the project as scaffolded in the tree, with its seven milestones', () => {
     const provider = api.tree.treeProvider;
     assert.ok(provider);
     const step = provider.getChildren().find((node) => node.id === 'step/projects');
@@ -60,8 +60,8 @@ describe('Step-6 projects in a real VS Code', function () {
     const project = provider.getChildren(step).find((node) => node.id === 'project/fault-tolerant-db');
     assert.ok(project);
     // The project's hours are the sum of its milestones' (curriculum/roadmap.yaml).
-    assert.match(String(provider.getTreeItem(project).description), /^about \d+ h · scaffolded · 0\/6 verified$/);
-    assert.equal(provider.getChildren(project).length, 6);
+    assert.match(String(provider.getTreeItem(project).description), /^about \d+ h · scaffolded · 0\/7 verified$/);
+    assert.equal(provider.getChildren(project).length, 7);
   });
 
   it('checks a milestone whose tests pass: verified, with its evidence, in the store and the tree', async () => {
