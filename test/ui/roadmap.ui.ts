@@ -20,6 +20,16 @@ function topicTitle(id: string): string {
   return topic.title;
 }
 
+/** How many milestones a project has in the compiled curriculum. */
+function milestoneCount(projectId: string): number {
+  const curriculum = JSON.parse(readFileSync(join(__dirname, '..', '..', 'dist', 'curriculum.json'), 'utf8')) as {
+    steps: { projects?: { id: string; milestones?: unknown[] }[] }[];
+  };
+  const project = curriculum.steps.flatMap((step) => step.projects ?? []).find((candidate) => candidate.id === projectId);
+  assert.ok(project?.milestones, `no project ${projectId} with milestones in dist/curriculum.json`);
+  return project.milestones.length;
+}
+
 export const roadmapTests: UiTest[] = [
   {
     name: 'the activity bar opens the roadmap with the six steps in order, each with its duration',
@@ -303,7 +313,8 @@ export const walkthroughTests: UiTest[] = [
       await wb.expandStep('Hands-On Projects', 'Fault-tolerant database');
       await wb.contextMenu(wb.row('Fault-tolerant database'), 'Open in Walkthrough');
       const steps = wb.page.locator('.getting-started-step[data-step-id*="#project-fault-tolerant-db#"]');
-      await eventually(async () => assert.equal(await steps.count(), 9));
+      // The brief, Scaffold, README, then one step per milestone of the compiled curriculum.
+      await eventually(async () => assert.equal(await steps.count(), 3 + milestoneCount('fault-tolerant-db')));
       await wb.page.locator('.getting-started-step[data-step-id$="#scaffold"]').click();
       await wb.page.locator('.monaco-button:has-text("Scaffold Project")').first().waitFor();
       await wb.page.waitForTimeout(1500);
