@@ -113,7 +113,19 @@ async function main() {
     logLevel: 'silent',
     plugins: [problemReporter(() => curriculumProblems)],
   });
-  const contexts = [extension];
+  // Our node:test reporter, loaded by the learner's Node (--test-reporter), so an ES module of its own.
+  const reporter = await esbuild.context({
+    entryPoints: { nodeTestReporter: path.join(root, 'src', 'projects', 'nodeTestReporter.ts') },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node18',
+    outExtension: { '.js': '.mjs' },
+    outdir: path.join(root, 'dist'),
+    logLevel: 'silent',
+    plugins: [problemReporter()],
+  });
+  const contexts = [extension, reporter];
   if (tests) {
     // A test file deleted from test/integration must not keep running from an earlier build.
     fs.rmSync(path.join(root, 'out', 'test', 'integration'), { recursive: true, force: true });

@@ -453,7 +453,7 @@ function guarded(ctx: RoadmapContext, id: string, handler: Handler): Handler {
 let loadedProjectCommands: typeof ProjectCommands | undefined;
 
 /** Scaffolding and checking, bundled apart (dist/projects.js, next to this bundle) and loaded on first use. */
-function projectCommands(): typeof ProjectCommands {
+export function projectCommands(): typeof ProjectCommands {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (loadedProjectCommands ??= require('./projects.js') as typeof ProjectCommands);
 }

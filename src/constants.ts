@@ -38,9 +38,9 @@ export const BuiltInCommands = {
   /** Reveals our view container (VS Code derives the id from the container's). */
   showContainer: `workbench.view.extension.${Views.container}`,
   openWalkthrough: 'workbench.action.openWalkthrough',
-  openSettings: 'workbench.action.openSettings',
   manageWorkspaceTrust: 'workbench.trust.manage',
   showMarkdownPreview: 'markdown.showPreview',
+  openSettings: 'workbench.action.openSettings',
 } as const;
 
 /** The status bar entry with the tally of steps done. */
@@ -111,6 +111,9 @@ export const PLAN_SETTINGS_SECTION = 'dsRoadmap.plan';
 
 /** The committable copy of the progress, relative to the first workspace folder. */
 export const WORKSPACE_PROGRESS_FILE = '.roadmap/progress.json';
+
+/** The Testing view's controller of the scaffolded projects' milestones. */
+export const TEST_CONTROLLER_ID = 'dsRoadmap.milestones';
 
 /** The task type of milestone checks (contributed in package.json taskDefinitions). */
 export const CHECK_TASK_TYPE = 'dsRoadmap.check';

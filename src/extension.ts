@@ -2,7 +2,7 @@
 // wires the commands, views and lesson panels. No logic of its own.
 import * as vscode from 'vscode';
 import { StateKeys, WebviewTypes } from './constants';
-import { registerCommands } from './commands';
+import { projectCommands, registerCommands } from './commands';
 import { registerWorkspaceMirror } from './progress/workspaceMirror';
 import { LessonPanels } from './lesson/lessonPanel';
 import { afterFirstRender, registerRoadmapTree, revealMilestone, type RoadmapTree } from './tree/register';
@@ -10,6 +10,7 @@ import type { Roadmap, RoadmapContext } from './roadmap/roadmap';
 import { loadRoadmap, startJournalWatcher } from './roadmap/load';
 import { TemplateCatalog } from './roadmap/templates';
 import { registerWalkthroughContext } from './walkthrough/contextKeys';
+import { registerMilestoneTests, type MilestoneTests } from './testing/controller';
 import { PhaseTimer } from './core/util/phases';
 
 /** Set by the bundle's first line (esbuild.js banner); absent when the sources run unbundled. */
@@ -26,6 +27,8 @@ export interface RoadmapApi {
   readonly plan?: PlanProvider;
   /** The step-6 templates; the integration tests replace them with fixtures. */
   readonly templates: TemplateCatalog;
+  /** The Testing view's controller of the milestones. */
+  readonly tests?: MilestoneTests;
   /** The progress value as VS Code stored it, to check persistence. */
   storedProgress(): unknown;
 }
@@ -65,9 +68,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
   }
   registerCommands(context, ctx, { lessons });
   timer.mark('commands');
+  const tests = roadmap.ok ? registerMilestoneTests(context.subscriptions, ctx, roadmap, projectCommands) : undefined;
+  timer.mark('tests');
   const moduleLoad = loadEnd - loadStart;
   log.info(`Activated in ${(moduleLoad + timer.total()).toFixed(1)} ms (module load ${moduleLoad.toFixed(1)} ms, ${timer.describe()}).`);
-  return { roadmap, tree, lessons, plan, templates, storedProgress: () => context.globalState.get(StateKeys.progress) };
+  return { roadmap, tree, lessons, plan, templates, tests, storedProgress: () => context.globalState.get(StateKeys.progress) };
 }
 
 export function deactivate(): void {

@@ -2,10 +2,20 @@
 // opens the workbench on a fresh workspace in headless Chromium and runs the UI tests in order,
 // saving screenshots under test-results/. Ends with "N passed, M failed".
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { continueTests, lessonTests, planTests, restrictedTests, roadmapTests, scaffoldTests, walkthroughTests, windowTests } from '../../test/ui/roadmap.ui';
+import {
+  continueTests,
+  lessonTests,
+  planTests,
+  restrictedTests,
+  roadmapTests,
+  scaffoldTests,
+  testingViewTests,
+  walkthroughTests,
+  windowTests,
+} from '../../test/ui/roadmap.ui';
 import { RESULTS_DIR, Workbench } from '../../test/ui/workbench';
 import { launchBrowser } from './browser';
 import { ensureServer, startServer, type RunningServer } from './server';
@@ -117,13 +127,26 @@ async function main(): Promise<number> {
   }, TIMEOUT_MS);
   const tally: Tally = { passed: 0, failed: 0 };
   try {
-    const trusted = selected([...roadmapTests, ...lessonTests, ...continueTests, ...planTests, ...walkthroughTests, ...scaffoldTests, ...windowTests]);
+    const trusted = selected([
+      ...roadmapTests,
+      ...lessonTests,
+      ...continueTests,
+      ...planTests,
+      ...walkthroughTests,
+      ...scaffoldTests,
+      ...testingViewTests,
+      ...windowTests,
+    ]);
     if (process.env.DS_ROADMAP_UI_INJECT_FAILING_TEST) {
       trusted.push(INJECTED_FAILURE); // test/harness proves that a failing UI test turns the run red
     }
     if (trusted.length > 0) {
       const server = await startServer(install, { extensions: [{ vsix: VSIX }] });
       servers.push(server);
+      // Checks run the projects' TypeScript directly (Node >= 22.18): the learner's machine setting
+      // points at the server's Node 24, whatever is first on the host's PATH (as run-integration.ts does).
+      mkdirSync(join(server.dirs.userData, 'Machine'), { recursive: true });
+      writeFileSync(join(server.dirs.userData, 'Machine', 'settings.json'), JSON.stringify({ 'dsRoadmap.nodePath': install.node }));
       await runGroup(browser, server, trusted, tally);
     }
     // A server of its own with workspace trust on: its folder opens in Restricted Mode, without a prompt.

@@ -9,6 +9,7 @@ import { packageNameFrom } from '../core/scaffold/render';
 import { variableValues, type CompiledTemplate } from '../core/scaffold/template';
 import type { LoadedRoadmap, RoadmapContext } from '../roadmap/roadmap';
 import { targetFileSystem, templateSource } from './fileSystems';
+import { warnAboutNode } from './nodeVersion';
 
 export interface ScaffoldResult {
   readonly folder: vscode.Uri;
@@ -41,6 +42,7 @@ export async function scaffoldProject(
   if (!template) {
     throw new Error(vscode.l10n.t('The template of "{0}" is not available in this version of the extension.', project.title));
   }
+  await warnAboutNode(template, ctx.log);
   const folder = options.folder ?? (await pickTargetFolder(project));
   if (!folder) {
     return undefined;

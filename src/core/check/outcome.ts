@@ -37,8 +37,17 @@ export interface CheckCommand {
   readonly milestones: readonly string[];
 }
 
-/** `node --test` over the test files of milestones 1..k: spec output for the learner, TAP to a file for us. */
-export function checkCommand(template: CompiledTemplate, milestoneId: string, tapFile: string): CheckCommand {
+/** Our JSON-lines reporter (a module specifier Node can import) and the file it writes. */
+export interface EventReport {
+  readonly reporter: string;
+  readonly file: string;
+}
+
+/**
+ * `node --test` over the test files of milestones 1..k: spec output for the learner, TAP to a file
+ * for the verdict, and, given `events`, each test's result as JSON lines for the Testing view.
+ */
+export function checkCommand(template: CompiledTemplate, milestoneId: string, tapFile: string, events?: EventReport): CheckCommand {
   const index = template.milestones.findIndex((milestone) => milestone.id === milestoneId);
   if (index < 0) {
     throw new Error(`The template of ${template.project} has no milestone "${milestoneId}".`);
@@ -54,10 +63,48 @@ export function checkCommand(template: CompiledTemplate, milestoneId: string, ta
       '--test-reporter-destination=stdout',
       '--test-reporter=tap',
       `--test-reporter-destination=${tapFile}`,
+      ...eventArgs(events),
       ...included.flatMap((milestone) => milestone.tests),
     ],
     milestones: included.map((milestone) => milestone.id),
   };
+}
+
+/**
+ * One test of one file, as "Run this test only" runs it: selected by its name (node matches the
+ * pattern against each test's own name; its suites run to reach it). Never evidence of a milestone.
+ */
+export function singleTestCommand(
+  testFile: string,
+  path: readonly string[],
+  tapFile: string,
+  events?: EventReport,
+): { readonly command: 'node'; readonly args: readonly string[] } {
+  const name = path[path.length - 1];
+  if (name === undefined) {
+    throw new Error('A test to run alone needs a name.');
+  }
+  return {
+    command: 'node',
+    args: [
+      '--test',
+      `--test-name-pattern=^${escapeRegExp(name)}$`,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tapFile}`,
+      ...eventArgs(events),
+      testFile,
+    ],
+  };
+}
+
+function eventArgs(events: EventReport | undefined): string[] {
+  return events ? [`--test-reporter=${events.reporter}`, `--test-reporter-destination=${events.file}`] : [];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Compares dotted versions like "22.18.0" with "v20.20.2"; negative when a < b. */

@@ -145,6 +145,15 @@ export const templateManifestSchema = z.strictObject({
       z.strictObject({
         id,
         tests: z.array(text).min(1, { message: 'no-tests' }),
+        /** Shown with a failing check: `first` from the first failure, `second` too once it failed three times in a row. */
+        hints: z
+          .strictObject({
+            first: text,
+            second: text,
+            /** Topic ids whose lessons the hint links to; the milestone's readFirst when left out. */
+            read: idList.min(1, { message: 'no-reading' }).optional(),
+          })
+          .optional(),
       }),
     )
     .min(1, { message: 'no-milestones' }),

@@ -88,6 +88,14 @@ export function compileTemplate(input: TemplateInput, curriculum: Curriculum): T
       }
     }),
   );
+  data.milestones.forEach((milestone, m) =>
+    (milestone.hints?.read ?? []).forEach((topic, t) => {
+      if (!curriculum.steps.some((step) => step.topics.some((candidate) => candidate.id === topic))) {
+        const path = ['milestones', m, 'hints', 'read', t];
+        problems.push(at(offsetOf(doc, path), `unknown topic "${topic}" at ${formatPath(path)}: use the id of a topic in curriculum/topics/.`));
+      }
+    }),
+  );
   if (problems.length > 0) {
     return { ok: false, problems };
   }
@@ -98,7 +106,11 @@ export function compileTemplate(input: TemplateInput, curriculum: Curriculum): T
       minNodeVersion: data.minNodeVersion,
       readme: data.readme,
       variables: Object.entries(data.variables).map(([name, variable]) => ({ name, ...variable })),
-      milestones: data.milestones,
+      // A hint without its own reading links to the milestone's readFirst topics.
+      milestones: data.milestones.map((milestone) => {
+        const readFirst = project?.milestones?.find((candidate) => candidate.id === milestone.id)?.readFirst;
+        return milestone.hints ? { ...milestone, hints: { ...milestone.hints, read: milestone.hints.read ?? readFirst } } : milestone;
+      }),
       files: files.map((file) => ({ path: file.path, binary: isBinary(file.content) })),
     },
   };

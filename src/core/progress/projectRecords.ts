@@ -17,6 +17,8 @@ export interface CheckRecord {
   /** One line: "14 tests passed", "2 of 14 tests failed", the crash reason. */
   readonly summary: string;
   readonly failures?: readonly string[];
+  /** Failed checks in a row up to this one (decides which hints show). */
+  readonly failedInARow?: number;
 }
 
 interface StoredProjectRecords {

@@ -18,6 +18,17 @@ export interface TemplateMilestone {
   readonly id: string;
   /** Test files, relative to the scaffolded project. */
   readonly tests: readonly string[];
+  readonly hints?: MilestoneHints;
+}
+
+/** What a failing check of a milestone tells the learner (template.yaml `hints`). */
+export interface MilestoneHints {
+  /** Shown from the first failure. */
+  readonly first: string;
+  /** Shown as well once the milestone failed three checks in a row. */
+  readonly second: string;
+  /** Topic ids whose lessons the hints link to. */
+  readonly read?: readonly string[];
 }
 
 export interface CompiledTemplate {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkCommand, compareVersions, judgeRun } from '../../../src/core/check/outcome';
+import { checkCommand, compareVersions, judgeRun, singleTestCommand } from '../../../src/core/check/outcome';
 import { parseTap } from '../../../src/core/check/tap';
 import type { CompiledTemplate } from '../../../src/core/scaffold/template';
 
@@ -89,6 +89,22 @@ describe('checkCommand', () => {
     assert.deepEqual(command.args.slice(-3), ['test/m1.test.ts', 'test/m2a.test.ts', 'test/m2b.test.ts']);
     assert.ok(command.args.includes('--test-reporter-destination=/tmp/out.tap'));
     assert.ok(command.args.includes('--test-concurrency=1'));
+  });
+
+  it('adds our JSON-lines reporter and its file when asked, the tests still last', () => {
+    const command = checkCommand(template, 'two', '/tmp/out.tap', { reporter: 'file:///ext/dist/nodeTestReporter.mjs', file: '/tmp/out.jsonl' });
+    const reporters = command.args.filter((arg) => arg.startsWith('--test-reporter'));
+    assert.deepEqual(reporters.slice(-2), ['--test-reporter=file:///ext/dist/nodeTestReporter.mjs', '--test-reporter-destination=/tmp/out.jsonl']);
+    assert.deepEqual(command.args.slice(-3), ['test/m1.test.ts', 'test/m2a.test.ts', 'test/m2b.test.ts']);
+  });
+
+  it('runs one test alone by its exact name, regular-expression characters escaped', () => {
+    const command = singleTestCommand('/p/test/m1.test.ts', ['suite', 'a (b) costs $1.50?'], '/tmp/out.tap');
+    assert.ok(command.args.includes('--test-name-pattern=^a \\(b\\) costs \\$1\\.50\\?$'), command.args.join(' '));
+    const pattern = new RegExp(command.args.find((arg) => arg.startsWith('--test-name-pattern='))?.slice('--test-name-pattern='.length) ?? '');
+    assert.ok(pattern.test('a (b) costs $1.50?'));
+    assert.ok(!pattern.test('a (b) costs $1.50? too'));
+    assert.equal(command.args[command.args.length - 1], '/p/test/m1.test.ts');
   });
 
   it('refuses an unknown milestone', () => {

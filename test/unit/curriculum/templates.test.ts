@@ -107,4 +107,39 @@ describe('compileTemplate', () => {
     assert.match(problems(MANIFEST.replace('22.18.0', '"22"'))[0], /bad version "22" at minNodeVersion: write it as major\.minor\.patch/);
     assert.match(problems(MANIFEST.replace('22.18.0', '22'))[0], /wrong type at minNodeVersion: expected a string, found number 22/);
   });
+
+  describe('hints', () => {
+    const withTopic: Curriculum = {
+      ...CURRICULUM,
+      steps: [{ ...CURRICULUM.steps[0], topics: [{ id: 't', title: 'T' } as Curriculum['steps'][number]['topics'][number]] }],
+    };
+    const hinted = (read: string) =>
+      MANIFEST.replace(
+        '    tests: [test/m1.test.ts]\n',
+        `    tests: [test/m1.test.ts]\n    hints:\n      first: look at the log\n      second: replay it\n${read}`,
+      );
+
+    it("keeps a milestone's hints, reading its readFirst topics when the hint names none", () => {
+      const result = compileTemplate({ manifest: { path: 'kv/template.yaml', text: hinted('') }, folder: 'kv/template', files: FILES }, withTopic);
+      assert.ok(result.ok, result.ok ? '' : result.problems.map(formatProblem).join('\n'));
+      assert.deepEqual(result.template.milestones[0].hints, { first: 'look at the log', second: 'replay it', read: ['t'] });
+      assert.equal(result.template.milestones[1].hints, undefined);
+    });
+
+    it('rejects a hint that links to an unknown topic, pointing at it', () => {
+      const result = compileTemplate(
+        { manifest: { path: 'kv/template.yaml', text: hinted('      read: [t, nope]\n') }, folder: 'kv/template', files: FILES },
+        withTopic,
+      );
+      assert.equal(result.ok, false);
+      assert.deepEqual(result.ok ? [] : result.problems.map(formatProblem), [
+        'kv/template.yaml:14:17: unknown topic "nope" at milestones[0].hints.read[1]: use the id of a topic in curriculum/topics/.',
+      ]);
+    });
+
+    it('rejects a hint without its second text', () => {
+      const manifest = MANIFEST.replace('    tests: [test/m1.test.ts]\n', '    tests: [test/m1.test.ts]\n    hints:\n      first: look at the log\n');
+      assert.match(problems(manifest)[0], /second/);
+    });
+  });
 });
