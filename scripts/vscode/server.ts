@@ -11,6 +11,7 @@ import { join } from 'node:path';
 export const VSCODE_VERSION = '1.139.1';
 const CODE_SERVER_VERSION = '4.139.1';
 const NODE_MAJOR = '24';
+const INSTALL_ATTEMPTS = 3;
 
 export interface ServerInstall {
   readonly node: string;
@@ -69,18 +70,29 @@ export function ensureServer(): ServerInstall {
   }
   // code-server's install script wants Node 24 exactly, and its native modules must build against Node 24's headers.
   const serverEnv = { ...clean, PATH: `${install.nodeBin}:${process.env.PATH ?? ''}`, npm_config_nodedir: nodeHome };
-  try {
-    // Unpacked first without scripts, so that VS Code's own dependencies can be adjusted before
-    // code-server's install script (run by the rebuild) installs and builds them.
-    npm(serverDir, ['install', '--no-save', '--ignore-scripts', `code-server@${CODE_SERVER_VERSION}`], serverEnv);
-    makeKerberosOptional(join(serverDir, 'node_modules', 'code-server', 'lib', 'vscode'));
-    npm(serverDir, ['rebuild'], serverEnv);
-  } catch (error) {
-    throw new Error(
-      `Installing code-server failed (${(error as Error).message}); its output is above. ` +
-        `Remove ${root} and try again; if a native module failed to build, the lines above name what it lacks.`,
-      { cause: error },
-    );
+  // npm 11 sometimes loses files while it unpacks many tarballs at once (TAR_ENTRY_ERROR ENOENT,
+  // then a native module without its binding.gyp): a second attempt, from an empty folder and with
+  // the tarballs now in npm's cache, installs what the first one lost.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // Unpacked first without scripts, so that VS Code's own dependencies can be adjusted before
+      // code-server's install script (run by the rebuild) installs and builds them.
+      npm(serverDir, ['install', '--no-save', '--ignore-scripts', `code-server@${CODE_SERVER_VERSION}`], serverEnv);
+      makeKerberosOptional(join(serverDir, 'node_modules', 'code-server', 'lib', 'vscode'));
+      npm(serverDir, ['rebuild'], serverEnv);
+      break;
+    } catch (error) {
+      if (attempt < INSTALL_ATTEMPTS) {
+        log(`installing code-server failed (attempt ${attempt} of ${INSTALL_ATTEMPTS}); trying again from an empty folder`);
+        rmSync(join(serverDir, 'node_modules'), { recursive: true, force: true });
+        continue;
+      }
+      throw new Error(
+        `Installing code-server failed ${INSTALL_ATTEMPTS} times (${(error as Error).message}); its output is above. ` +
+          `Remove ${root} and try again; if a native module failed to build, the lines above name what it lacks.`,
+        { cause: error },
+      );
+    }
   }
   if (!existsSync(install.serverMain)) {
     throw new Error(`code-server installed without ${install.serverMain}; remove ${root} and try again.`);
