@@ -12,6 +12,8 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
 const WORKERS = 2;
+/** A stage's time limit, about three times its usual time on a loaded two-core machine (DS_ROADMAP_STAGE_LIMIT_S sets every stage's). */
+const STAGE_LIMIT_S = 15 * 60;
 
 interface Stage {
   readonly name: string;
@@ -20,6 +22,8 @@ interface Stage {
   readonly failOn?: RegExp;
   /** Stages that must have passed first. */
   readonly needs?: readonly string[];
+  /** Stopped and failed after this long (default STAGE_LIMIT_S): a hung stage turns red with its output, not the CI's own time-out. */
+  readonly limitSeconds?: number;
 }
 
 interface Result {
@@ -32,7 +36,12 @@ interface Result {
 }
 
 const npm = (...args: string[]) => ['npm', 'run', '--silent', ...args];
-const proof = (project: string): Stage => ({ name: `templates: ${project}`, command: [...npm('test:templates'), '--', project], needs: ['package'] });
+const proof = (project: string): Stage => ({
+  name: `templates: ${project}`,
+  command: [...npm('test:templates'), '--', project],
+  needs: ['package'],
+  limitSeconds: 30 * 60,
+});
 
 /** In order of preference: a worker takes the first one it can. */
 const STAGES: readonly Stage[] = [
@@ -60,11 +69,41 @@ function lastLines(text: string, count: number): string {
 /** How many of a failed stage's last lines are printed again beside the table, where a truncated log still shows them. */
 const FAILURE_LINES = 80;
 
+/** The process groups of the stages running, stopped if `npm test` itself is stopped. */
+const groups = new Set<number>();
+
+function killGroup(pid: number | undefined): void {
+  try {
+    if (pid) {
+      process.kill(-pid, 'SIGKILL');
+    }
+  } catch {
+    // already gone
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    groups.forEach((pid) => killGroup(pid));
+    process.exit(1);
+  });
+}
+
 function run(stage: Stage): Promise<Result> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(stage.command[0], stage.command.slice(1), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    // In a process group of its own, so that a stage out of time is stopped with everything it started.
+    const child = spawn(stage.command[0], stage.command.slice(1), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: process.env, detached: true });
+    groups.add(child.pid ?? 0);
     const output: string[] = [`\n=== ${stage.name}: ${stage.command.join(' ')}\n`];
+    const limit = Number(process.env.DS_ROADMAP_STAGE_LIMIT_S) || stage.limitSeconds || STAGE_LIMIT_S;
+    let outOfTime = false;
+    const timer = setTimeout(() => {
+      outOfTime = true;
+      output.push(`\ntest: ${stage.name} gave no verdict within ${limit} s: stopped with every process it started\n`);
+      tail += `\ntest: ${stage.name} gave no verdict within ${limit} s\n`;
+      killGroup(child.pid);
+    }, limit * 1000);
     let tail = '';
     const take = (chunk: Buffer) => {
       const text = chunk.toString();
@@ -73,7 +112,10 @@ function run(stage: Stage): Promise<Result> {
     };
     child.stdout.on('data', take);
     child.stderr.on('data', take);
-    child.on('close', (code) => {
+    child.on('close', (exitCode) => {
+      clearTimeout(timer);
+      groups.delete(child.pid ?? 0);
+      const code = outOfTime ? 1 : exitCode;
       const refused = code === 0 && stage.failOn?.test(tail);
       if (refused) {
         output.push(`test: ${stage.name} printed what fails it (${String(stage.failOn)})\n`);
