@@ -469,7 +469,7 @@ export const testingViewTests: UiTest[] = [
       await wb.screenshot('15-testing-view-hint');
       await wb.dismiss();
       // Leave the layout as the other tests expect it: no panel, no editors, the roadmap in the side bar.
-      await wb.tryCommand('View: Close Panel');
+      await wb.tryCommand('View: Hide Panel');
       await wb.tryCommand('View: Close All Editors');
       await wb.openRoadmap();
     },
