@@ -2,7 +2,7 @@
 // what it can from damaged or newer ones) and writes the current one: the synced summary kept in
 // globalState and the lines of a window's journal. Never throws.
 import { isRecord } from '../util/guards';
-import { formatStamp, isStamp, MAX_CLOCK_AHEAD_MS, MAX_WALL, stampWall } from './hlc';
+import { formatStamp, isStamp, MAX_WALL, stampWall, withinClockBound } from './hlc';
 
 export type ItemState = 'done' | 'not-done';
 export type Origin = 'self-reported' | 'verified';
@@ -183,12 +183,12 @@ function aheadOf(stamp: string, id: string, now: ClockNow): string | undefined {
   if (now === undefined) {
     return undefined;
   }
-  const ahead = stampWall(stamp) - now.now;
   const key = `${id} ${stamp}`;
-  if (!(ahead > MAX_CLOCK_AHEAD_MS) && !now.refused?.has(key)) {
+  if (withinClockBound(stamp, now.now) && !now.refused?.has(key)) {
     return undefined;
   }
   now.refused?.add(key);
+  const ahead = stampWall(stamp) - now.now;
   const days = Math.max(1, Math.floor(ahead / (24 * 60 * 60 * 1000)));
   const span = days === 1 ? 'a day' : `${days.toLocaleString('en')} days`;
   return `the record of "${id}" is stamped ${span} ahead of this computer's clock, so it would outrank every change you make for that long`;

@@ -37,6 +37,15 @@ export function stampWall(stamp: string): number {
   return parseStamp(stamp)?.wall ?? Number.NaN;
 }
 
+/**
+ * Whether a stamp from elsewhere is at most MAX_CLOCK_AHEAD_MS ahead of this machine's clock
+ * (`now`, in milliseconds): the one bound every reader of records from elsewhere applies. What is
+ * not a stamp is not within it.
+ */
+export function withinClockBound(stamp: string, now: number): boolean {
+  return stampWall(stamp) <= now + MAX_CLOCK_AHEAD_MS;
+}
+
 export function isStamp(value: unknown): value is string {
   return typeof value === 'string' && STAMP.test(value);
 }

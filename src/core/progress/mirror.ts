@@ -8,7 +8,7 @@
 //   completions count as marked done), and is not written over meanwhile;
 // - a file over MAX_MIRROR_BYTES, a file or `.roadmap` folder that is a symbolic link or of the
 //   wrong kind, and a file that cannot be read are refused with a message, and nothing is written.
-import { MAX_CLOCK_AHEAD_MS, stampWall } from './hlc';
+import { withinClockBound } from './hlc';
 import { mergeMaps, type RecordMap } from './lww';
 import type { ProgressStore } from './store';
 import { exportJson, readProgressFile } from './transfer';
@@ -112,11 +112,11 @@ export class ProgressMirror {
 
   /** How many items an unsigned file would change: records stamped after the store's (content ties are the store's). */
   private wouldChange(records: RecordMap): number {
-    const latest = this.now() + MAX_CLOCK_AHEAD_MS;
+    const now = this.now();
     let changes = 0;
     for (const [id, record] of records) {
       const mine = this.store.stampedEntries().get(id);
-      if ((!mine || record.stamp > mine.stamp) && stampWall(record.stamp) <= latest) {
+      if ((!mine || record.stamp > mine.stamp) && withinClockBound(record.stamp, now)) {
         changes++;
       }
     }

@@ -9,7 +9,7 @@
 // readable record is kept, and the problems are returned once for the learner.
 import { Emitter, type Event } from '../util/event';
 import { decodeJournal, decodeStoredProgress, encodeProgress, unstamped, type Origin, type ProgressRecord, type StampBound, type StampedRecord } from './codec';
-import { HybridClock, MAX_CLOCK_AHEAD_MS, stampWall } from './hlc';
+import { HybridClock, withinClockBound } from './hlc';
 import { entriesText, foldJournals, isJournalName, journalName, type JournalDirectory } from './journal';
 import { changedIds, covers, mergeMaps, type RecordMap } from './lww';
 
@@ -230,10 +230,10 @@ export class ProgressStore {
       const applied = new Map<string, StampedRecord>();
       const keptLocal: string[] = [];
       const refused: string[] = [];
-      const latest = this.now().getTime() + MAX_CLOCK_AHEAD_MS;
+      const now = this.now().getTime();
       for (const [id, record] of incoming) {
         const key = `${id} ${record.stamp}`;
-        if (!(stampWall(record.stamp) <= latest) || this.refused.has(key)) {
+        if (!withinClockBound(record.stamp, now) || this.refused.has(key)) {
           this.refused.add(key);
           refused.push(id);
         } else if (covers(this.records, new Map([[id, record]]))) {

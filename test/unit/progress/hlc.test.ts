@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatStamp, HybridClock, isStamp, parseStamp } from '../../../src/core/progress/hlc';
+import { formatStamp, HybridClock, isStamp, MAX_CLOCK_AHEAD_MS, parseStamp, withinClockBound } from '../../../src/core/progress/hlc';
 
 describe('HybridClock', () => {
   it('stamps with the wall time, and counts within one millisecond', () => {
@@ -55,5 +55,14 @@ describe('HybridClock', () => {
     const c = formatStamp({ wall: 2, counter: 0, node: 'b' });
     assert.deepEqual([a, b, c].sort(), [b, a, c]);
     assert.deepEqual(parseStamp(c), { wall: 2, counter: 0, node: 'b' });
+  });
+
+  it('bounds a stamp from elsewhere at a day ahead of the local clock, the day itself included', () => {
+    const now = 1_700_000_000_000;
+    const at = (wall: number) => formatStamp({ wall, counter: 999_999, node: 'wb' });
+    assert.ok(withinClockBound(at(now - 5_000), now), 'behind the clock');
+    assert.ok(withinClockBound(at(now + MAX_CLOCK_AHEAD_MS), now), 'exactly a day ahead');
+    assert.ok(!withinClockBound(at(now + MAX_CLOCK_AHEAD_MS + 1), now), 'a day and a millisecond ahead');
+    assert.ok(!withinClockBound('not a stamp', now), 'what is not a stamp');
   });
 });
