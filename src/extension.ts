@@ -29,8 +29,8 @@ export interface RoadmapApi {
   readonly templates: TemplateCatalog;
   /** The Testing view's controller of the milestones. */
   readonly tests?: MilestoneTests;
-  /** The progress value as VS Code stored it, to check persistence. */
-  storedProgress(): unknown;
+  /** The progress value as VS Code stored it, once the summary write a change left for later is done, to check persistence. */
+  storedProgress(): Promise<unknown>;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<RoadmapApi> {
@@ -72,7 +72,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
   timer.mark('tests');
   const moduleLoad = loadEnd - loadStart;
   log.info(`Activated in ${(moduleLoad + timer.total()).toFixed(1)} ms (module load ${moduleLoad.toFixed(1)} ms, ${timer.describe()}).`);
-  return { roadmap, tree, lessons, plan, templates, tests, storedProgress: () => context.globalState.get(StateKeys.progress) };
+  return { roadmap, tree, lessons, plan, templates, tests, storedProgress: () => storedProgress(context, roadmap) };
+}
+
+async function storedProgress(context: vscode.ExtensionContext, roadmap: Roadmap): Promise<unknown> {
+  if (roadmap.ok) {
+    await roadmap.progress.flush();
+  }
+  return context.globalState.get(StateKeys.progress);
 }
 
 export function deactivate(): void {

@@ -2,11 +2,14 @@
 // local path). Whole-file writes go to a temporary file in the same folder, are flushed, then
 // renamed over the target; appends are flushed before they resolve.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JournalDirectory } from '../core/progress/journal';
 
 export class JournalFiles implements JournalDirectory {
+  /** Whether the folder was made: an append then skips a mkdir. */
+  private folderMade = false;
+
   constructor(readonly folder: string) {}
 
   async list(): Promise<string[]> {
@@ -32,13 +35,31 @@ export class JournalFiles implements JournalDirectory {
   }
 
   async append(name: string, text: string): Promise<void> {
-    await mkdir(this.folder, { recursive: true });
-    const file = await open(join(this.folder, name), 'a');
+    const file = await this.openToAppend(name);
     try {
       await file.appendFile(text, 'utf8');
       await file.datasync();
     } finally {
-      await file.close();
+      // The text is on disk once datasync resolved: the change need not wait for the close.
+      file.close().catch(() => undefined);
+    }
+  }
+
+  /** Opened by name each time: a journal another window renamed to fold it is never appended to. */
+  private async openToAppend(name: string): Promise<FileHandle> {
+    if (!this.folderMade) {
+      await mkdir(this.folder, { recursive: true });
+      this.folderMade = true;
+    }
+    try {
+      return await open(join(this.folder, name), 'a');
+    } catch (error) {
+      if (!isMissing(error)) {
+        throw error;
+      }
+      // The folder was removed since (the learner cleared the extension's storage): make it again.
+      await mkdir(this.folder, { recursive: true });
+      return open(join(this.folder, name), 'a');
     }
   }
 

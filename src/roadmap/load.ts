@@ -50,6 +50,7 @@ export async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.
     knownIds: progressItemIds(loaded.curriculum),
     journal: new JournalFiles(journalFolder),
     node: `w${randomBytes(6).toString('hex')}`,
+    onSummaryError: (error) => log.error('Could not write the synced summary of your progress; your journal keeps every change.', error),
   });
   timer?.mark('store open');
   const projects = new ProjectRecords(context.globalState, StateKeys.projects);

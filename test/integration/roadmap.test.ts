@@ -93,7 +93,7 @@ describe('Roadmap in a real VS Code', () => {
     assert.ok(isChecked(item));
     assert.equal(item.description, '1 month · done');
     assert.equal(item.contextValue, 'step.done');
-    const stored = api.storedProgress() as { version: number; records: Record<string, { state: string; origin: string }> };
+    const stored = (await api.storedProgress()) as { version: number; records: Record<string, { state: string; origin: string }> };
     assert.equal(stored.version, PROGRESS_SCHEMA_VERSION);
     assert.equal(stored.records.networks.state, 'done');
     assert.equal(stored.records.networks.origin, 'self-reported');
@@ -111,7 +111,7 @@ describe('Roadmap in a real VS Code', () => {
     assert.deepEqual(ticked.prompts, [`Mark the ${topics.length} topic(s) left in "Scalability and Performance Optimization" done?`]);
     assert.ok(isChecked(stepItem(api, 'scalability')));
     assert.equal(stepItem(api, 'scalability').description, '1 month · done');
-    const stored = api.storedProgress() as { records: Record<string, { state: string }> };
+    const stored = (await api.storedProgress()) as { records: Record<string, { state: string }> };
     assert.equal(stored.records.scalability?.state, 'done');
     assert.ok(topics.every((topic) => stored.records[topic.id]?.state === 'done'));
     // Every topic done: unticking the step does something visible, after asking.
@@ -128,7 +128,7 @@ describe('Roadmap in a real VS Code', () => {
     const node = provider.getChildren().find((n) => n.id === 'step/networks');
     assert.ok(node);
     await vscode.commands.executeCommand('dsRoadmap.markTopicIncomplete', 'transport-tcp');
-    const before = JSON.stringify(api.storedProgress());
+    const before = JSON.stringify(await api.storedProgress());
     const redrawn = new Promise<unknown>((resolve) => {
       const subscription = provider.onDidChangeTreeData((nodes) => {
         subscription.dispose();
@@ -137,7 +137,7 @@ describe('Roadmap in a real VS Code', () => {
     });
     const declined = await answeringWarnings(undefined, () => apply({ items: [[node, vscode.TreeItemCheckboxState.Checked]] }));
     assert.equal(declined.prompts.length, 1);
-    assert.equal(JSON.stringify(api.storedProgress()), before);
+    assert.equal(JSON.stringify(await api.storedProgress()), before);
     assert.deepEqual(await redrawn, [node]);
     assert.ok(!isChecked(stepItem(api, 'networks')));
   });
@@ -175,7 +175,7 @@ describe('Roadmap in a real VS Code', () => {
       assert.equal(refreshes, 1, 'one tree refresh');
       const ids = ['scalability', 'cloud-native', ...topics.map((n) => (n.kind === 'topic' ? n.topic.id : '')), ...stepTopics.map((topic) => topic.id)];
       assert.deepEqual([...storeEvents[0]].sort(), [...new Set(ids)].sort());
-      const stored = api.storedProgress() as { records: Record<string, { state: string; origin: string }> };
+      const stored = (await api.storedProgress()) as { records: Record<string, { state: string; origin: string }> };
       assert.ok(ids.every((id) => stored.records[id]?.state === 'done' && stored.records[id]?.origin === 'self-reported'));
       assert.ok(isChecked(stepItem(api, 'scalability')) && isChecked(stepItem(api, 'cloud-native')));
       assert.ok(topics.every((node) => isChecked(provider.getTreeItem(node))));
@@ -193,7 +193,7 @@ describe('Roadmap in a real VS Code', () => {
 
   it('keeps progress in VS Code storage: a store opened again on it sees the marks', async () => {
     await vscode.commands.executeCommand('dsRoadmap.markStepComplete', 'fundamentals');
-    const stored = api.storedProgress();
+    const stored = await api.storedProgress();
     const reopened = await ProgressStore.open(
       { get: () => stored, update: () => Promise.resolve() },
       { key: 'k', setAsidePrefix: 'aside.', knownIds: new Set(['fundamentals']), journal: new MemoryJournal(), node: 'test' },
@@ -203,10 +203,10 @@ describe('Roadmap in a real VS Code', () => {
   });
 
   it('refuses an unknown step id without changing anything', async () => {
-    const before = JSON.stringify(api.storedProgress());
+    const before = JSON.stringify(await api.storedProgress());
     const result = await vscode.commands.executeCommand('dsRoadmap.markStepComplete', 'no-such-step');
     assert.equal(result, undefined);
-    assert.equal(JSON.stringify(api.storedProgress()), before);
+    assert.equal(JSON.stringify(await api.storedProgress()), before);
   });
 
   it('asks before resetting, and does nothing when the learner declines', async () => {

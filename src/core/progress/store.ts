@@ -11,7 +11,7 @@ import { Emitter, type Event } from '../util/event';
 import { decodeJournal, decodeStoredProgress, encodeProgress, unstamped, type Origin, type ProgressRecord, type StampBound, type StampedRecord } from './codec';
 import { HybridClock, withinClockBound } from './hlc';
 import { entriesText, foldJournals, isJournalName, journalName, type JournalDirectory } from './journal';
-import { changedIds, covers, mergeMaps, type RecordMap } from './lww';
+import { changedIds, covers, mergeMaps, wins, type RecordMap } from './lww';
 
 /** The part of vscode.Memento the store needs; tests pass an in-memory fake. */
 export interface KeyValueStore {
@@ -32,6 +32,12 @@ export const STALE_JOURNAL_MS = 10 * 60 * 1000;
  * are records when that is more: each rewrite then pays for as many appends as it writes lines.
  */
 export const COMPACT_AFTER_LINES = 1000;
+/**
+ * How long after a change the synced summary is written: the journal append is the durable record
+ * (a crash or reload replays it), so the summary waits off the change's path, and a burst of
+ * changes costs one summary write.
+ */
+export const SUMMARY_DELAY_MS = 100;
 
 export interface ProgressStoreOptions {
   readonly key: string;
@@ -45,6 +51,10 @@ export interface ProgressStoreOptions {
   readonly clock?: Clock;
   /** COMPACT_AFTER_LINES unless given (tests give a small one). */
   readonly compactAfterLines?: number;
+  /** SUMMARY_DELAY_MS unless given. */
+  readonly summaryDelayMs?: number;
+  /** Told when a summary write made after a change fails (the change is kept: the journal holds it, and the next write retries). */
+  readonly onSummaryError?: (error: unknown) => void;
 }
 
 export interface OpenResult {
@@ -99,6 +109,13 @@ export class ProgressStore {
   private lastSummary: { readonly raw: unknown; readonly records: RecordMap } | undefined;
   /** Operations run one at a time, so a reload never interleaves with a write of this window. */
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * `records` itself when this store alone holds that map, so a change may update it in place
+   * instead of copying 1,000 records; undefined once the map was handed out or came from elsewhere.
+   */
+  private owned: Map<string, StampedRecord> | undefined;
+  /** The summary write scheduled after a change, until it has run. */
+  private pendingSummary: { readonly timer: ReturnType<typeof setTimeout>; readonly written: Promise<void> } | undefined;
 
   private constructor(
     private readonly storage: KeyValueStore,
@@ -173,6 +190,7 @@ export class ProgressStore {
 
   /** Every record with its stamp, for export. */
   stampedEntries(): RecordMap {
+    this.owned = undefined; // The caller may keep it: the next change copies it first.
     return this.records;
   }
 
@@ -273,7 +291,9 @@ export class ProgressStore {
       const changed = changedIds(this.records, next);
       this.records = next;
       this.observeAll(next);
-      if (!covers(decoded.records, next)) {
+      // A summary holding what was refused (stamped too far ahead) or unreadable is written over
+      // now, not at the next change: a change's write waits, and another window must not read it.
+      if (decoded.problems.length > 0 || !covers(decoded.records, next)) {
         await this.writeSummary();
       }
       if (changed.length > 0) {
@@ -283,27 +303,87 @@ export class ProgressStore {
     });
   }
 
+  /**
+   * Writes the summary now when a change left it to write later (and compacts the journal when it
+   * is due); resolves once it is written, rejects when the write fails.
+   */
+  flush(): Promise<void> {
+    if (this.pendingSummary) {
+      clearTimeout(this.pendingSummary.timer);
+      this.pendingSummary = undefined;
+    }
+    return this.serialized(() => this.writeLater());
+  }
+
+  /** Starts the pending summary write at once; the journal already holds what it would carry. */
   dispose(): void {
+    if (this.pendingSummary) {
+      this.flush().catch((error: unknown) => this.options.onSummaryError?.(error));
+    }
     this.changed.dispose();
   }
 
-  /** The journal first (the commit point), then memory, then the synced summary. */
+  /**
+   * The journal first (the commit point), then memory and the change's listeners; the synced
+   * summary is written SUMMARY_DELAY_MS later, off the change's path (reload replays the journal
+   * when a crash comes first).
+   */
   private async commit(next: ReadonlyMap<string, StampedRecord>): Promise<void> {
     await this.options.journal.append(this.ownJournal, entriesText(next));
     this.journalLines += next.size;
-    const before = this.records;
-    this.records = mergeMaps(this.records, next);
-    try {
+    // Merged in place: only the ids of the change can change, and nothing else holds the map.
+    const records = this.writableRecords();
+    const changed: string[] = [];
+    for (const [id, record] of next) {
+      const current = records.get(id);
+      if (!current || wins(record, current)) {
+        records.set(id, record);
+        changed.push(id);
+      }
+    }
+    this.summaryStale = true;
+    this.scheduleSummary();
+    if (changed.length > 0) {
+      this.changed.fire(changed);
+    }
+  }
+
+  private writableRecords(): Map<string, StampedRecord> {
+    if (this.owned !== this.records) {
+      this.owned = new Map(this.records);
+      this.records = this.owned;
+    }
+    return this.owned;
+  }
+
+  private scheduleSummary(): void {
+    if (this.pendingSummary) {
+      return;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const written = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.options.summaryDelayMs ?? SUMMARY_DELAY_MS);
+    }).then(() => {
+      if (this.pendingSummary?.written === written) {
+        this.pendingSummary = undefined;
+        return this.serialized(() => this.writeLater());
+      }
+      return undefined;
+    });
+    written.catch((error: unknown) => this.options.onSummaryError?.(error));
+    // A pending write never keeps a process alive: the journal holds what it would write.
+    (timer as { unref?: () => void } | undefined)?.unref?.();
+    this.pendingSummary = { timer: timer as ReturnType<typeof setTimeout>, written };
+  }
+
+  /** What a change leaves for later: the summary, when nothing wrote it since, and a journal grown long rewritten as a snapshot. */
+  private async writeLater(): Promise<void> {
+    if (this.summaryStale) {
       await this.writeSummary();
-      if (this.journalLines > Math.max(this.options.compactAfterLines ?? COMPACT_AFTER_LINES, 2 * this.records.size)) {
-        await this.options.journal.replace(this.ownJournal, entriesText(this.records));
-        this.journalLines = this.records.size;
-      }
-    } finally {
-      const changed = changedIds(before, this.records);
-      if (changed.length > 0) {
-        this.changed.fire(changed);
-      }
+    }
+    if (this.journalLines > Math.max(this.options.compactAfterLines ?? COMPACT_AFTER_LINES, 2 * this.records.size)) {
+      await this.options.journal.replace(this.ownJournal, entriesText(this.records));
+      this.journalLines = this.records.size;
     }
   }
 
@@ -316,8 +396,10 @@ export class ProgressStore {
     const written = this.storage.update(this.options.key, encodeProgress(merged));
     // VS Code keeps its copy before update returns; read it now, before another window's value can land.
     const copy = this.storage.get(this.options.key);
+    // Kept apart from `records`, which the next change updates in place.
+    const kept = merged === this.records ? new Map(merged) : merged;
     await written;
-    this.lastSummary = { raw: copy, records: merged };
+    this.lastSummary = { raw: copy, records: kept };
     this.summaryStale = false;
   }
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { PROGRESS_SCHEMA_VERSION, type StampedRecord } from '../../../src/core/progress/codec';
 import { journalName } from '../../../src/core/progress/journal';
-import { COMPACT_AFTER_LINES, ProgressStore, STALE_JOURNAL_MS, UnknownProgressItemError } from '../../../src/core/progress/store';
+import { COMPACT_AFTER_LINES, ProgressStore, STALE_JOURNAL_MS, SUMMARY_DELAY_MS, UnknownProgressItemError } from '../../../src/core/progress/store';
 import { FakeMemento, steppingClock } from '../../fakes/memento';
 import { MemoryJournal } from '../../fakes/memoryJournal';
 
@@ -64,11 +64,37 @@ describe('ProgressStore', () => {
     const journal = new MemoryJournal();
     const { store } = await open(memento, { journal });
     await store.setDone('fundamentals', true);
+    await store.flush();
     assert.deepEqual(memento.keys(), [KEY]);
     const stored = memento.get(KEY) as { version: number; records: Record<string, { stamp: string }> };
     assert.equal(stored.version, PROGRESS_SCHEMA_VERSION);
     assert.match(stored.records.fundamentals.stamp, /^\d{13}-\d{6}-w1$/);
     assert.match(journal.files.get(journalName('w1'))?.text ?? '', /^\{"v":3,"id":"fundamentals","r":\{.*\}\}\n$/);
+  });
+
+  it('writes the synced summary after a change, off its path: a burst of changes costs one summary write', async () => {
+    const memento = new FakeMemento();
+    const journal = new MemoryJournal();
+    const { store } = await open(memento, { journal });
+    await store.setDone('fundamentals', true);
+    await store.setDone('networks', true);
+    await store.apply([{ id: 'projects', done: true }]);
+    assert.equal(memento.updates, 0, "no summary write on the changes' path");
+    assert.equal(journal.files.get(journalName('w1'))?.text.split('\n').filter(Boolean).length, 3, 'every change journaled before it resolved');
+    await new Promise((resolve) => setTimeout(resolve, SUMMARY_DELAY_MS + 50));
+    assert.equal(memento.updates, 1);
+    assert.deepEqual(Object.keys(storedRecords(memento)).sort(), ['fundamentals', 'networks', 'projects']);
+  });
+
+  it('keeps a change whose summary was not written yet when the window went: the next window replays its journal', async () => {
+    const memento = new FakeMemento();
+    const journal = new MemoryJournal();
+    const first = await open(memento, { journal });
+    await first.store.setDone('networks', true);
+    assert.equal(memento.updates, 0);
+    const second = await open(memento, { journal, node: 'w2' });
+    assert.equal(second.store.isDone('networks'), true);
+    assert.equal(storedRecords(memento).networks.state, 'done', 'the summary is written by the next window');
   });
 
   it('persists across a reopen in another window', async () => {
@@ -96,7 +122,9 @@ describe('ProgressStore', () => {
 
   it('takes records from the synced summary alone (another machine), and journals them', async () => {
     const memento = new FakeMemento();
-    await (await open(memento)).store.setDone('networks', true);
+    const other = (await open(memento)).store;
+    await other.setDone('networks', true);
+    await other.flush();
     const journal = new MemoryJournal();
     const { store } = await open(memento, { journal, node: 'm2' });
     assert.equal(store.isDone('networks'), true);
@@ -167,9 +195,11 @@ describe('ProgressStore', () => {
     const journal = new MemoryJournal();
     const { store } = await open(memento, { journal });
     memento.failNextUpdate = new Error('storage closed');
-    await assert.rejects(store.setDone('networks', true), /storage closed/);
+    await store.setDone('networks', true);
+    await assert.rejects(store.flush(), /storage closed/);
     assert.equal(store.isDone('networks'), true);
     await store.setDone('fundamentals', true);
+    await store.flush();
     assert.equal(storedRecords(memento).networks.state, 'done');
   });
 
@@ -247,9 +277,11 @@ describe('ProgressStore', () => {
     const { store } = await open(memento, { times: [T2] }); // records of T2 are not ahead of this clock
     await store.setDone('fundamentals', true);
     await store.setDone('projects', true);
+    await store.flush();
     const remote = { state: 'done', at: T2, origin: 'self-reported', stamp: `${String(Date.parse(T2)).padStart(13, '0')}-000000-m2` };
     await memento.update(KEY, { version: 3, records: { ...storedRecords(memento), networks: remote } });
     await store.setDone('projects', false);
+    await store.flush();
     assert.deepEqual(Object.keys(storedRecords(memento)).sort(), ['fundamentals', 'networks', 'projects']);
     assert.equal(storedRecords(memento).projects?.state, 'not-done');
   });
@@ -258,6 +290,7 @@ describe('ProgressStore', () => {
     const memento = new FakeMemento();
     const { store } = await open(memento, { times: [T2] }); // records of T2 are not ahead of this clock
     await store.setDone('fundamentals', true);
+    await store.flush();
     const other = { state: 'done', at: T2, origin: 'self-reported', stamp: `${String(Date.parse(T2)).padStart(13, '0')}-000000-w9` };
     // The next write completes only after another window's whole value has replaced it.
     const update = memento.update.bind(memento);
@@ -267,7 +300,9 @@ describe('ProgressStore', () => {
       await update(KEY, { version: 3, records: { ...storedRecords(memento), networks: other } });
     };
     await store.setDone('projects', true);
+    await store.flush();
     await store.setDone('projects', false);
+    await store.flush();
     assert.deepEqual(Object.keys(storedRecords(memento)).sort(), ['fundamentals', 'networks', 'projects']);
   });
 
@@ -333,6 +368,7 @@ describe('ProgressStore', () => {
     for (let i = 0; i <= COMPACT_AFTER_LINES; i++) {
       await store.setDone('t1', i % 2 === 0);
     }
+    await store.flush(); // compaction comes with the summary write, after the change
     const lines = journal.files.get(journalName('w1'))?.text.split('\n').filter(Boolean) ?? [];
     assert.equal(lines.length, 1);
     assert.equal(store.isDone('t1'), true);
@@ -357,6 +393,7 @@ describe('ProgressStore', () => {
     assert.equal(rewrites, 0, `${rewrites} rewrites of the whole journal for 110 toggles`);
     assert.equal(lines(), 220);
     await store.setDone('item-7', false);
+    await store.flush();
     assert.equal(rewrites, 1);
     assert.equal(lines(), 110);
     assert.equal(store.isDone('item-7'), false);
@@ -396,6 +433,7 @@ describe('ProgressStore', () => {
     }
     await store.setDone('networks', false);
     await store.setDone('networks', true);
+    await store.flush();
     assert.match(store.stampedEntries().get('networks')?.stamp ?? '', /^\d{13}-\d{6}-w1$/);
     assert.ok(!JSON.stringify(memento.get(KEY)).includes('fast'));
   });

@@ -56,6 +56,7 @@ describe('progress actions', () => {
       t.log,
     );
     assert.equal(t.appends(), 1);
+    await t.store.flush();
     assert.equal(t.memento.updates - writesBefore, 1);
     assert.deepEqual(t.events, [[first.id, second.topics[0].id, second.topics[1].id]]);
     assert.ok(t.store.isDone(first.id) && t.store.isDone(second.topics[1].id));
