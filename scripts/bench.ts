@@ -172,8 +172,8 @@ async function core(): Promise<void> {
     const wholeTree = await median(100, () => presentAll(stepNodes(curriculum), roadmap));
     const nodes = presentAll(stepNodes(curriculum), roadmap);
 
-    // A second window opening, again and again: its own journal is rewritten each time, so the
-    // folder keeps two window journals (1,000 records and their toggles, and the opener's).
+    // A second window opening, again and again (a reload): every journal is in use, so opening
+    // writes none; the folder keeps the window journals of the toggles and of the append above.
     const load = await median(50, () => ProgressStore.open(storage, { ...options(), node: 'wopen' }));
     const journals = readdirSync(folder).filter((name) => name.startsWith('journal-')).length;
 

@@ -1,8 +1,13 @@
 // The journals folder on disk (node:fs; the folder is the extension's globalStorageUri, always a
 // local path). Whole-file writes go to a temporary file in the same folder, are flushed, then
 // renamed over the target; appends are flushed before they resolve.
+// Listing, reading and stat-ing are synchronous: they take microseconds on these small local
+// files, while the promise API queues them behind a thread pool that a starting extension host
+// keeps busy (store open took 34–437 ms of waiting in the bench's activations). Writes stay
+// asynchronous: an fdatasync can take long, and must never stall the extension host.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JournalDirectory } from '../core/progress/journal';
 
@@ -12,26 +17,12 @@ export class JournalFiles implements JournalDirectory {
 
   constructor(readonly folder: string) {}
 
-  async list(): Promise<string[]> {
-    try {
-      return await readdir(this.folder);
-    } catch (error) {
-      if (isMissing(error)) {
-        return [];
-      }
-      throw error;
-    }
+  list(): Promise<string[]> {
+    return settled(() => readdirSync(this.folder), []);
   }
 
-  async read(name: string): Promise<string | undefined> {
-    try {
-      return await readFile(join(this.folder, name), 'utf8');
-    } catch (error) {
-      if (isMissing(error)) {
-        return undefined;
-      }
-      throw error;
-    }
+  read(name: string): Promise<string | undefined> {
+    return settled(() => readFileSync(join(this.folder, name), 'utf8'), undefined);
   }
 
   async append(name: string, text: string): Promise<void> {
@@ -89,16 +80,19 @@ export class JournalFiles implements JournalDirectory {
     return rm(join(this.folder, name), { force: true });
   }
 
-  async modified(name: string): Promise<number | undefined> {
-    try {
-      return (await stat(join(this.folder, name))).mtimeMs;
-    } catch (error) {
-      if (isMissing(error)) {
-        return undefined;
-      }
-      throw error;
-    }
+  modified(name: string): Promise<number | undefined> {
+    return settled(() => statSync(join(this.folder, name)).mtimeMs, undefined);
   }
+}
+
+/** `read()` run now, as a settled promise: `missing` when the file or folder does not exist. */
+function settled<T, M>(read: () => T, missing: M): Promise<T | M> {
+  return new Promise<T | M>((resolve) => resolve(read())).catch((error: unknown) => {
+    if (isMissing(error)) {
+      return missing;
+    }
+    throw error;
+  });
 }
 
 function isMissing(error: unknown): boolean {

@@ -71,7 +71,8 @@ export async function foldJournals(dir: JournalDirectory, stamp: string): Promis
       problems.push(`${name} has unreadable lines (${shown}${more}); kept as ${aside}`);
     }
   }
-  return { records: mergeMaps(new Map(), ...maps), problems, setAside, journals };
+  // Each map is this fold's own: the first is taken as it is rather than copied.
+  return { records: mergeMaps(...maps), problems, setAside, journals };
 }
 
 /** Journal lines for records: a whole snapshot, or the entries of one change. */

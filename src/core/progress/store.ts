@@ -147,22 +147,31 @@ export class ProgressStore {
     store.summaryStale = decoded.setAside || decoded.migratedFrom !== undefined || !covers(decoded.records, records);
     // Deferring this until after the first render let the property test find a lost toggle
     // (windows whose journals all look idle, maintained late): it stays part of opening.
-    await store.maintain();
+    // Records only in memory so far: those of journals set aside as damaged, and those only the summary holds.
+    await store.maintain(folded.journals, folded.setAside.length > 0 || !covers(folded.records, decoded.records));
     return { store, problems: [...decoded.problems, ...folded.problems], setAsideKey, setAsideFiles: folded.setAside };
   }
 
   /**
-   * What opening leaves for later, off the path of the first render: our journal rewritten as a
-   * snapshot of everything, so the journals of closed windows can go, then those removed, and the
-   * summary written when it lacked anything. Until then every record is where opening found it.
+   * The rest of opening: when a closed window's journal is to go, or records are in no journal
+   * (`unjournaled`: a damaged journal was set aside, or Settings Sync brought them), our journal is
+   * first rewritten as a snapshot of everything, so nothing rests on memory, on the journals
+   * removed or on the summary alone; then the
+   * journals of closed windows are removed, and the summary written when it lacked anything.
+   * A reload with every journal in use (the usual case) writes nothing: each record stays in the
+   * journal it is in, which is removed only after a snapshot like this one.
    */
-  private maintain(): Promise<void> {
+  private maintain(journals: readonly string[], unjournaled: boolean): Promise<void> {
     return this.serialized(async () => {
-      if (this.records.size > 0) {
+      const now = this.now().getTime();
+      const closed = await this.anyStaleJournal(journals, now);
+      if (this.records.size > 0 && (closed || unjournaled)) {
         await this.options.journal.replace(this.ownJournal, entriesText(this.records));
         this.journalLines = this.records.size;
       }
-      await this.removeStaleJournals(await this.options.journal.list(), this.now().getTime());
+      if (closed) {
+        await this.removeStaleJournals(await this.options.journal.list(), now);
+      }
       if (this.summaryStale) {
         await this.writeSummary();
       }
@@ -403,6 +412,20 @@ export class ProgressStore {
     this.summaryStale = false;
   }
 
+  private async anyStaleJournal(journals: readonly string[], now: number): Promise<boolean> {
+    for (const name of journals) {
+      if (name !== this.ownJournal && (await this.isStale(name, now))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private async isStale(name: string, now: number): Promise<boolean> {
+    const modified = await this.options.journal.modified(name);
+    return modified !== undefined && now - modified > STALE_JOURNAL_MS;
+  }
+
   /**
    * A journal untouched for STALE_JOURNAL_MS belongs to a closed window: it is renamed first (a
    * late append then starts a new file rather than landing in one about to go), read again, what
@@ -413,8 +436,7 @@ export class ProgressStore {
       if (name === this.ownJournal || !isJournalName(name)) {
         continue;
       }
-      const modified = await this.options.journal.modified(name);
-      if (modified === undefined || now - modified <= STALE_JOURNAL_MS) {
+      if (!(await this.isStale(name, now))) {
         continue;
       }
       // One that a window was folding when it closed is folded as it is.
@@ -438,10 +460,15 @@ export class ProgressStore {
     }
   }
 
+  /** Observes the greatest stamp only: stamps are fixed-width, so the greatest string is the latest stamp. */
   private observeAll(records: RecordMap): void {
+    let latest = '';
     for (const record of records.values()) {
-      this.hlc.observe(record.stamp);
+      if (record.stamp > latest) {
+        latest = record.stamp;
+      }
     }
+    this.hlc.observe(latest);
   }
 
   private serialized<T>(operation: () => Promise<T>): Promise<T> {
