@@ -7,6 +7,8 @@ const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { clearTimeout, setTimeout } = require('node:timers');
+const { Buffer } = require('node:buffer');
+const zlib = require('node:zlib');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -82,6 +84,35 @@ function listFiles(dir, suffix) {
     .filter((file) => file.endsWith(suffix));
 }
 
+/**
+ * Writes dist/template-files.br: every file of curriculum/projects/<id>/template/ in one container
+ * (format: src/core/scaffold/packed.ts), compressed whole with Brotli, which scaffolding reads
+ * instead of the files: the VSIX ships the three templates' similar files compressed together.
+ */
+function packTemplateFiles() {
+  const projects = path.join(root, 'curriculum', 'projects');
+  const entries = [];
+  for (const project of fs.existsSync(projects) ? fs.readdirSync(projects).sort() : []) {
+    const folder = path.join(projects, project, 'template');
+    for (const file of listFiles(folder, '').sort()) {
+      if (fs.lstatSync(file).isFile()) {
+        entries.push([`${project}/${path.relative(folder, file).split(path.sep).join('/')}`, fs.readFileSync(file)]);
+      }
+    }
+  }
+  let offset = 0;
+  const header = Buffer.from(JSON.stringify(entries.map(([key, bytes]) => [key, (offset += bytes.length) - bytes.length, bytes.length])));
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(header.length);
+  const container = Buffer.concat([length, header, ...entries.map(([, bytes]) => bytes)]);
+  const { BROTLI_PARAM_QUALITY, BROTLI_PARAM_LGWIN, BROTLI_PARAM_SIZE_HINT } = zlib.constants;
+  const packed = zlib.brotliCompressSync(container, {
+    params: { [BROTLI_PARAM_QUALITY]: 11, [BROTLI_PARAM_LGWIN]: 24, [BROTLI_PARAM_SIZE_HINT]: container.length },
+  });
+  fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'dist', 'template-files.br'), packed);
+}
+
 /** Checks that package.json's walkthroughs and walkthroughs/ are what the curriculum generates. */
 const checkWalkthroughs = () => runScript('walkthroughs.ts');
 
@@ -89,11 +120,14 @@ async function main() {
   const skipWalkthroughCheck = process.argv.includes('--no-walkthrough-check');
   if (watch) {
     compileCurriculumForWatch();
+    packTemplateFiles();
     if (!skipWalkthroughCheck) {
       checkWalkthroughs();
     }
   } else if (!compileCurriculum() || (!skipWalkthroughCheck && !checkWalkthroughs())) {
     process.exit(1);
+  } else {
+    packTemplateFiles();
   }
   const extension = await esbuild.context({
     // The extension, and the project commands it loads on first use (src/projects/index.ts).
@@ -156,6 +190,7 @@ async function main() {
       clearTimeout(pending);
       pending = setTimeout(() => {
         compileCurriculumForWatch();
+        packTemplateFiles();
         extension.rebuild().catch(() => undefined); // its problems are printed by the reporter
       }, 100);
     });

@@ -1,6 +1,9 @@
 // vscode.workspace.fs behind the scaffolding core's interfaces: a target rooted at a folder Uri
-// (so remote and virtual workspaces work) and the template files shipped with the extension.
+// (so remote and virtual workspaces work) and the template files shipped with the extension (packed).
+import { promisify } from 'node:util';
+import { brotliDecompress } from 'node:zlib';
 import * as vscode from 'vscode';
+import { packedKey, unpackTemplateFiles } from '../core/scaffold/packed';
 import type { FileStat, TargetFileSystem, TemplateSource } from '../core/scaffold/plan';
 import type { CompiledTemplate } from '../core/scaffold/template';
 
@@ -25,7 +28,28 @@ export function targetFileSystem(root: vscode.Uri): TargetFileSystem {
   };
 }
 
+/**
+ * A shipped template's files come from dist/template-files.br (core/scaffold/packed.ts), read and
+ * unpacked once per scaffold; a template with a `root` (the integration tests' fixtures) from there.
+ */
 export function templateSource(extensionUri: vscode.Uri, template: CompiledTemplate): TemplateSource {
-  const root = template.root ? vscode.Uri.file(template.root) : vscode.Uri.joinPath(extensionUri, 'curriculum', 'projects', template.project, 'template');
-  return { read: (path) => Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, ...path.split('/')))) };
+  if (template.root) {
+    const root = vscode.Uri.file(template.root);
+    return { read: (path) => Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, ...path.split('/')))) };
+  }
+  let files: Promise<Map<string, Uint8Array>> | undefined;
+  return {
+    async read(path) {
+      files ??= Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, 'dist', 'template-files.br'))).then(async (packed) =>
+        unpackTemplateFiles(await decompress(packed)),
+      );
+      const content = (await files).get(packedKey(template.project, path));
+      if (!content) {
+        throw new Error(`${template.project}/${path} is missing from the extension's packed templates. Reinstall the extension.`);
+      }
+      return content;
+    },
+  };
 }
+
+const decompress = promisify(brotliDecompress);
