@@ -65,6 +65,7 @@ function sizes(): void {
   console.log(`  dist/projects.js        ${kb(bytes('dist/projects.js'))}   (loaded by the first scaffold or check)`);
   console.log(`  dist/curriculum.json    ${kb(bytes('dist/curriculum.json'))}   (read at activation)`);
   console.log(`  dist/lessons.json       ${kb(bytes('dist/lessons.json'))}   (read when the first lesson opens)`);
+  console.log(`  dist/template-files.br  ${kb(bytes('dist/template-files.br'))}   (the three templates' files, Brotli; read when scaffolding)`);
   const vsix = bytes('distributed-systems-roadmap.vsix');
   console.log(target('VSIX with the three templates', kb(vsix), '≤ 300 KB', vsix <= 300 * 1024));
 }
@@ -200,6 +201,62 @@ async function core(): Promise<void> {
   }
 }
 
+/** Heap used after a full collection (node --expose-gc, as `npm run bench` runs), in bytes. */
+function heapUsed(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+/**
+ * The heap the extension's own state takes, measured in this process (the extension host's heap
+ * holds VS Code's too): the curriculum, a store with 1,000 records and the roadmap with the
+ * extension's listeners, then what 1,000 toggles leave behind.
+ */
+async function memory(): Promise<void> {
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+  const folder = mkdtempSync(join(tmpdir(), 'ds-roadmap-bench-'));
+  try {
+    const start = heapUsed();
+    const loaded = parseCompiledCurriculum(readFileSync(join(ROOT, 'dist', 'curriculum.json'), 'utf8'), 'curriculum.json');
+    if (!loaded.ok) {
+      throw new Error(loaded.reason);
+    }
+    const curriculum = loaded.curriculum;
+    const real = [...progressItemIds(curriculum)];
+    const ids = new Set([...real, ...Array.from({ length: RECORDS - real.length }, (_, i) => `extra-${i}`)]);
+    const storage = new FakeMemento();
+    const { store } = await ProgressStore.open(storage, {
+      key: 'k',
+      setAsidePrefix: 'aside.',
+      knownIds: ids,
+      journal: new JournalFiles(folder),
+      node: 'wheap',
+    });
+    await store.apply([...ids].map((id) => ({ id, done: true })));
+    const roadmap = new LoadedRoadmap(curriculum, store, new ProjectRecords(new FakeMemento(), 'p'), 'k'.repeat(64));
+    subscribeLikeTheExtension(roadmap, curriculum, new Map(stepNodes(curriculum).map((node) => [node.id, node] as const)));
+    await store.flush();
+    const activated = heapUsed();
+    for (let i = 0; i < 1000; i++) {
+      await store.setDone(real[i % real.length], i % 2 === 0);
+    }
+    await store.flush();
+    const toggled = heapUsed();
+    const kept = gcExposed() ? '' : ' (run with node --expose-gc for figures after a collection)';
+    console.log(`memory (heap used, this process${kept})`);
+    console.log(`  curriculum, store with 1,000 records, roadmap  +${mb(activated - start)}`);
+    console.log(target('heap growth after 1,000 toggles', `${toggled >= activated ? '+' : ''}${mb(toggled - activated)}`, 'reported', true));
+    roadmap.dispose();
+    store.dispose();
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+function gcExposed(): boolean {
+  return typeof (globalThis as { gc?: unknown }).gc === 'function';
+}
+
 function findFiles(dir: string, match: (name: string) => boolean): string[] {
   if (!existsSync(dir)) {
     return [];
@@ -280,6 +337,7 @@ async function activation(): Promise<void> {
 async function main(): Promise<void> {
   sizes();
   await core();
+  await memory();
   if (!process.argv.includes('--no-vscode')) {
     await activation();
   }
