@@ -161,10 +161,13 @@ export class ProgressStore {
    * A reload with every journal in use (the usual case) writes nothing: each record stays in the
    * journal it is in, which is removed only after a snapshot like this one.
    */
-  private maintain(journals: readonly string[], unjournaled: boolean): Promise<void> {
+  private async maintain(journals: readonly string[], unjournaled: boolean): Promise<void> {
+    const now = this.now().getTime();
+    const closed = await this.anyStaleJournal(journals, now);
+    if (!closed && !(unjournaled && this.records.size > 0) && !this.summaryStale) {
+      return; // Nothing to write: opening yields no more turns of the extension host's event loop.
+    }
     return this.serialized(async () => {
-      const now = this.now().getTime();
-      const closed = await this.anyStaleJournal(journals, now);
       if (this.records.size > 0 && (closed || unjournaled)) {
         await this.options.journal.replace(this.ownJournal, entriesText(this.records));
         this.journalLines = this.records.size;
