@@ -6,10 +6,18 @@
 // keeps busy (store open took 34–437 ms of waiting in the bench's activations). Writes stay
 // asynchronous: an fdatasync can take long, and must never stall the extension host.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { constants, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JournalDirectory } from '../core/progress/journal';
+
+/**
+ * Appends open the journal with O_DSYNC where the platform has it (Linux, macOS): each write then
+ * returns once its data is on disk, as write + fdatasync would, in one call instead of two.
+ * Elsewhere (Windows) the append calls datasync itself.
+ */
+const APPEND_DSYNC = typeof constants.O_DSYNC === 'number' && process.platform !== 'win32';
+const APPEND_FLAGS = APPEND_DSYNC ? constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC : 'a';
 
 export class JournalFiles implements JournalDirectory {
   /** Whether the folder was made: an append then skips a mkdir. */
@@ -29,9 +37,11 @@ export class JournalFiles implements JournalDirectory {
     const file = await this.openToAppend(name);
     try {
       await file.appendFile(text, 'utf8');
-      await file.datasync();
+      if (!APPEND_DSYNC) {
+        await file.datasync();
+      }
     } finally {
-      // The text is on disk once datasync resolved: the change need not wait for the close.
+      // The text is on disk once the write (O_DSYNC) or datasync resolved: the change need not wait for the close.
       file.close().catch(() => undefined);
     }
   }
@@ -43,14 +53,14 @@ export class JournalFiles implements JournalDirectory {
       this.folderMade = true;
     }
     try {
-      return await open(join(this.folder, name), 'a');
+      return await open(join(this.folder, name), APPEND_FLAGS);
     } catch (error) {
       if (!isMissing(error)) {
         throw error;
       }
       // The folder was removed since (the learner cleared the extension's storage): make it again.
       await mkdir(this.folder, { recursive: true });
-      return open(join(this.folder, name), 'a');
+      return open(join(this.folder, name), APPEND_FLAGS);
     }
   }
 
