@@ -18,6 +18,7 @@ declare const __dsRoadmapLoadStart: number | undefined;
 const loadStart = typeof __dsRoadmapLoadStart === 'number' ? __dsRoadmapLoadStart : performance.now();
 const loadEnd = performance.now();
 import { registerPlanView, type PlanProvider } from './plan/planView';
+import { ReviewBoard } from './review/reviewBoard';
 
 /** What the extension exports, for its integration tests. */
 export interface RoadmapApi {
@@ -29,6 +30,8 @@ export interface RoadmapApi {
   readonly templates: TemplateCatalog;
   /** The Testing view's controller of the milestones. */
   readonly tests?: MilestoneTests;
+  /** The spaced review; tests move its clock to make a topic fall due. */
+  readonly reviews?: ReviewBoard;
   /** The progress value as VS Code stored it, to check persistence. */
   storedProgress(): unknown;
 }
@@ -48,9 +51,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
     scratchDir: context.globalStorageUri.fsPath,
     templates: () => templates.all(),
   };
-  const tree = registerRoadmapTree(context, roadmap, log);
+  const reviews = roadmap.ok ? new ReviewBoard(roadmap, log) : undefined;
+  if (reviews) {
+    context.subscriptions.push(reviews);
+  }
+  const tree = registerRoadmapTree(context, roadmap, log, reviews);
   timer.mark('view registration');
-  const lessons = roadmap.ok ? new LessonPanels(ctx, roadmap, (project, milestone) => revealMilestone(tree, roadmap, project, milestone)) : undefined;
+  const lessons =
+    roadmap.ok && reviews ? new LessonPanels(ctx, roadmap, reviews, (project, milestone) => revealMilestone(tree, roadmap, project, milestone)) : undefined;
   if (lessons) {
     context.subscriptions.push(lessons);
   }
@@ -72,7 +80,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
   timer.mark('tests');
   const moduleLoad = loadEnd - loadStart;
   log.info(`Activated in ${(moduleLoad + timer.total()).toFixed(1)} ms (module load ${moduleLoad.toFixed(1)} ms, ${timer.describe()}).`);
-  return { roadmap, tree, lessons, plan, templates, tests, storedProgress: () => context.globalState.get(StateKeys.progress) };
+  return { roadmap, tree, lessons, plan, templates, tests, reviews, storedProgress: () => context.globalState.get(StateKeys.progress) };
 }
 
 export function deactivate(): void {

@@ -2,6 +2,7 @@
 // with a nonce, no inline handlers, every curriculum string escaped. Pure: the adapter supplies
 // the webview's CSP source, the nonce and the URIs of the script, style and diagram.
 import { formatAuthors, type Curriculum, type Step, type Topic } from '../curriculum/model';
+import { BOX_INTERVAL_DAYS, describeDue, type ReviewState } from '../review/schedule';
 
 export interface LessonLinks {
   /** Projects' milestones that list this topic under "read first". */
@@ -40,6 +41,8 @@ export interface LessonPageInput {
   readonly topic: Topic;
   readonly content: LessonContent;
   readonly done: boolean;
+  /** Where the topic stands in the spaced review, in words (lessonReviewText). */
+  readonly reviewText: string;
   readonly links: LessonLinks;
   readonly cspSource: string;
   readonly nonce: string;
@@ -52,7 +55,9 @@ export type LessonMessage =
   | { readonly type: 'markDone'; readonly topicId: string; readonly done: boolean }
   | { readonly type: 'markDoneAndNext'; readonly topicId: string }
   | { readonly type: 'openTopic'; readonly topicId: string }
-  | { readonly type: 'openMilestone'; readonly project: string; readonly milestone: string };
+  | { readonly type: 'openMilestone'; readonly project: string; readonly milestone: string }
+  | { readonly type: 'review'; readonly topicId: string; readonly answer: 'knew' | 'forgot' }
+  | { readonly type: 'openNotes'; readonly topicId: string };
 
 export function parseLessonMessage(message: unknown): LessonMessage | undefined {
   if (typeof message !== 'object' || message === null) {
@@ -71,6 +76,12 @@ export function parseLessonMessage(message: unknown): LessonMessage | undefined 
   }
   if (m.type === 'openMilestone' && keys === 'milestone,project,type' && typeof m.project === 'string' && typeof m.milestone === 'string') {
     return { type: 'openMilestone', project: m.project, milestone: m.milestone };
+  }
+  if (m.type === 'review' && keys === 'answer,topicId,type' && typeof m.topicId === 'string' && (m.answer === 'knew' || m.answer === 'forgot')) {
+    return { type: 'review', topicId: m.topicId, answer: m.answer };
+  }
+  if (m.type === 'openNotes' && keys === 'topicId,type' && typeof m.topicId === 'string') {
+    return { type: 'openNotes', topicId: m.topicId };
   }
   return undefined;
 }
@@ -131,6 +142,20 @@ function markLabel(done: boolean): string {
   return done ? 'Mark topic not done' : 'Mark topic done';
 }
 
+/** What the panel tells an open page after the learner answered its review, in place. */
+export interface LessonReviewMessage {
+  readonly type: 'review';
+  readonly text: string;
+}
+
+/** The review line of a lesson: where the topic stands, or how to start reviewing it. */
+export function lessonReviewText(state: ReviewState | undefined, now: Date): string {
+  if (!state) {
+    return 'Not in your review yet: after each answer, say whether you knew it, and the topic comes back when it is due.';
+  }
+  return `Review: box ${state.box} of ${BOX_INTERVAL_DAYS.length}, ${describeDue(state, now)}.`;
+}
+
 /** What a lesson page keeps in its webview state, and what the serializer gets back after a restart. */
 export interface LessonViewState {
   readonly topicId: string;
@@ -169,7 +194,12 @@ export function renderLessonPage(input: LessonPageInput): string {
     )
     .join('');
   const questions = topic.selfCheck
-    .map((check, i) => `<li><p>${esc(check.question)}</p><details><summary>Show answer</summary><p data-answer="${i}">${esc(check.answer)}</p></details></li>`)
+    .map(
+      (check, i) =>
+        `<li><p>${esc(check.question)}</p><details><summary>Show answer</summary><p data-answer="${i}">${esc(check.answer)}</p>` +
+        `<p class="review-ask">Did you know it? <button data-action="review" data-answer="knew">I knew it</button> ` +
+        `<button class="secondary" data-action="review" data-answer="forgot">I didn't</button></p></details></li>`,
+    )
     .join('');
   const usedIn = links.usedIn
     .map(
@@ -206,13 +236,14 @@ export function renderLessonPage(input: LessonPageInput): string {
 ${diagram}
 <section class="lesson">${input.content.html}</section>
 <section><h2>Read</h2>${reading}${chapters}<p>${esc(topic.reading.guide)}</p>${papers ? `<h3>Papers</h3><ul>${papers}</ul>` : ''}</section>
-<section><h2>Check yourself</h2><ol class="questions">${questions}</ol></section>
+<section><h2>Check yourself</h2><ol class="questions">${questions}</ol><p id="review-status" role="status" aria-live="polite">${esc(input.reviewText)}</p></section>
 <section><h2>Try it</h2><p class="try-it">${tryIt}</p></section>
 ${usedIn ? `<section><h2>Used in</h2><ul class="used-in">${usedIn}</ul></section>` : ''}
 </main>
 <footer>
 <button id="mark-done" data-action="markDone">${markLabel(input.done)}</button>
 ${links.next ? `<button id="mark-done-next" data-action="markDoneAndNext"${input.done ? ' hidden' : ''}>Mark done &amp; next</button>` : ''}
+<button class="secondary" data-action="openNotes">Open notes</button>
 ${nav(links.previous, 'Previous')}
 ${nav(links.next, 'Next topic')}
 </footer>

@@ -29,6 +29,8 @@ export interface ReviewState {
 export interface DueReview {
   readonly topic: Topic;
   readonly step: Step;
+  /** The step's number in the roadmap, from 1. */
+  readonly stepNumber: number;
   readonly state: ReviewState;
 }
 
@@ -88,14 +90,14 @@ export function reviewState(record: ProgressRecord | undefined): ReviewState | u
 /** The topics due for review at `now`, the longest overdue first (then in the roadmap's order). */
 export function dueReviews(curriculum: Curriculum, get: (id: string) => ProgressRecord | undefined, now: Date): DueReview[] {
   const due: DueReview[] = [];
-  for (const step of curriculum.steps) {
+  curriculum.steps.forEach((step, index) => {
     for (const topic of step.topics) {
       const state = reviewState(get(reviewId(topic.id)));
       if (state && Date.parse(state.due) <= now.getTime()) {
-        due.push({ topic, step, state });
+        due.push({ topic, step, stepNumber: index + 1, state });
       }
     }
-  }
+  });
   return due.sort((a, b) => Date.parse(a.state.due) - Date.parse(b.state.due));
 }
 

@@ -2,6 +2,7 @@
 // tooltips. The tree view adapter only maps these onto vscode.TreeItem.
 import { formatAuthors, formatDuration, milestoneKey, type Curriculum, type Milestone, type Project, type Step, type Topic } from '../curriculum/model';
 import { escapeMarkdown } from '../util/markdown';
+import type { DueReview } from '../review/schedule';
 import {
   childTally,
   milestoneState,
@@ -29,7 +30,19 @@ export type MilestoneNode = {
   readonly key: string;
 };
 
-export type RoadmapNode = StepNode | TopicNode | DetailNode | ProjectNode | MilestoneNode;
+/** The "Due for review" row above the steps, shown while a topic is due (core/review/schedule.ts). */
+export type ReviewsNode = { readonly kind: 'reviews'; readonly id: string; readonly due: readonly DueReview[] };
+export type ReviewTopicNode = { readonly kind: 'reviewTopic'; readonly id: string; readonly review: DueReview; readonly stepNumber: number };
+
+export type RoadmapNode = StepNode | TopicNode | DetailNode | ProjectNode | MilestoneNode | ReviewsNode | ReviewTopicNode;
+
+export const REVIEWS_NODE_ID = 'reviews';
+
+/** The tree's top level: the topics due for review, when any is, then the steps. */
+export function rootNodes(curriculum: Curriculum, due: readonly DueReview[]): RoadmapNode[] {
+  const steps = stepNodes(curriculum);
+  return due.length > 0 ? [{ kind: 'reviews', id: REVIEWS_NODE_ID, due }, ...steps] : steps;
+}
 
 function stepNodeId(stepId: string): string {
   return `step/${stepId}`;
@@ -40,6 +53,9 @@ export function stepNodes(curriculum: Curriculum): StepNode[] {
 }
 
 export function childNodes(node: RoadmapNode): RoadmapNode[] {
+  if (node.kind === 'reviews') {
+    return node.due.map((review) => ({ kind: 'reviewTopic', id: `${REVIEWS_NODE_ID}/${review.topic.id}`, review, stepNumber: review.stepNumber }));
+  }
   if (node.kind === 'project') {
     return (node.project.milestones ?? []).map((milestone, index) => ({
       kind: 'milestone',
@@ -71,9 +87,9 @@ export function childNodes(node: RoadmapNode): RoadmapNode[] {
   return [...topics, ...details, ...projects];
 }
 
-/** The parent of a node, for reveal; undefined for steps. */
+/** The parent of a node, for reveal; undefined for steps and the review rows (never revealed). */
 export function parentNode(curriculum: Curriculum, node: RoadmapNode): RoadmapNode | undefined {
-  if (node.kind === 'step') {
+  if (node.kind === 'step' || node.kind === 'reviews' || node.kind === 'reviewTopic') {
     return undefined;
   }
   for (const step of stepNodes(curriculum)) {
@@ -226,5 +242,28 @@ export function presentMilestone(node: MilestoneNode, progress: ProgressView): P
     description: `${node.milestone.hours !== undefined ? `${node.milestone.hours} h · ` : ''}${MILESTONE_STATE_LABELS[state]}${when}`,
     tooltipMarkdown: lines.join('\n'),
     state,
+  };
+}
+
+/** "Due for review · 3 topics". */
+export function presentReviews(due: readonly DueReview[]): Presentation<'due'> {
+  const count = `${due.length} topic${due.length === 1 ? '' : 's'}`;
+  return {
+    label: 'Due for review',
+    description: count,
+    tooltipMarkdown: `**Due for review:** ${count}\n\nOpen a lesson, answer its self-check questions and say whether you knew each answer: a topic you knew comes back later, one you did not comes back tomorrow.`,
+    state: 'due',
+  };
+}
+
+/** "Topic title", "step 2 · box 3 · due since 4 Mar". */
+export function presentReviewTopic(node: ReviewTopicNode): Presentation<'due'> {
+  const { topic, state } = node.review;
+  const since = state.due.slice(0, 10);
+  return {
+    label: topic.title,
+    description: `step ${node.stepNumber} · box ${state.box} · due since ${since}`,
+    tooltipMarkdown: `**${escapeMarkdown(topic.title)}** · due for review since ${since}\n\nLast answer: ${state.answer === 'knew' ? 'knew it' : "didn't know it"}; box ${state.box} of 5.`,
+    state: 'due',
   };
 }
