@@ -1,5 +1,6 @@
 // Entry point: loads the compiled curriculum, the progress store and the project records, then
 // wires the commands, views and lesson panels. No logic of its own.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { StateKeys, WebviewTypes } from './constants';
 import { projectCommands, registerCommands } from './commands';
@@ -38,6 +39,10 @@ export interface RoadmapApi {
 
 export async function activate(context: vscode.ExtensionContext): Promise<RoadmapApi> {
   const timer = new PhaseTimer(() => performance.now());
+  // The core's strings (@vscode/l10n) read the same bundle as the adapters' (vscode.l10n); in English there is none.
+  if (vscode.l10n.bundle) {
+    l10n.config({ contents: vscode.l10n.bundle });
+  }
   const log = vscode.window.createOutputChannel(vscode.l10n.t('Distributed Systems Roadmap'), { log: true });
   context.subscriptions.push(log);
   context.globalState.setKeysForSync([StateKeys.progress, StateKeys.signingKey]);

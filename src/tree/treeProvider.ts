@@ -6,7 +6,7 @@ import type { Curriculum } from '../core/curriculum/model';
 import type { MilestoneState, ProgressView, StepState } from '../core/progress/summary';
 import {
   childNodes,
-  DETAIL_LABELS,
+  detailLabel,
   parentNode,
   presentMilestone,
   presentProject,
@@ -137,7 +137,7 @@ export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>
         item.iconPath = STEP_ICONS[view.state];
         item.contextValue = view.state === 'done' ? TreeItemKinds.stepDone : TreeItemKinds.stepTodo;
         item.checkboxState = checkbox(view.state === 'done');
-        item.accessibilityInformation = { label: `Step ${node.number}: ${view.label}, ${view.description}` };
+        item.accessibilityInformation = { label: vscode.l10n.t('Step {0}: {1}, {2}', node.number, view.label, view.description) };
         return item;
       }
       case 'topic': {
@@ -148,17 +148,17 @@ export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>
         item.iconPath = new vscode.ThemeIcon('mortar-board');
         item.contextValue = view.state === 'done' ? TreeItemKinds.topicDone : TreeItemKinds.topicTodo;
         item.checkboxState = checkbox(view.state === 'done');
-        item.command = { command: Commands.openLesson, title: 'Open Lesson', arguments: [node.topic.id] };
-        item.accessibilityInformation = { label: `Topic: ${view.label}, ${view.description}` };
+        item.command = { command: Commands.openLesson, title: vscode.l10n.t('Open Lesson'), arguments: [node.topic.id] };
+        item.accessibilityInformation = { label: vscode.l10n.t('Topic: {0}, {1}', view.label, view.description) };
         return item;
       }
       case 'detail': {
-        const item = new vscode.TreeItem(DETAIL_LABELS[node.field], vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(detailLabel(node.field), vscode.TreeItemCollapsibleState.None);
         item.description = node.text;
         item.tooltip = node.text;
         item.iconPath = DETAIL_ICONS[node.field];
         item.contextValue = TreeItemKinds.detail;
-        item.accessibilityInformation = { label: `${DETAIL_LABELS[node.field]}: ${node.text}` };
+        item.accessibilityInformation = { label: vscode.l10n.t('{0}: {1}', detailLabel(node.field), node.text) };
         return item;
       }
       case 'project': {
@@ -169,7 +169,7 @@ export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>
         item.tooltip = new vscode.MarkdownString(view.tooltipMarkdown);
         item.iconPath = new vscode.ThemeIcon(view.state === 'scaffolded' ? 'folder-active' : 'tools');
         item.contextValue = TreeItemKinds.project;
-        item.accessibilityInformation = { label: `Project: ${view.label}, ${view.description}` };
+        item.accessibilityInformation = { label: vscode.l10n.t('Project: {0}, {1}', view.label, view.description) };
         return item;
       }
       case 'milestone': {
@@ -179,7 +179,7 @@ export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>
         item.tooltip = new vscode.MarkdownString(view.tooltipMarkdown);
         item.iconPath = MILESTONE_ICONS[view.state];
         item.contextValue = TreeItemKinds.milestone;
-        item.accessibilityInformation = { label: `Milestone ${node.number}: ${view.label}, ${view.description}` };
+        item.accessibilityInformation = { label: vscode.l10n.t('Milestone {0}: {1}, {2}', node.number, view.label, view.description) };
         return item;
       }
       case 'reviews': {
@@ -189,7 +189,7 @@ export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>
         item.tooltip = new vscode.MarkdownString(view.tooltipMarkdown);
         item.iconPath = new vscode.ThemeIcon('history', new vscode.ThemeColor('charts.orange'));
         item.contextValue = TreeItemKinds.reviews;
-        item.accessibilityInformation = { label: `${view.label}: ${view.description}` };
+        item.accessibilityInformation = { label: vscode.l10n.t('{0}: {1}', view.label, view.description) };
         return item;
       }
       case 'reviewTopic': {
@@ -199,8 +199,8 @@ export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>
         item.tooltip = new vscode.MarkdownString(view.tooltipMarkdown);
         item.iconPath = new vscode.ThemeIcon('mortar-board');
         item.contextValue = TreeItemKinds.reviewTopic;
-        item.command = { command: Commands.openLesson, title: 'Open Lesson', arguments: [node.review.topic.id] };
-        item.accessibilityInformation = { label: `Due for review: ${view.label}, ${view.description}` };
+        item.command = { command: Commands.openLesson, title: vscode.l10n.t('Open Lesson'), arguments: [node.review.topic.id] };
+        item.accessibilityInformation = { label: vscode.l10n.t('Due for review: {0}, {1}', view.label, view.description) };
         return item;
       }
     }

@@ -2,6 +2,7 @@
 // choice (the machine-scoped setting dsRoadmap.notes.folder, so a workspace cannot point it
 // elsewhere); by default `.roadmap/notes/` in the workspace. Topic ids are the curriculum's
 // (lower-case letters, digits and dashes), so a file name never leaves the folder.
+import * as l10n from '@vscode/l10n';
 import { isAbsolute, join } from 'node:path';
 import type { Step, Topic } from '../curriculum/model';
 import { ID_PATTERN } from '../curriculum/ids';
@@ -23,12 +24,12 @@ export function notesFolder(setting: string, workspaceFolder: string | undefined
 /** The notes file of a topic in `folder`; throws on an id that is not a curriculum id. */
 export function notesFile(folder: string, topicId: string): string {
   if (!ID_PATTERN.test(topicId)) {
-    throw new Error(`"${topicId}" is not a topic id`);
+    throw new Error(l10n.t('"{0}" is not a topic id', topicId));
   }
   return join(folder, `${topicId}.md`);
 }
 
 /** What a new notes file holds: the topic as a heading and where it sits in the roadmap. */
 export function notesTemplate(step: Step, stepNumber: number, topic: Topic): string {
-  return `# ${topic.title}\n\nStep ${stepNumber}: ${step.title}. My notes on this topic.\n\n`;
+  return `# ${topic.title}\n\n${l10n.t('Step {0}: {1}. My notes on this topic.', stepNumber, step.title)}\n\n`;
 }

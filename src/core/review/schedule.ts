@@ -3,6 +3,7 @@
 // first; each box waits longer before the topic is due again. The state of each topic is one
 // progress record (`review:<topic id>`), so it has the store's guarantees: journaled, synced,
 // merged by stamp, and never changed from elsewhere behind the learner's back.
+import * as l10n from '@vscode/l10n';
 import type { Curriculum, Step, Topic } from '../curriculum/model';
 import type { Change } from '../progress/store';
 import type { ProgressRecord } from '../progress/codec';
@@ -124,5 +125,5 @@ export function isReviewId(id: string): boolean {
 /** "due today", "due in 3 days", for the lesson page. */
 export function describeDue(state: ReviewState, now: Date): string {
   const days = Math.ceil((Date.parse(state.due) - now.getTime()) / DAY_MS);
-  return days <= 0 ? 'due now' : days === 1 ? 'due again tomorrow' : `due again in ${days} days`;
+  return days <= 0 ? l10n.t('due now') : days === 1 ? l10n.t('due again tomorrow') : l10n.t('due again in {0} days', days);
 }

@@ -285,7 +285,7 @@ describe('lesson page', () => {
       styleUri: 'https://webview.example/media/lesson.css',
     });
     assert.match(html, /data-topic="2-t-a">Next topic, in step 2: 2 t-a<\/button>/);
-    assert.match(html, /<button id="mark-done-next" data-action="markDoneAndNext">Mark done &amp; next<\/button>/);
+    assert.match(html, /<button id="mark-done-next" data-action="markDoneAndNext">Mark done &#38; next<\/button>/);
   });
 
   it('offers "Mark done & next" only while the topic is not done and a next topic exists', () => {
@@ -314,7 +314,7 @@ describe('lesson page', () => {
     const html = page(hostileCurriculum('plain text'));
     const asks =
       html.match(
-        /<p class="review-ask">Did you know it\? <button data-action="review" data-answer="knew">I knew it<\/button> <button class="secondary" data-action="review" data-answer="forgot">I didn't<\/button><\/p><\/details>/g,
+        /<p class="review-ask">Did you know it\? <button data-action="review" data-answer="knew">I knew it<\/button> <button class="secondary" data-action="review" data-answer="forgot">I didn&#39;t<\/button><\/p><\/details>/g,
       ) ?? [];
     assert.equal(asks.length, hostileCurriculum('plain text').steps[0].topics[0].selfCheck.length);
     assert.ok(asks.length > 0);
