@@ -55,6 +55,12 @@ const PRESENTING = [
   'src/review/',
   'src/notes/',
   'src/testing/',
+  'src/core/check/',
+  'src/core/scaffold/',
+  'src/core/roadmap/',
+  'src/projects/',
+  'src/commands.ts',
+  'src/errors.ts',
 ];
 /** Calls whose arguments are for developers, or are not text: the log, markup helpers, string and path functions. */
 const NOT_SHOWN_CALLS = new Set([
