@@ -10,7 +10,7 @@ import { Cluster } from '../harness/cluster.ts';
 import { History } from '../harness/history.ts';
 import { keyOnShard, startLoad, verifyRun } from '../harness/load.ts';
 import { createRandom, seedFromEnv } from '../harness/random.ts';
-import { makeSchedule, runSchedule, scheduleSeeds, simulate, SKIPPED_AFTER_SIMULATION, type Batch } from '../harness/schedules.ts';
+import { makeSchedule, runSchedule, scheduleSeeds, simulate, skipRealRun, type Batch } from '../harness/schedules.ts';
 import { shardOf } from '../src/ring.ts';
 
 const random = createRandom(seedFromEnv(), 'm3');
@@ -21,8 +21,7 @@ let simulationFailed = false;
 
 /** The real cluster, started by the first test that needs it; undefined (test skipped) if the simulation failed. */
 async function realCluster(t: TestContext): Promise<Cluster | undefined> {
-  if (simulationFailed) {
-    t.skip(SKIPPED_AFTER_SIMULATION);
+  if (skipRealRun(t, simulationFailed)) {
     return undefined;
   }
   running ??= await Cluster.start({ name: 'm3', random, nodes: 3, shards: SHARDS, replicas: 3 });
