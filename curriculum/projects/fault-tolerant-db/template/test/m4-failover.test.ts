@@ -1,11 +1,12 @@
 // Milestone 4: failure detection and failover. First in the simulator (harness/sim.ts): scripted
-// schedules (harness/scripted.ts: a late copy of an old append, a follower's answer overtaken by
-// a new write), then seeded schedules of long leader churn on a lossy network, leaders and followers crashing and
-// restarting, a follower that missed writes coming back just as the leader dies; each ends by
-// crashing every shard's leader in turn and reading again. Then as real processes: five nodes,
-// four shards of three replicas, four clients writing and reading; twice, the leader of a seeded
-// shard is killed with SIGKILL under load, and restarted later. No acknowledged write may be lost, no read may be stale, every key
-// stays linearizable, and each shard must serve again within the bound after each crash.
+// schedules (harness/scripted.ts: a late copy of an old append, a follower's answer overtaken by a
+// new write), then seeded schedules of long leader churn on a lossy network, leaders and followers
+// crashing and restarting, a follower that missed writes coming back just as the leader dies; each
+// ends by crashing every shard's leader in turn and reading again. Then as real processes: five
+// nodes, four shards of three replicas, four clients writing and reading; twice, the leader of a
+// seeded shard is killed with SIGKILL under load, and restarted later. No acknowledged write may be
+// lost, no read may be stale, every key stays linearizable, and each shard must serve again within
+// the bound after each crash.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { Cluster } from '../harness/cluster.ts';

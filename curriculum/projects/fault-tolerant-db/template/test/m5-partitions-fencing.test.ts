@@ -1,13 +1,14 @@
 // Milestone 5: partitions without split brain. First in the simulator (harness/sim.ts): scripted
 // schedules (harness/scripted.ts), Figure 8 of the Raft paper step by step and a deposed leader
-// restarting after its entries were replaced; then seeded Figure-8 style schedules: leaders cut off while clients keep sending them reads and writes,
-// random splits, leaders crashing fast, on a network that loses, duplicates and reorders; every
-// history must be linearizable. Then as real processes. First, by hand, on one shard of three replicas: a
-// leader cut off from the others must acknowledge nothing while the majority elects a new leader
-// and goes on; then the old leader, still believing it leads, reaches one backup of the newer
-// term — directly, or after that backup restarted — and must not get a stale read through it.
-// Last, under load with lost, delayed and duplicated messages, the leader of a seeded shard is cut
-// off three times until the others elect new leaders: every key's history must stay linearizable.
+// restarting after its entries were replaced; then seeded Figure-8 style schedules: leaders cut off
+// while clients keep sending them reads and writes, random splits, leaders crashing fast, on a
+// network that loses, duplicates and reorders; every history must be linearizable. Then as real
+// processes. First, by hand, on one shard of three replicas: a leader cut off from the others must
+// acknowledge nothing while the majority elects a new leader and goes on; then the old leader,
+// still believing it leads, reaches one backup of the newer term — directly, or after that backup
+// restarted — and must not get a stale read through it. Last, under load with lost, delayed and
+// duplicated messages, the leader of a seeded shard is cut off three times until the others elect
+// new leaders: every key's history must stay linearizable.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { Cluster } from '../harness/cluster.ts';

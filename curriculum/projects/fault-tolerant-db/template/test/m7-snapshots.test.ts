@@ -1,11 +1,11 @@
 // Milestone 7: snapshots. In the simulator (harness/sim.ts): first a scripted schedule
 // (harness/scripted.ts: every node restarts from its snapshot, then a late copy of an applied
-// request arrives), then seeded schedules of one shard taking
-// thousands of writes with a snapshot every 40 entries, while a follower down for most of the run
-// comes back far behind the leader's snapshot, a new member joins with nothing, a follower
-// restarts (it must start from its snapshot, not replay from index 1) and leaders crash. Every
-// history must stay linearizable (a snapshot that forgot the client table applies a retry twice),
-// every replica must catch up, and no node may keep more than 64 KiB on disk.
+// request arrives), then seeded schedules of one shard taking thousands of writes with a snapshot
+// every 40 entries, while a follower down for most of the run comes back far behind the leader's
+// snapshot, a new member joins with nothing, a follower restarts (it must start from its snapshot,
+// not replay from index 1) and leaders crash. Every history must stay linearizable (a snapshot that
+// forgot the client table applies a retry twice), every replica must catch up, and no node may keep
+// more than 64 KiB on disk.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { proofStopsHere, simulate, simulateScripts } from '../harness/schedules.ts';
