@@ -5,7 +5,7 @@
 // each seed; apply each known bug (a patch) to the reference and check one of the milestones that
 // should catch it fails (on the first seed, or on every seed with `bugSeeds: all`). Runs on Node 24 (the templates are TypeScript run directly), from the same cache
 // as the VS Code server. Ends with "N passed, M failed".
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,6 +25,8 @@ interface Proof {
    * one of them (a template whose tests drive each bug into view deterministically, docs/TEMPLATES.md).
    */
   readonly bugSeeds?: 'first' | 'all';
+  /** How many bug runs at once (default 1): for a template whose bug runs are simulations only, with no timing to disturb. */
+  readonly bugJobs?: number;
   readonly bugs: readonly { readonly id: string; readonly description: string; readonly caughtBy: readonly string[] }[];
 }
 
@@ -77,7 +79,7 @@ interface Run {
  * simulated schedule) and the real-process tail after the simulation; a skipped test is not a failed
  * one, so a bug only that tail would catch counts as not caught.
  */
-function runMilestone(
+async function runMilestone(
   node: string,
   project: string,
   template: CompiledTemplate,
@@ -85,9 +87,10 @@ function runMilestone(
   seed: number | undefined,
   only: boolean,
   fast = false,
-): Run {
-  const tap = join(project, `.proof-${milestone}.tap`);
+): Promise<Run> {
+  const tap = join(project, `.proof-${milestone}-${seed ?? 'default'}.tap`);
   const command = checkCommand(only ? { ...template, milestones: template.milestones.filter((m) => m.id === milestone) } : template, milestone, tap);
+  const chunks: Buffer[] = [];
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ''}` };
   delete env.ROADMAP_SEED;
   delete env.ROADMAP_PROOF_FAST;
@@ -98,10 +101,34 @@ function runMilestone(
     env.ROADMAP_PROOF_FAST = '1';
   }
   const started = Date.now();
-  const result = spawnSync(node, [...command.args], { cwd: project, encoding: 'utf8', timeout: 300_000, env });
+  const status = await new Promise<number | null>((resolve) => {
+    const child = spawn(node, [...command.args], { cwd: project, env, timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('error', () => resolve(null));
+    child.on('close', (code) => resolve(code));
+  });
   const report = existsSync(tap) ? parseTap(readFileSync(tap, 'utf8')) : undefined;
   rmSync(tap, { force: true });
-  return { outcome: judgeRun(result.status ?? undefined, report), output: `${result.stdout}${result.stderr}`, seconds: (Date.now() - started) / 1000 };
+  return { outcome: judgeRun(status ?? undefined, report), output: Buffer.concat(chunks).toString('utf8'), seconds: (Date.now() - started) / 1000 };
+}
+
+/** Runs the works given it at most `jobs` at a time, in the order given. */
+function limiter(jobs: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (running >= jobs) {
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+    running++;
+    try {
+      return await work();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
 }
 
 async function scaffoldStarter(template: CompiledTemplate): Promise<string> {
@@ -183,7 +210,7 @@ async function main(): Promise<number> {
     const starter = await scaffoldStarter(template);
     installDependencies(starter, node);
     for (const [index, milestone] of template.milestones.entries()) {
-      const run = runMilestone(node, starter, template, milestone.id, undefined, true);
+      const run = await runMilestone(node, starter, template, milestone.id, undefined, true);
       // For the right reason: the TODO of this milestone, or of an earlier one whose work it builds on.
       const todos = [...`${run.outcome.kind === 'failed' ? run.outcome.failures.join('\n') : ''}\n${run.output}`.matchAll(/TODO\(milestone (\d+)\)/g)].map(
         (match) => Number(match[1]),
@@ -202,7 +229,7 @@ async function main(): Promise<number> {
     overlay(join(ROOT, 'test', 'templates', template.project, 'reference'), reference);
     const last = template.milestones[template.milestones.length - 1].id;
     for (const seed of proof.seeds) {
-      const run = runMilestone(node, reference, template, last, seed, false);
+      const run = await runMilestone(node, reference, template, last, seed, false);
       const ok = run.outcome.kind === 'passed';
       phase.reference += run.seconds;
       record(
@@ -213,27 +240,40 @@ async function main(): Promise<number> {
     }
 
     const bugSeeds = proof.bugSeeds === 'all' ? proof.seeds : proof.seeds.slice(0, 1);
-    for (const bug of proof.bugs) {
-      const buggy = mkdtempSync(join(tmpdir(), `proof-${template.project}-${bug.id}-`));
-      copyProject(reference, buggy);
-      applyPatch(join(ROOT, 'test', 'templates', template.project, 'bugs', `${bug.id}.patch`), buggy);
-      // Caught on a seed means one of caughtBy ran its tests and one failed (a run that crashed
-      // without a verdict proves nothing); the milestones after the first that fails are not run.
-      const catchers = new Set<string>();
-      const missed: number[] = [];
+    const bugsStarted = Date.now();
+    const folders = new Map<string, string>();
+    const folderOf = (bug: Proof['bugs'][number]): string => {
+      let buggy = folders.get(bug.id);
+      if (buggy === undefined) {
+        buggy = mkdtempSync(join(tmpdir(), `proof-${template.project}-${bug.id}-`));
+        copyProject(reference, buggy);
+        applyPatch(join(ROOT, 'test', 'templates', template.project, 'bugs', `${bug.id}.patch`), buggy);
+        folders.set(bug.id, buggy);
+      }
+      return buggy;
+    };
+    // Caught on a seed means one of caughtBy ran its tests and one failed (a run that crashed
+    // without a verdict proves nothing); the milestones after the first that fails are not run.
+    const catchOn = async (bug: Proof['bugs'][number], seed: number): Promise<{ catcher: string | undefined; seconds: number }> => {
       let seconds = 0;
-      for (const seed of bugSeeds) {
-        const catcher = bug.caughtBy.find((milestone) => {
-          const run = runMilestone(node, buggy, template, milestone, seed, true, true);
-          seconds += run.seconds;
-          return run.outcome.kind === 'failed';
-        });
-        if (catcher === undefined) {
-          missed.push(seed);
-        } else {
-          catchers.add(catcher);
+      for (const milestone of bug.caughtBy) {
+        const run = await runMilestone(node, folderOf(bug), template, milestone, seed, true, true);
+        seconds += run.seconds;
+        if (run.outcome.kind === 'failed') {
+          return { catcher: milestone, seconds };
         }
       }
+      return { catcher: undefined, seconds };
+    };
+    const jobs = Math.max(1, proof.bugJobs ?? 1);
+    const limit = limiter(jobs);
+    // Queued in order, bug by bug: each bug's line comes as soon as its seeds are done.
+    const runs = new Map(proof.bugs.map((bug) => [bug.id, bugSeeds.map((seed) => limit(() => catchOn(bug, seed)))]));
+    for (const bug of proof.bugs) {
+      const outcomes = await Promise.all(runs.get(bug.id) ?? []);
+      const catchers = new Set(outcomes.flatMap((outcome) => (outcome.catcher === undefined ? [] : [outcome.catcher])));
+      const missed = bugSeeds.filter((_, i) => outcomes[i]?.catcher === undefined);
+      const seconds = outcomes.reduce((sum, outcome) => sum + outcome.seconds, 0);
       phase.bugs += seconds;
       const caught = bugSeeds.length - missed.length;
       record(
@@ -241,9 +281,16 @@ async function main(): Promise<number> {
         `bug "${bug.id}" (${bug.description}) is caught on ${caught}/${bugSeeds.length} seed${bugSeeds.length === 1 ? '' : 's'} by ` +
           `${catchers.size > 0 ? [...catchers].join(', ') : 'none of ' + bug.caughtBy.join(', ')}${missed.length > 0 && caught > 0 ? `, not on seed ${missed.join(', ')}` : ''} (${seconds.toFixed(1)} s)`,
       );
-      rmSync(buggy, { recursive: true, force: true });
+      const buggy = folders.get(bug.id);
+      if (buggy !== undefined) {
+        rmSync(buggy, { recursive: true, force: true });
+      }
     }
-    console.log(`  ${template.project}: starter ${phase.starter.toFixed(0)} s, reference ${phase.reference.toFixed(0)} s, bugs ${phase.bugs.toFixed(0)} s`);
+    const bugsWall = (Date.now() - bugsStarted) / 1000;
+    console.log(
+      `  ${template.project}: starter ${phase.starter.toFixed(0)} s, reference ${phase.reference.toFixed(0)} s, ` +
+        `bugs ${bugsWall.toFixed(0)} s (${proof.bugs.length * bugSeeds.length} runs of ${proof.bugs.length} bugs, ${jobs} at a time, ${phase.bugs.toFixed(0)} s in all)`,
+    );
     rmSync(starter, { recursive: true, force: true });
     rmSync(reference, { recursive: true, force: true });
   }
