@@ -3,8 +3,9 @@
 // folder with the extension's own scaffolder and check every milestone fails there with a
 // TODO(milestone …) message; overlay the reference solution and check every milestone passes for
 // each seed; apply each known bug (a patch) to the reference and check one of the milestones that
-// should catch it fails (on the first seed, or on every seed with `bugSeeds: all`). Runs on Node 24 (the templates are TypeScript run directly), from the same cache
-// as the VS Code server. Ends with "N passed, M failed".
+// should catch it fails, on the first seed or, with `bugSeeds: all`, on every seed. Runs on Node 24
+// (the templates are TypeScript run directly), from the same cache as the VS Code server. Ends with
+// "N passed, M failed".
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
