@@ -45,6 +45,13 @@
 
   window.addEventListener('message', (event) => {
     const message = event.data;
+    if (message && message.type === 'review' && typeof message.text === 'string') {
+      const line = document.getElementById('review-status');
+      if (line) {
+        line.textContent = message.text;
+      }
+      return;
+    }
     if (!message || message.type !== 'state' || typeof message.done !== 'boolean') {
       return;
     }
@@ -75,6 +82,10 @@
       vscode.postMessage({ type: 'markDoneAndNext', topicId });
     } else if (action === 'openTopic') {
       vscode.postMessage({ type: 'openTopic', topicId: target.getAttribute('data-topic') });
+    } else if (action === 'review') {
+      vscode.postMessage({ type: 'review', topicId, answer: target.getAttribute('data-answer') });
+    } else if (action === 'openNotes') {
+      vscode.postMessage({ type: 'openNotes', topicId });
     } else if (action === 'openMilestone') {
       vscode.postMessage({
         type: 'openMilestone',

@@ -3,9 +3,10 @@
 // folder with the extension's own scaffolder and check every milestone fails there with a
 // TODO(milestone …) message; overlay the reference solution and check every milestone passes for
 // each seed; apply each known bug (a patch) to the reference and check one of the milestones that
-// should catch it fails. Runs on Node 24 (the templates are TypeScript run directly), from the same cache
-// as the VS Code server. Ends with "N passed, M failed".
-import { spawnSync } from 'node:child_process';
+// should catch it fails, on the first seed or, with `bugSeeds: all`, on every seed. Runs on Node 24
+// (the templates are TypeScript run directly), from the same cache as the VS Code server. Ends with
+// "N passed, M failed".
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,6 +21,13 @@ const ROOT = join(__dirname, '..');
 
 interface Proof {
   readonly seeds: readonly number[];
+  /**
+   * The seeds each bug must be caught on: `first` (the default) the first of `seeds`, `all` every
+   * one of them (a template whose tests drive each bug into view deterministically, docs/TEMPLATES.md).
+   */
+  readonly bugSeeds?: 'first' | 'all';
+  /** How many bug runs at once (default 1): for a template whose bug runs are simulations only, with no timing to disturb. */
+  readonly bugJobs?: number;
   readonly bugs: readonly { readonly id: string; readonly description: string; readonly caughtBy: readonly string[] }[];
 }
 
@@ -66,19 +74,62 @@ interface Run {
   readonly seconds: number;
 }
 
-function runMilestone(node: string, project: string, template: CompiledTemplate, milestone: string, seed: number | undefined, only: boolean): Run {
-  const tap = join(project, `.proof-${milestone}.tap`);
+/**
+ * `fast` (bug runs only, never the reference's or a learner's check): ROADMAP_PROOF_FAST=1 tells the
+ * template's tests to skip what only serves a learner reading a failure (shrinking a failing
+ * simulated schedule) and the real-process tail after the simulation; a skipped test is not a failed
+ * one, so a bug only that tail would catch counts as not caught.
+ */
+async function runMilestone(
+  node: string,
+  project: string,
+  template: CompiledTemplate,
+  milestone: string,
+  seed: number | undefined,
+  only: boolean,
+  fast = false,
+): Promise<Run> {
+  const tap = join(project, `.proof-${milestone}-${seed ?? 'default'}.tap`);
   const command = checkCommand(only ? { ...template, milestones: template.milestones.filter((m) => m.id === milestone) } : template, milestone, tap);
+  const chunks: Buffer[] = [];
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ''}` };
+  delete env.ROADMAP_SEED;
+  delete env.ROADMAP_PROOF_FAST;
+  if (seed !== undefined) {
+    env.ROADMAP_SEED = String(seed);
+  }
+  if (fast) {
+    env.ROADMAP_PROOF_FAST = '1';
+  }
   const started = Date.now();
-  const result = spawnSync(node, [...command.args], {
-    cwd: project,
-    encoding: 'utf8',
-    timeout: 300_000,
-    env: { ...process.env, ...(seed === undefined ? {} : { ROADMAP_SEED: String(seed) }), PATH: `${dirname(node)}:${process.env.PATH ?? ''}` },
+  const status = await new Promise<number | null>((resolve) => {
+    const child = spawn(node, [...command.args], { cwd: project, env, timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('error', () => resolve(null));
+    child.on('close', (code) => resolve(code));
   });
   const report = existsSync(tap) ? parseTap(readFileSync(tap, 'utf8')) : undefined;
   rmSync(tap, { force: true });
-  return { outcome: judgeRun(result.status ?? undefined, report), output: `${result.stdout}${result.stderr}`, seconds: (Date.now() - started) / 1000 };
+  return { outcome: judgeRun(status ?? undefined, report), output: Buffer.concat(chunks).toString('utf8'), seconds: (Date.now() - started) / 1000 };
+}
+
+/** Runs the works given it at most `jobs` at a time, in the order given. */
+function limiter(jobs: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (running >= jobs) {
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+    running++;
+    try {
+      return await work();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
 }
 
 async function scaffoldStarter(template: CompiledTemplate): Promise<string> {
@@ -156,18 +207,20 @@ async function main(): Promise<number> {
     const proof = parse(readFileSync(proofFile, 'utf8')) as Proof;
     console.log(`${template.project}`);
 
+    const phase = { starter: 0, reference: 0, bugs: 0 };
     const starter = await scaffoldStarter(template);
     installDependencies(starter, node);
     for (const [index, milestone] of template.milestones.entries()) {
-      const run = runMilestone(node, starter, template, milestone.id, undefined, true);
+      const run = await runMilestone(node, starter, template, milestone.id, undefined, true);
       // For the right reason: the TODO of this milestone, or of an earlier one whose work it builds on.
       const todos = [...`${run.outcome.kind === 'failed' ? run.outcome.failures.join('\n') : ''}\n${run.output}`.matchAll(/TODO\(milestone (\d+)\)/g)].map(
         (match) => Number(match[1]),
       );
       const forTheRightReason = run.outcome.kind === 'failed' && todos.length > 0 && todos.every((number) => number <= index + 1);
+      phase.starter += run.seconds;
       record(
         forTheRightReason,
-        `starter fails ${milestone.id} with a TODO(milestone ${index + 1}) message or an earlier one's`,
+        `starter fails ${milestone.id} with a TODO(milestone ${index + 1}) message or an earlier one's (${run.seconds.toFixed(1)} s)`,
         forTheRightReason ? '' : `${JSON.stringify(run.outcome)}; TODOs named: ${todos.join(', ') || 'none'}`,
       );
     }
@@ -177,8 +230,9 @@ async function main(): Promise<number> {
     overlay(join(ROOT, 'test', 'templates', template.project, 'reference'), reference);
     const last = template.milestones[template.milestones.length - 1].id;
     for (const seed of proof.seeds) {
-      const run = runMilestone(node, reference, template, last, seed, false);
+      const run = await runMilestone(node, reference, template, last, seed, false);
       const ok = run.outcome.kind === 'passed';
+      phase.reference += run.seconds;
       record(
         ok,
         `reference passes all ${template.milestones.length} milestones with seed ${seed} (${run.seconds.toFixed(0)} s)`,
@@ -186,18 +240,58 @@ async function main(): Promise<number> {
       );
     }
 
+    const bugSeeds = proof.bugSeeds === 'all' ? proof.seeds : proof.seeds.slice(0, 1);
+    const bugsStarted = Date.now();
+    const folders = new Map<string, string>();
+    const folderOf = (bug: Proof['bugs'][number]): string => {
+      let buggy = folders.get(bug.id);
+      if (buggy === undefined) {
+        buggy = mkdtempSync(join(tmpdir(), `proof-${template.project}-${bug.id}-`));
+        copyProject(reference, buggy);
+        applyPatch(join(ROOT, 'test', 'templates', template.project, 'bugs', `${bug.id}.patch`), buggy);
+        folders.set(bug.id, buggy);
+      }
+      return buggy;
+    };
+    // Caught on a seed means one of caughtBy ran its tests and one failed (a run that crashed
+    // without a verdict proves nothing); the milestones after the first that fails are not run.
+    const catchOn = async (bug: Proof['bugs'][number], seed: number): Promise<{ catcher: string | undefined; seconds: number }> => {
+      let seconds = 0;
+      for (const milestone of bug.caughtBy) {
+        const run = await runMilestone(node, folderOf(bug), template, milestone, seed, true, true);
+        seconds += run.seconds;
+        if (run.outcome.kind === 'failed') {
+          return { catcher: milestone, seconds };
+        }
+      }
+      return { catcher: undefined, seconds };
+    };
+    const jobs = Math.max(1, proof.bugJobs ?? 1);
+    const limit = limiter(jobs);
+    // Queued in order, bug by bug: each bug's line comes as soon as its seeds are done.
+    const runs = new Map(proof.bugs.map((bug) => [bug.id, bugSeeds.map((seed) => limit(() => catchOn(bug, seed)))]));
     for (const bug of proof.bugs) {
-      const buggy = mkdtempSync(join(tmpdir(), `proof-${template.project}-${bug.id}-`));
-      copyProject(reference, buggy);
-      applyPatch(join(ROOT, 'test', 'templates', template.project, 'bugs', `${bug.id}.patch`), buggy);
-      // Caught means the tests ran and one failed: a run that crashed without a verdict proves nothing.
-      const caught = bug.caughtBy.filter((milestone) => runMilestone(node, buggy, template, milestone, proof.seeds[0], true).outcome.kind === 'failed');
+      const outcomes = await Promise.all(runs.get(bug.id) ?? []);
+      const catchers = new Set(outcomes.flatMap((outcome) => (outcome.catcher === undefined ? [] : [outcome.catcher])));
+      const missed = bugSeeds.filter((_, i) => outcomes[i]?.catcher === undefined);
+      const seconds = outcomes.reduce((sum, outcome) => sum + outcome.seconds, 0);
+      phase.bugs += seconds;
+      const caught = bugSeeds.length - missed.length;
       record(
-        caught.length > 0,
-        `bug "${bug.id}" (${bug.description}) is caught by ${caught.length > 0 ? caught.join(', ') : 'none of ' + bug.caughtBy.join(', ')}`,
+        missed.length === 0,
+        `bug "${bug.id}" (${bug.description}) is caught on ${caught}/${bugSeeds.length} seed${bugSeeds.length === 1 ? '' : 's'} by ` +
+          `${catchers.size > 0 ? [...catchers].join(', ') : 'none of ' + bug.caughtBy.join(', ')}${missed.length > 0 && caught > 0 ? `, not on seed ${missed.join(', ')}` : ''} (${seconds.toFixed(1)} s)`,
       );
-      rmSync(buggy, { recursive: true, force: true });
+      const buggy = folders.get(bug.id);
+      if (buggy !== undefined) {
+        rmSync(buggy, { recursive: true, force: true });
+      }
     }
+    const bugsWall = (Date.now() - bugsStarted) / 1000;
+    console.log(
+      `  ${template.project}: starter ${phase.starter.toFixed(0)} s, reference ${phase.reference.toFixed(0)} s, ` +
+        `bugs ${bugsWall.toFixed(0)} s (${proof.bugs.length * bugSeeds.length} runs of ${proof.bugs.length} bugs, ${jobs} at a time, ${phase.bugs.toFixed(0)} s in all)`,
+    );
     rmSync(starter, { recursive: true, force: true });
     rmSync(reference, { recursive: true, force: true });
   }

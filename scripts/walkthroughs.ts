@@ -1,11 +1,11 @@
 // Generates the walkthroughs from the compiled curriculum (run `npm run build` first):
-// `--write` rewrites package.json's contributes.walkthroughs and walkthroughs/**.md;
+// `--write` rewrites package.json's contributes.walkthroughs, their titles in package.nls.json and walkthroughs/**.md;
 // without it, checks that the committed files are what the curriculum generates and exits 1 if not.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Curriculum } from '../src/core/curriculum/model';
 import type { CompiledTemplate } from '../src/core/scaffold/template';
-import { generateWalkthroughs } from '../src/core/walkthrough/generate';
+import { generateWalkthroughs, NLS_PREFIX } from '../src/core/walkthrough/generate';
 
 const root = join(__dirname, '..');
 const write = process.argv.includes('--write');
@@ -14,6 +14,10 @@ const readJson = <T>(path: string): T => JSON.parse(readFileSync(join(root, path
 const generated = generateWalkthroughs(readJson<Curriculum>('dist/curriculum.json'), readJson<CompiledTemplate[]>('dist/templates.json'));
 const manifestPath = join(root, 'package.json');
 const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { contributes: Record<string, unknown> };
+const nlsPath = join(root, 'package.nls.json');
+const nls = JSON.parse(readFileSync(nlsPath, 'utf8')) as Record<string, string>;
+/** package.nls.json with the generator's keys as generated now, the others as they are. */
+const expectedNls = { ...Object.fromEntries(Object.entries(nls).filter(([key]) => !key.startsWith(NLS_PREFIX))), ...generated.nls };
 const committedFiles = existsSync(join(root, 'walkthroughs'))
   ? readdirSync(join(root, 'walkthroughs'), { recursive: true, encoding: 'utf8' })
       .map((name) => join('walkthroughs', name))
@@ -24,6 +28,7 @@ const committedFiles = existsSync(join(root, 'walkthroughs'))
 if (write) {
   manifest.contributes.walkthroughs = generated.walkthroughs;
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(nlsPath, `${JSON.stringify(expectedNls, null, 2)}\n`);
   for (const stale of committedFiles.filter((path) => !generated.files.has(path))) {
     rmSync(join(root, stale));
   }
@@ -37,6 +42,9 @@ if (write) {
   const drift: string[] = [];
   if (JSON.stringify(manifest.contributes.walkthroughs ?? []) !== JSON.stringify(generated.walkthroughs)) {
     drift.push('package.json: contributes.walkthroughs');
+  }
+  if (JSON.stringify(nls) !== JSON.stringify(expectedNls)) {
+    drift.push("package.nls.json: the walkthroughs' titles");
   }
   for (const [path, content] of generated.files) {
     const file = join(root, path);

@@ -18,6 +18,7 @@ import type * as ProjectCommands from './projects/index';
 import type { MilestoneRef } from './projects/check';
 import type { ScaffoldOptions } from './projects/scaffold';
 import type { LoadedRoadmap, RoadmapContext } from './roadmap/roadmap';
+import { openNotes } from './notes/notes';
 
 type Handler = (...args: unknown[]) => Promise<unknown>;
 
@@ -36,6 +37,7 @@ export function registerCommands(extensionContext: vscode.ExtensionContext, ctx:
     [Commands.markTopicIncomplete]: markTopic(ctx, false),
     [Commands.resetProgress]: resetProgress(ctx),
     [Commands.openLesson]: openLesson(ctx, targets),
+    [Commands.openNotes]: openTopicNotes(ctx),
     [Commands.goToTopic]: goToTopic(ctx, targets),
     [Commands.scaffoldProject]: scaffold(ctx),
     [Commands.checkMilestone]: check(ctx),
@@ -264,6 +266,14 @@ function openLesson(ctx: RoadmapContext, targets: CommandTargets): Handler {
   });
 }
 
+/** Opens a topic's notes file (from the tree, a lesson or the palette); returns its path, for tests. */
+function openTopicNotes(ctx: RoadmapContext): Handler {
+  return withRoadmap(ctx, async (roadmap, arg) => {
+    const topic = await resolveTopic(roadmap, arg, () => true);
+    return topic && (await openNotes(ctx, roadmap.curriculum, topic.id))?.fsPath;
+  });
+}
+
 /** Open Lesson without a topic: the quick pick over every topic, matching titles, steps and concepts. */
 function goToTopic(ctx: RoadmapContext, targets: CommandTargets): Handler {
   const open = openLesson(ctx, targets);
@@ -389,6 +399,9 @@ async function resolveStep(roadmap: LoadedRoadmap, arg: unknown, done: boolean):
 async function resolveTopic(roadmap: LoadedRoadmap, arg: unknown, offer: (topic: Topic) => boolean): Promise<Topic | undefined> {
   if (isNode(arg, 'topic')) {
     return arg.topic;
+  }
+  if (isNode(arg, 'reviewTopic')) {
+    return arg.review.topic;
   }
   if (typeof arg === 'string') {
     const found = findTopic(roadmap.curriculum, arg);

@@ -14,6 +14,7 @@ export const Commands = {
   markTopicComplete: 'dsRoadmap.markTopicComplete',
   markTopicIncomplete: 'dsRoadmap.markTopicIncomplete',
   openLesson: 'dsRoadmap.openLesson',
+  openNotes: 'dsRoadmap.openNotes',
   goToTopic: 'dsRoadmap.goToTopic',
   scaffoldProject: 'dsRoadmap.scaffoldProject',
   checkMilestone: 'dsRoadmap.checkMilestone',
@@ -96,11 +97,14 @@ export const TreeItemKinds = {
   milestone: 'milestone',
   project: 'project',
   detail: 'detail',
+  reviews: 'reviews',
+  reviewTopic: 'reviewTopic',
 } as const;
 
 /** Setting keys (contributes.configuration in package.json). */
 export const Settings = {
   nodePath: 'dsRoadmap.nodePath',
+  notesFolder: 'dsRoadmap.notes.folder',
   keepProgressInWorkspace: 'dsRoadmap.progress.keepInWorkspace',
   planHoursPerWeek: 'dsRoadmap.plan.hoursPerWeek',
   planStartDate: 'dsRoadmap.plan.startDate',

@@ -1,5 +1,6 @@
 // Entry point: loads the compiled curriculum, the progress store and the project records, then
 // wires the commands, views and lesson panels. No logic of its own.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { StateKeys, WebviewTypes } from './constants';
 import { projectCommands, registerCommands } from './commands';
@@ -18,6 +19,7 @@ declare const __dsRoadmapLoadStart: number | undefined;
 const loadStart = typeof __dsRoadmapLoadStart === 'number' ? __dsRoadmapLoadStart : performance.now();
 const loadEnd = performance.now();
 import { registerPlanView, type PlanProvider } from './plan/planView';
+import { ReviewBoard } from './review/reviewBoard';
 
 /** What the extension exports, for its integration tests. */
 export interface RoadmapApi {
@@ -29,12 +31,18 @@ export interface RoadmapApi {
   readonly templates: TemplateCatalog;
   /** The Testing view's controller of the milestones. */
   readonly tests?: MilestoneTests;
+  /** The spaced review; tests move its clock to make a topic fall due. */
+  readonly reviews?: ReviewBoard;
   /** The progress value as VS Code stored it, once the summary write a change left for later is done, to check persistence. */
   storedProgress(): Promise<unknown>;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<RoadmapApi> {
   const timer = new PhaseTimer(() => performance.now());
+  // The core's strings (@vscode/l10n) read the same bundle as the adapters' (vscode.l10n); in English there is none.
+  if (vscode.l10n.bundle) {
+    l10n.config({ contents: vscode.l10n.bundle });
+  }
   const log = vscode.window.createOutputChannel(vscode.l10n.t('Distributed Systems Roadmap'), { log: true });
   context.subscriptions.push(log);
   context.globalState.setKeysForSync([StateKeys.progress, StateKeys.signingKey]);
@@ -48,9 +56,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
     scratchDir: context.globalStorageUri.fsPath,
     templates: () => templates.all(),
   };
-  const tree = registerRoadmapTree(context, roadmap, log);
+  const reviews = roadmap.ok ? new ReviewBoard(roadmap, log) : undefined;
+  if (reviews) {
+    context.subscriptions.push(reviews);
+  }
+  const tree = registerRoadmapTree(context, roadmap, log, reviews);
   timer.mark('view registration');
-  const lessons = roadmap.ok ? new LessonPanels(ctx, roadmap, (project, milestone) => revealMilestone(tree, roadmap, project, milestone)) : undefined;
+  const lessons =
+    roadmap.ok && reviews ? new LessonPanels(ctx, roadmap, reviews, (project, milestone) => revealMilestone(tree, roadmap, project, milestone)) : undefined;
   if (lessons) {
     context.subscriptions.push(lessons);
   }
@@ -72,7 +85,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
   timer.mark('tests');
   const moduleLoad = loadEnd - loadStart;
   log.info(`Activated in ${(moduleLoad + timer.total()).toFixed(1)} ms (module load ${moduleLoad.toFixed(1)} ms, ${timer.describe()}).`);
-  return { roadmap, tree, lessons, plan, templates, tests, storedProgress: () => storedProgress(context, roadmap) };
+  return { roadmap, tree, lessons, plan, templates, tests, reviews, storedProgress: () => storedProgress(context, roadmap) };
 }
 
 async function storedProgress(context: vscode.ExtensionContext, roadmap: Roadmap): Promise<unknown> {

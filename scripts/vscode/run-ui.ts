@@ -105,6 +105,17 @@ async function runGroup(browser: Browser, server: RunningServer, tests: readonly
   await context.close();
 }
 
+/** Packs the UI tests' own extension, which moves the review clock through the roadmap's test API. */
+function packReviewClock(): string {
+  const out = join(ROOT, 'out', 'review-clock.vsix');
+  mkdirSync(join(out, '..'), { recursive: true });
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--skip-license', '--out', out], {
+    cwd: join(ROOT, 'test', 'ui', 'fixtures', 'review-clock'),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return out;
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   // A failure's screenshot from an earlier run would pass for one of this run.
@@ -141,7 +152,7 @@ async function main(): Promise<number> {
       trusted.push(INJECTED_FAILURE); // test/harness proves that a failing UI test turns the run red
     }
     if (trusted.length > 0) {
-      const server = await startServer(install, { extensions: [{ vsix: VSIX }] });
+      const server = await startServer(install, { extensions: [{ vsix: VSIX }, { vsix: packReviewClock() }] });
       servers.push(server);
       // Checks run the projects' TypeScript directly (Node >= 22.18): the learner's machine setting
       // points at the server's Node 24, whatever is first on the host's PATH (as run-integration.ts does).

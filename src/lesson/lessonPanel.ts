@@ -8,9 +8,20 @@ import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { WebviewTypes } from '../constants';
 import { findTopic } from '../core/curriculum/model';
-import { lessonLinks, lessonStateMessage, parseLessonMessage, parseLessonViewState, renderLessonPage, type LessonContent } from '../core/lesson/page';
+import {
+  lessonLinks,
+  lessonReviewText,
+  lessonStateMessage,
+  parseLessonMessage,
+  parseLessonViewState,
+  renderLessonPage,
+  type LessonContent,
+  type LessonReviewMessage,
+} from '../core/lesson/page';
+import { openNotes } from '../notes/notes';
 import { setDone } from '../progress/actions';
 import type { LoadedRoadmap, RoadmapContext } from '../roadmap/roadmap';
+import type { ReviewBoard } from '../review/reviewBoard';
 
 interface LessonEntry {
   readonly panel: vscode.WebviewPanel;
@@ -25,6 +36,7 @@ export class LessonPanels implements vscode.Disposable, vscode.WebviewPanelSeria
   constructor(
     private readonly ctx: RoadmapContext,
     private readonly roadmap: LoadedRoadmap,
+    private readonly reviews: ReviewBoard,
     private readonly revealMilestone: (project: string, milestone: string) => Promise<void>,
   ) {
     // Keep open lessons' "done" state in step with the tree and other windows, in place.
@@ -124,6 +136,7 @@ export class LessonPanels implements vscode.Disposable, vscode.WebviewPanelSeria
       topic,
       content: lessons[topic.id] ?? { html: '' },
       done: this.roadmap.progress.isDone(topic.id),
+      reviewText: lessonReviewText(this.reviews.state(topic.id), this.reviews.now()),
       links: lessonLinks(this.roadmap.curriculum, step, topic),
       cspSource: webview.cspSource,
       nonce: randomBytes(16).toString('base64'),
@@ -157,6 +170,17 @@ export class LessonPanels implements vscode.Disposable, vscode.WebviewPanelSeria
         return;
       case 'openMilestone':
         await this.revealMilestone(message.project, message.milestone);
+        return;
+      case 'review': {
+        const state = await this.reviews.answer(message.topicId, message.answer);
+        if (state) {
+          const reply: LessonReviewMessage = { type: 'review', text: lessonReviewText(state, this.reviews.now()) };
+          void entry.panel.webview.postMessage(reply);
+        }
+        return;
+      }
+      case 'openNotes':
+        await openNotes(this.ctx, this.roadmap.curriculum, message.topicId);
         return;
     }
   }

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { StateKeys } from '../constants';
 import { parseCompiledCurriculum } from '../core/curriculum/load';
 import { progressItemIds } from '../core/curriculum/model';
+import { reviewIds } from '../core/review/schedule';
 import { ProjectRecords } from '../core/progress/projectRecords';
 import { ensureSigningKey } from '../core/progress/signature';
 import { ProgressStore } from '../core/progress/store';
@@ -47,7 +48,8 @@ export async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.
   const { store, problems, setAsideKey, setAsideFiles } = await ProgressStore.open(context.globalState, {
     key: StateKeys.progress,
     setAsidePrefix: StateKeys.progressSetAsidePrefix,
-    knownIds: progressItemIds(loaded.curriculum),
+    // The steps, topics and milestones, and each topic's review state (core/review/schedule.ts).
+    knownIds: new Set([...progressItemIds(loaded.curriculum), ...reviewIds(loaded.curriculum)]),
     journal: new JournalFiles(journalFolder),
     node: `w${randomBytes(6).toString('hex')}`,
     onSummaryError: (error) => log.error('Could not write the synced summary of your progress; your journal keeps every change.', error),

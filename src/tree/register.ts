@@ -7,7 +7,7 @@ import { itemTally, nextItem, type NextItem } from '../core/roadmap/next';
 import { childNodes, stepNodes, type RoadmapNode } from '../core/roadmap/treeModel';
 import { checkboxChanges, setDoneWithTopics } from '../progress/actions';
 import type { LoadedRoadmap, Roadmap } from '../roadmap/roadmap';
-import { RoadmapTreeProvider } from './treeProvider';
+import { RoadmapTreeProvider, type ReviewSource } from './treeProvider';
 
 export interface RoadmapTree {
   readonly treeProvider?: RoadmapTreeProvider;
@@ -16,7 +16,12 @@ export interface RoadmapTree {
   readonly applyCheckboxChanges?: (event: vscode.TreeCheckboxChangeEvent<RoadmapNode>) => Promise<void>;
 }
 
-export function registerRoadmapTree(extensionContext: vscode.ExtensionContext, roadmap: Roadmap, log: vscode.LogOutputChannel): RoadmapTree {
+export function registerRoadmapTree(
+  extensionContext: vscode.ExtensionContext,
+  roadmap: Roadmap,
+  log: vscode.LogOutputChannel,
+  reviews?: ReviewSource,
+): RoadmapTree {
   const subscriptions = extensionContext.subscriptions;
   if (!roadmap.ok) {
     // The tree stays empty, which shows the welcome view; the message above it says why.
@@ -29,7 +34,7 @@ export function registerRoadmapTree(extensionContext: vscode.ExtensionContext, r
     return {};
   }
 
-  const treeProvider = new RoadmapTreeProvider(roadmap.curriculum, roadmap);
+  const treeProvider = new RoadmapTreeProvider(roadmap.curriculum, roadmap, reviews);
   // An event carries every box ticked or cleared at once (a step's topics, a multi-selection): one write.
   // Ticking a step ticks its topics, after asking; a "no" puts the step's box back as it was.
   const applyCheckboxChanges = async (event: vscode.TreeCheckboxChangeEvent<RoadmapNode>): Promise<void> => {

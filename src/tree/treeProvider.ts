@@ -6,16 +6,19 @@ import type { Curriculum } from '../core/curriculum/model';
 import type { MilestoneState, ProgressView, StepState } from '../core/progress/summary';
 import {
   childNodes,
-  DETAIL_LABELS,
+  detailLabel,
   parentNode,
   presentMilestone,
   presentProject,
   presentStep,
+  presentReviews,
+  presentReviewTopic,
   presentTopic,
-  stepNodes,
+  rootNodes,
   stepsShowing,
   type RoadmapNode,
 } from '../core/roadmap/treeModel';
+import type { DueReview } from '../core/review/schedule';
 import type { RoadmapChange } from '../roadmap/roadmap';
 
 const PASSED = new vscode.ThemeColor('testing.iconPassed');
@@ -44,10 +47,16 @@ export interface TreeSource extends ProgressView {
   readonly onDidChange: (listener: (change: RoadmapChange) => void) => { dispose(): void };
 }
 
+/** The topics due for review, and when that list may have changed (review/reviewBoard.ts). */
+export interface ReviewSource {
+  due(): readonly DueReview[];
+  readonly onDidChange: (listener: () => void) => { dispose(): void };
+}
+
 export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RoadmapNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscription: { dispose(): void };
+  private readonly subscriptions: { dispose(): void }[];
   /**
    * The nodes handed to VS Code, by id: it finds an element to refresh by identity, so a refresh
    * names the very objects getChildren returned.
@@ -57,15 +66,20 @@ export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>
   constructor(
     private readonly curriculum: Curriculum,
     private readonly progress: TreeSource,
+    private readonly reviews?: ReviewSource,
   ) {
     // A change alters its items and their step's description and icon: refresh those steps, in one
     // event, and no other (a whole-tree refresh collapsed a step the learner was expanding meanwhile).
-    this.subscription = progress.onDidChange(({ progressIds, projects }) => {
-      const steps = stepsShowing(curriculum, progressIds, projects).flatMap((id) => this.shown.get(id) ?? []);
-      if (steps.length > 0) {
-        this.changed.fire(steps);
-      }
-    });
+    this.subscriptions = [
+      progress.onDidChange(({ progressIds, projects }) => {
+        const steps = stepsShowing(curriculum, progressIds, projects).flatMap((id) => this.shown.get(id) ?? []);
+        if (steps.length > 0) {
+          this.changed.fire(steps);
+        }
+      }),
+      // The review row comes and goes above the steps: only the top level can show that.
+      ...(reviews ? [reviews.onDidChange(() => this.changed.fire(undefined))] : []),
+    ];
   }
 
   /** Settles once VS Code asked for the roadmap's steps: work the first render does not need waits for it. */
@@ -77,10 +91,11 @@ export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>
       // After this call returns, once its items went out.
       setTimeout(this.markRendered, 0);
     }
-    const nodes = element ? childNodes(element) : stepNodes(this.curriculum);
+    const nodes = element ? childNodes(element) : rootNodes(this.curriculum, this.reviews?.due() ?? []);
     return nodes.map((node) => {
       const known = this.shown.get(node.id);
-      if (known) {
+      // The review rows carry the due list they showed: always the latest.
+      if (known && node.kind !== 'reviews' && node.kind !== 'reviewTopic') {
         return known;
       }
       this.shown.set(node.id, node);
@@ -108,7 +123,7 @@ export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    this.subscriptions.forEach((subscription) => subscription.dispose());
     this.changed.dispose();
   }
 
@@ -122,7 +137,7 @@ export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>
         item.iconPath = STEP_ICONS[view.state];
         item.contextValue = view.state === 'done' ? TreeItemKinds.stepDone : TreeItemKinds.stepTodo;
         item.checkboxState = checkbox(view.state === 'done');
-        item.accessibilityInformation = { label: `Step ${node.number}: ${view.label}, ${view.description}` };
+        item.accessibilityInformation = { label: vscode.l10n.t('Step {0}: {1}, {2}', node.number, view.label, view.description) };
         return item;
       }
       case 'topic': {
@@ -133,15 +148,17 @@ export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>
         item.iconPath = new vscode.ThemeIcon('mortar-board');
         item.contextValue = view.state === 'done' ? TreeItemKinds.topicDone : TreeItemKinds.topicTodo;
         item.checkboxState = checkbox(view.state === 'done');
-        item.command = { command: Commands.openLesson, title: 'Open Lesson', arguments: [node.topic.id] };
+        item.command = { command: Commands.openLesson, title: vscode.l10n.t('Open Lesson'), arguments: [node.topic.id] };
+        item.accessibilityInformation = { label: vscode.l10n.t('Topic: {0}, {1}', view.label, view.description) };
         return item;
       }
       case 'detail': {
-        const item = new vscode.TreeItem(DETAIL_LABELS[node.field], vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(detailLabel(node.field), vscode.TreeItemCollapsibleState.None);
         item.description = node.text;
         item.tooltip = node.text;
         item.iconPath = DETAIL_ICONS[node.field];
         item.contextValue = TreeItemKinds.detail;
+        item.accessibilityInformation = { label: vscode.l10n.t('{0}: {1}', detailLabel(node.field), node.text) };
         return item;
       }
       case 'project': {
@@ -152,6 +169,7 @@ export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>
         item.tooltip = new vscode.MarkdownString(view.tooltipMarkdown);
         item.iconPath = new vscode.ThemeIcon(view.state === 'scaffolded' ? 'folder-active' : 'tools');
         item.contextValue = TreeItemKinds.project;
+        item.accessibilityInformation = { label: vscode.l10n.t('Project: {0}, {1}', view.label, view.description) };
         return item;
       }
       case 'milestone': {
@@ -161,6 +179,28 @@ export class RoadmapTreeProvider implements vscode.TreeDataProvider<RoadmapNode>
         item.tooltip = new vscode.MarkdownString(view.tooltipMarkdown);
         item.iconPath = MILESTONE_ICONS[view.state];
         item.contextValue = TreeItemKinds.milestone;
+        item.accessibilityInformation = { label: vscode.l10n.t('Milestone {0}: {1}, {2}', node.number, view.label, view.description) };
+        return item;
+      }
+      case 'reviews': {
+        const view = presentReviews(node.due);
+        const item = new vscode.TreeItem(view.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.description = view.description;
+        item.tooltip = new vscode.MarkdownString(view.tooltipMarkdown);
+        item.iconPath = new vscode.ThemeIcon('history', new vscode.ThemeColor('charts.orange'));
+        item.contextValue = TreeItemKinds.reviews;
+        item.accessibilityInformation = { label: vscode.l10n.t('{0}: {1}', view.label, view.description) };
+        return item;
+      }
+      case 'reviewTopic': {
+        const view = presentReviewTopic(node);
+        const item = new vscode.TreeItem(view.label, vscode.TreeItemCollapsibleState.None);
+        item.description = view.description;
+        item.tooltip = new vscode.MarkdownString(view.tooltipMarkdown);
+        item.iconPath = new vscode.ThemeIcon('mortar-board');
+        item.contextValue = TreeItemKinds.reviewTopic;
+        item.command = { command: Commands.openLesson, title: vscode.l10n.t('Open Lesson'), arguments: [node.review.topic.id] };
+        item.accessibilityInformation = { label: vscode.l10n.t('Due for review: {0}, {1}', view.label, view.description) };
         return item;
       }
     }

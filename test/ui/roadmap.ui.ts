@@ -159,6 +159,37 @@ function lessonFrame(wb: Parameters<UiTest['run']>[0]) {
 
 export const lessonTests: UiTest[] = [
   {
+    name: 'a self-check answered "I didn\'t" brings the topic back as due for review the next day; its notes open from the lesson',
+    run: async (wb, server) => {
+      await wb.startFresh();
+      await openClocksLesson(wb);
+      const lesson = lessonFrame(wb);
+      await lesson.locator('summary').first().click();
+      await lesson.locator('[data-action="review"][data-answer="forgot"]').first().click();
+      await eventually(async () => assert.match(await lesson.locator('#review-status').innerText(), /^Review: box 1 of 5, due again tomorrow\.$/), 30_000);
+      const due = wb.row('Due for review');
+      assert.equal(await due.isVisible(), false, 'nothing is due until tomorrow');
+      // Tomorrow: the review's clock moved by the UI tests' own extension (test/ui/fixtures/review-clock).
+      await wb.runCommand('Roadmap UI Tests: Move the Review Clock a Day On');
+      await due.waitFor({ timeout: 30_000 });
+      assert.match(await due.innerText(), /1 topic/);
+      const row = wb.page.locator('.monaco-list-row[aria-level="2"]:has-text("Clocks and synchronization"):has-text("box 1")').first();
+      await row.waitFor({ timeout: 15_000 });
+      await wb.screenshot('16-review-due');
+      // Notes: created in the workspace's .roadmap/notes and opened beside the lesson.
+      await lesson.locator('[data-action="openNotes"]').click();
+      const file = join(server.dirs.workspace, '.roadmap', 'notes', 'clocks-synchronization.md');
+      await eventually(() => Promise.resolve(assert.ok(existsSync(file), 'the notes file was not created')), 30_000);
+      assert.match(readFileSync(file, 'utf8'), /^# Clocks and synchronization\n/);
+      await wb.page.locator('.tab:has-text("clocks-synchronization.md")').waitFor({ timeout: 30_000 });
+      await wb.screenshot('17-topic-notes');
+      // Leave nothing due for the other tests: Reset Progress clears the review too.
+      await wb.tryCommand('View: Close All Editors');
+      await wb.startFresh();
+      await eventually(async () => assert.equal(await due.isVisible(), false));
+    },
+  },
+  {
     name: 'a topic opens its lesson from the tree; an answer stays hidden until asked',
     run: async (wb) => {
       await openClocksLesson(wb);

@@ -1,5 +1,6 @@
 // What a milestone check amounts to, from the test run's exit code and TAP report, and the
 // command that runs it.
+import * as l10n from '@vscode/l10n';
 import type { CompiledTemplate } from '../scaffold/template';
 import type { TapReport } from './tap';
 
@@ -15,12 +16,12 @@ export function judgeRun(exitCode: number | undefined, report: TapReport | undef
       kind: 'crashed',
       reason:
         exitCode === undefined
-          ? 'the test run was stopped before it finished'
-          : `the test run ended (exit code ${exitCode}) before node:test reported its results`,
+          ? l10n.t('the test run was stopped before it finished')
+          : l10n.t('the test run ended (exit code {0}) before node:test reported its results', exitCode),
     };
   }
   if (summary.tests === 0) {
-    return { kind: 'crashed', reason: "no test ran: check that the milestone's test files exist" };
+    return { kind: 'crashed', reason: l10n.t("no test ran: check that the milestone's test files exist") };
   }
   const failed = summary.fail + summary.cancelled;
   if (failed > 0 || exitCode !== 0) {
@@ -50,7 +51,7 @@ export interface EventReport {
 export function checkCommand(template: CompiledTemplate, milestoneId: string, tapFile: string, events?: EventReport): CheckCommand {
   const index = template.milestones.findIndex((milestone) => milestone.id === milestoneId);
   if (index < 0) {
-    throw new Error(`The template of ${template.project} has no milestone "${milestoneId}".`);
+    throw new Error(l10n.t('The template of {0} has no milestone "{1}".', template.project, milestoneId));
   }
   const included = template.milestones.slice(0, index + 1);
   return {
@@ -82,7 +83,7 @@ export function singleTestCommand(
 ): { readonly command: 'node'; readonly args: readonly string[] } {
   const name = path[path.length - 1];
   if (name === undefined) {
-    throw new Error('A test to run alone needs a name.');
+    throw new Error(l10n.t('A test to run alone needs a name.'));
   }
   return {
     command: 'node',

@@ -1,6 +1,7 @@
 // Reads the JSON lines of our node:test reporter (src/projects/nodeTestReporter.ts) as they
 // arrive: each test's result named by its suites, with its duration, and for a failure the
 // message, expected and actual values, and where in the learner's code the assertion failed.
+import * as l10n from '@vscode/l10n';
 import { fileURLToPath } from 'node:url';
 
 export type TestStatus = 'pass' | 'fail' | 'skip' | 'todo';
@@ -141,7 +142,7 @@ export class TestEventReader {
     const error = raw.error ?? {};
     const stack = typeof error.stack === 'string' ? error.stack : '';
     return {
-      message: typeof error.message === 'string' ? error.message : 'the test failed',
+      message: typeof error.message === 'string' ? error.message : l10n.t('the test failed'),
       ...(typeof error.expected === 'string' && typeof error.actual === 'string' ? { expected: error.expected, actual: error.actual } : {}),
       location: failureLocation(stack, testFile, this.projectRoot),
     };

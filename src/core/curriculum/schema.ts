@@ -3,9 +3,9 @@
 // model's types are inferred from it. Build-time only: the extension imports types, never this.
 import { z } from 'zod';
 import { CURRICULUM_SCHEMA_VERSION_AT_RUNTIME } from './version';
+import { ID_PATTERN } from './ids';
 
-/** Ids are the keys of the learner's progress: lowercase words joined by hyphens. */
-export const ID_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+export { ID_PATTERN };
 
 const id = z.string().regex(ID_PATTERN, { message: 'id-format' });
 const text = z.string().trim().min(1, { message: 'empty-text' });

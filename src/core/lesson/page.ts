@@ -1,7 +1,9 @@
 // The lesson page of a topic as one HTML document for a webview: strict Content Security Policy
 // with a nonce, no inline handlers, every curriculum string escaped. Pure: the adapter supplies
 // the webview's CSP source, the nonce and the URIs of the script, style and diagram.
+import * as l10n from '@vscode/l10n';
 import { formatAuthors, type Curriculum, type Step, type Topic } from '../curriculum/model';
+import { BOX_INTERVAL_DAYS, describeDue, type ReviewState } from '../review/schedule';
 
 export interface LessonLinks {
   /** Projects' milestones that list this topic under "read first". */
@@ -40,6 +42,8 @@ export interface LessonPageInput {
   readonly topic: Topic;
   readonly content: LessonContent;
   readonly done: boolean;
+  /** Where the topic stands in the spaced review, in words (lessonReviewText). */
+  readonly reviewText: string;
   readonly links: LessonLinks;
   readonly cspSource: string;
   readonly nonce: string;
@@ -52,7 +56,9 @@ export type LessonMessage =
   | { readonly type: 'markDone'; readonly topicId: string; readonly done: boolean }
   | { readonly type: 'markDoneAndNext'; readonly topicId: string }
   | { readonly type: 'openTopic'; readonly topicId: string }
-  | { readonly type: 'openMilestone'; readonly project: string; readonly milestone: string };
+  | { readonly type: 'openMilestone'; readonly project: string; readonly milestone: string }
+  | { readonly type: 'review'; readonly topicId: string; readonly answer: 'knew' | 'forgot' }
+  | { readonly type: 'openNotes'; readonly topicId: string };
 
 export function parseLessonMessage(message: unknown): LessonMessage | undefined {
   if (typeof message !== 'object' || message === null) {
@@ -71,6 +77,12 @@ export function parseLessonMessage(message: unknown): LessonMessage | undefined 
   }
   if (m.type === 'openMilestone' && keys === 'milestone,project,type' && typeof m.project === 'string' && typeof m.milestone === 'string') {
     return { type: 'openMilestone', project: m.project, milestone: m.milestone };
+  }
+  if (m.type === 'review' && keys === 'answer,topicId,type' && typeof m.topicId === 'string' && (m.answer === 'knew' || m.answer === 'forgot')) {
+    return { type: 'review', topicId: m.topicId, answer: m.answer };
+  }
+  if (m.type === 'openNotes' && keys === 'topicId,type' && typeof m.topicId === 'string') {
+    return { type: 'openNotes', topicId: m.topicId };
   }
   return undefined;
 }
@@ -123,12 +135,26 @@ export function lessonStateMessage(topic: Topic, done: boolean): LessonStateMess
     type: 'state',
     done,
     markLabel: markLabel(done),
-    announcement: done ? `${topic.title}: marked done.` : `${topic.title}: marked not done.`,
+    announcement: done ? l10n.t('{0}: marked done.', topic.title) : l10n.t('{0}: marked not done.', topic.title),
   };
 }
 
 function markLabel(done: boolean): string {
-  return done ? 'Mark topic not done' : 'Mark topic done';
+  return done ? l10n.t('Mark topic not done') : l10n.t('Mark topic done');
+}
+
+/** What the panel tells an open page after the learner answered its review, in place. */
+export interface LessonReviewMessage {
+  readonly type: 'review';
+  readonly text: string;
+}
+
+/** The review line of a lesson: where the topic stands, or how to start reviewing it. */
+export function lessonReviewText(state: ReviewState | undefined, now: Date): string {
+  if (!state) {
+    return l10n.t('Not in your review yet: after each answer, say whether you knew it, and the topic comes back when it is due.');
+  }
+  return l10n.t('Review: box {0} of {1}, {2}.', state.box, BOX_INTERVAL_DAYS.length, describeDue(state, now));
 }
 
 /** What a lesson page keeps in its webview state, and what the serializer gets back after a restart. */
@@ -158,9 +184,12 @@ export function renderLessonPage(input: LessonPageInput): string {
   const { topic, step, links } = input;
   const csp = ["default-src 'none'", `img-src ${input.cspSource}`, `style-src ${input.cspSource}`, `script-src 'nonce-${input.nonce}'`].join('; ');
   const book = step.textbook;
-  const reading = book ? `<p><cite>${esc(book.title)}</cite> by ${esc(formatAuthors(book.authors))}${book.edition ? `, ${esc(book.edition)}` : ''}</p>` : '';
+  // The book's title is markup inside a translated sentence: translated around a mark, escaped, then the title put in.
+  const reading = book
+    ? `<p>${esc(l10n.t('{0} by {1}', TITLE_MARK, formatAuthors(book.authors))).replace(TITLE_MARK, `<cite>${esc(book.title)}</cite>`)}${book.edition ? `, ${esc(book.edition)}` : ''}</p>`
+    : '';
   const chapters = topic.reading.chapters?.length
-    ? `<p>${topic.reading.chapters.length === 1 ? 'Chapter' : 'Chapters'}: ${topic.reading.chapters.map(esc).join('; ')}</p>`
+    ? `<p>${esc(topic.reading.chapters.length === 1 ? l10n.t('Chapter: {0}', topic.reading.chapters.join('; ')) : l10n.t('Chapters: {0}', topic.reading.chapters.join('; ')))}</p>`
     : '';
   const papers = (topic.papers ?? [])
     .map(
@@ -169,12 +198,17 @@ export function renderLessonPage(input: LessonPageInput): string {
     )
     .join('');
   const questions = topic.selfCheck
-    .map((check, i) => `<li><p>${esc(check.question)}</p><details><summary>Show answer</summary><p data-answer="${i}">${esc(check.answer)}</p></details></li>`)
+    .map(
+      (check, i) =>
+        `<li><p>${esc(check.question)}</p><details><summary>${esc(l10n.t('Show answer'))}</summary><p data-answer="${i}">${esc(check.answer)}</p>` +
+        `<p class="review-ask">${esc(l10n.t('Did you know it?'))} <button data-action="review" data-answer="knew">${esc(l10n.t('I knew it'))}</button> ` +
+        `<button class="secondary" data-action="review" data-answer="forgot">${esc(l10n.t("I didn't"))}</button></p></details></li>`,
+    )
     .join('');
   const usedIn = links.usedIn
     .map(
       (use) =>
-        `<li><button class="link" data-action="openMilestone" data-project="${esc(use.project)}" data-milestone="${esc(use.milestone)}">${esc(use.projectTitle)}, milestone ${use.number}: ${esc(use.title)}</button></li>`,
+        `<li><button class="link" data-action="openMilestone" data-project="${esc(use.project)}" data-milestone="${esc(use.milestone)}">${esc(l10n.t('{0}, milestone {1}: {2}', use.projectTitle, use.number, use.title))}</button></li>`,
     )
     .join('');
   // Inlined, not an <img>, so that currentColor takes the theme's foreground colour.
@@ -182,7 +216,7 @@ export function renderLessonPage(input: LessonPageInput): string {
     input.content.diagramSvg && topic.diagram ? `<figure>${input.content.diagramSvg}<figcaption>${esc(topic.diagram.alt)}</figcaption></figure>` : '';
   const nav = (target: LinkedTopic | undefined, label: string) =>
     target
-      ? `<button class="secondary" data-action="openTopic" data-topic="${esc(target.id)}">${label}${target.step ? `, in step ${target.step.number}` : ''}: ${esc(target.title)}</button>`
+      ? `<button class="secondary" data-action="openTopic" data-topic="${esc(target.id)}">${esc(target.step ? l10n.t('{0}, in step {1}: {2}', label, target.step.number, target.title) : l10n.t('{0}: {1}', label, target.title))}</button>`
       : '';
   const tryIt = input.content.tryItHtml ?? esc(topic.tryIt);
 
@@ -197,7 +231,7 @@ export function renderLessonPage(input: LessonPageInput): string {
 </head>
 <body data-topic="${esc(topic.id)}" data-done="${input.done}">
 <header>
-<p class="eyebrow">Step ${input.stepNumber}: ${esc(step.title)} · ${topic.hours} h</p>
+<p class="eyebrow">${esc(l10n.t('Step {0}: {1} · {2} h', input.stepNumber, step.title, topic.hours))}</p>
 <h1>${esc(topic.title)}</h1>
 <p class="summary">${esc(topic.summary)}</p>
 <p class="concepts">${topic.concepts.map((concept) => `<span class="tag">${esc(concept)}</span>`).join(' ')}</p>
@@ -205,22 +239,25 @@ export function renderLessonPage(input: LessonPageInput): string {
 <main>
 ${diagram}
 <section class="lesson">${input.content.html}</section>
-<section><h2>Read</h2>${reading}${chapters}<p>${esc(topic.reading.guide)}</p>${papers ? `<h3>Papers</h3><ul>${papers}</ul>` : ''}</section>
-<section><h2>Check yourself</h2><ol class="questions">${questions}</ol></section>
-<section><h2>Try it</h2><p class="try-it">${tryIt}</p></section>
-${usedIn ? `<section><h2>Used in</h2><ul class="used-in">${usedIn}</ul></section>` : ''}
+<section><h2>${esc(l10n.t('Read'))}</h2>${reading}${chapters}<p>${esc(topic.reading.guide)}</p>${papers ? `<h3>${esc(l10n.t('Papers'))}</h3><ul>${papers}</ul>` : ''}</section>
+<section><h2>${esc(l10n.t('Check yourself'))}</h2><ol class="questions">${questions}</ol><p id="review-status" role="status" aria-live="polite">${esc(input.reviewText)}</p></section>
+<section><h2>${esc(l10n.t('Try it'))}</h2><p class="try-it">${tryIt}</p></section>
+${usedIn ? `<section><h2>${esc(l10n.t('Used in'))}</h2><ul class="used-in">${usedIn}</ul></section>` : ''}
 </main>
 <footer>
-<button id="mark-done" data-action="markDone">${markLabel(input.done)}</button>
-${links.next ? `<button id="mark-done-next" data-action="markDoneAndNext"${input.done ? ' hidden' : ''}>Mark done &amp; next</button>` : ''}
-${nav(links.previous, 'Previous')}
-${nav(links.next, 'Next topic')}
+<button id="mark-done" data-action="markDone">${esc(markLabel(input.done))}</button>
+${links.next ? `<button id="mark-done-next" data-action="markDoneAndNext"${input.done ? ' hidden' : ''}>${esc(l10n.t('Mark done & next'))}</button>` : ''}
+<button class="secondary" data-action="openNotes">${esc(l10n.t('Open notes'))}</button>
+${nav(links.previous, l10n.t('Previous'))}
+${nav(links.next, l10n.t('Next topic'))}
 </footer>
 <p id="status" class="visually-hidden" role="status" aria-live="polite"></p>
 <script nonce="${input.nonce}" src="${esc(input.scriptUri)}"></script>
 </body>
 </html>`;
 }
+
+const TITLE_MARK = '\u0000';
 
 /** Escapes text for HTML element content and double-quoted attributes. */
 export function esc(text: string): string {

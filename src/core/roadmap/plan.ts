@@ -1,6 +1,7 @@
 // The pacing planner: hours left per step and overall, and when the learner finishes each step at
 // their weekly hours, against the window the seed gives each step's duration (ahead, on track,
 // behind). Pure: the day comes in as an argument, so tests fix it; dates are UTC calendar days.
+import * as l10n from '@vscode/l10n';
 import { milestoneKey, progressItemIds, type Curriculum, type Duration, type Step } from '../curriculum/model';
 import { stepState, type ProgressView } from '../progress/summary';
 import { countedProject } from './next';
@@ -101,7 +102,9 @@ export function readPlanSettings(hoursPerWeek: unknown, startDate: unknown, defa
     if (typeof hoursPerWeek === 'number' && Number.isFinite(hoursPerWeek) && hoursPerWeek > 0 && hoursPerWeek <= 168) {
       hours = hoursPerWeek;
     } else {
-      problems.push(`Weekly study hours must be a number above 0 and at most 168, not ${JSON.stringify(hoursPerWeek)}: planning with ${defaultHours}.`);
+      problems.push(
+        l10n.t('Weekly study hours must be a number above 0 and at most 168, not {0}: planning with {1}.', JSON.stringify(hoursPerWeek), defaultHours),
+      );
     }
   }
   let start: string | undefined;
@@ -110,7 +113,7 @@ export function readPlanSettings(hoursPerWeek: unknown, startDate: unknown, defa
     if (/^\d{4}-\d{2}-\d{2}$/.test(day) && isoDay(new Date(`${day}T00:00:00Z`)) === day) {
       start = day;
     } else {
-      problems.push(`The start date must be a day written YYYY-MM-DD, not ${JSON.stringify(startDate)}: planning from your first recorded progress.`);
+      problems.push(l10n.t('The start date must be a day written YYYY-MM-DD, not {0}: planning from your first recorded progress.', JSON.stringify(startDate)));
     }
   }
   return { settings: start ? { hoursPerWeek: hours, startDate: start } : { hoursPerWeek: hours }, problems };
@@ -151,7 +154,18 @@ function sum(values: readonly number[]): number {
   return Math.round(values.reduce((total, value) => total + value, 0) * 10) / 10;
 }
 
-export const PACE_LABELS: Readonly<Record<Pace, string>> = { done: 'done', ahead: 'ahead', 'on-track': 'on track', behind: 'behind' };
+export function paceLabel(pace: Pace): string {
+  switch (pace) {
+    case 'done':
+      return l10n.t('done');
+    case 'ahead':
+      return l10n.t('ahead');
+    case 'on-track':
+      return l10n.t('on track');
+    case 'behind':
+      return l10n.t('behind');
+  }
+}
 
 /** One row of the Plan view. */
 export interface PlanRow {
@@ -164,32 +178,53 @@ export interface PlanRow {
 
 /** The Plan view's rows, short enough for a narrow side bar: the pace setting, the whole roadmap, then each step ("Step 2 · 34.5 h left · 2027-04-25 · behind"). */
 export function planRows(plan: StudyPlan, problems: readonly string[] = []): PlanRow[] {
-  const window = (earliest: string, latest: string) => (earliest === latest ? `by ${latest}` : `between ${earliest} and ${latest}`);
+  const window = (earliest: string, latest: string) => (earliest === latest ? l10n.t('by {0}', latest) : l10n.t('between {0} and {1}', earliest, latest));
   const line = (hoursLeft: number, finish: string | undefined, pace: Pace) =>
-    pace === 'done' ? 'done' : `${hoursLeft} h left · ${finish ?? plan.today} · ${PACE_LABELS[pace]}`;
-  const rows: PlanRow[] = problems.map((problem, index) => ({ id: `plan/problem/${index}`, label: 'Setting ignored', description: problem, tooltip: problem }));
+    pace === 'done' ? paceLabel('done') : l10n.t('{0} h left · {1} · {2}', hoursLeft, finish ?? plan.today, paceLabel(pace));
+  const rows: PlanRow[] = problems.map((problem, index) => ({
+    id: `plan/problem/${index}`,
+    label: l10n.t('Setting ignored'),
+    description: problem,
+    tooltip: problem,
+  }));
   rows.push({
     id: 'plan/pace',
-    label: `${plan.hoursPerWeek} h a week`,
-    description: `from ${plan.start}`,
-    tooltip: `You study ${plan.hoursPerWeek} hours a week, starting ${plan.start}. Change it in the settings (Roadmap: Plan).`,
+    label: l10n.t('{0} h a week', plan.hoursPerWeek),
+    description: l10n.t('from {0}', plan.start),
+    tooltip: l10n.t('You study {0} hours a week, starting {1}. Change it in the settings (Roadmap: Plan).', plan.hoursPerWeek, plan.start),
   });
   rows.push({
     id: 'plan/all',
-    label: 'All steps',
+    label: l10n.t('All steps'),
     description: line(plan.hoursLeft, plan.finish, plan.pace),
-    tooltip: `${plan.hoursLeft} of ${plan.hoursTotal} hours left. The roadmap's durations end ${window(plan.dueEarliest, plan.dueLatest)}.`,
+    tooltip: l10n.t("{0} of {1} hours left. The roadmap's durations end {2}.", plan.hoursLeft, plan.hoursTotal, window(plan.dueEarliest, plan.dueLatest)),
     pace: plan.pace,
   });
   for (const step of plan.steps) {
+    const due = window(step.dueEarliest, step.dueLatest);
     rows.push({
       id: `plan/step/${step.step.id}`,
-      label: `Step ${step.number}`,
+      label: l10n.t('Step {0}', step.number),
       description: line(step.hoursLeft, step.finish, step.pace),
-      tooltip:
-        `Step ${step.number}: ${step.step.title}. ${step.hoursLeft} of ${step.hoursTotal} hours left` +
-        (step.finish ? `; at ${plan.hoursPerWeek} h a week you finish it ${step.finish}` : '') +
-        `. The roadmap's durations end it ${window(step.dueEarliest, step.dueLatest)}.`,
+      tooltip: step.finish
+        ? l10n.t(
+            "Step {0}: {1}. {2} of {3} hours left; at {4} h a week you finish it {5}. The roadmap's durations end it {6}.",
+            step.number,
+            step.step.title,
+            step.hoursLeft,
+            step.hoursTotal,
+            plan.hoursPerWeek,
+            step.finish,
+            due,
+          )
+        : l10n.t(
+            "Step {0}: {1}. {2} of {3} hours left. The roadmap's durations end it {4}.",
+            step.number,
+            step.step.title,
+            step.hoursLeft,
+            step.hoursTotal,
+            due,
+          ),
       pace: step.pace,
     });
   }

@@ -1,7 +1,9 @@
 // The roadmap tree as plain data: which nodes exist, their stable ids, labels, descriptions and
 // tooltips. The tree view adapter only maps these onto vscode.TreeItem.
 import { formatAuthors, formatDuration, milestoneKey, type Curriculum, type Milestone, type Project, type Step, type Topic } from '../curriculum/model';
+import * as l10n from '@vscode/l10n';
 import { escapeMarkdown } from '../util/markdown';
+import type { DueReview } from '../review/schedule';
 import {
   childTally,
   milestoneState,
@@ -29,7 +31,19 @@ export type MilestoneNode = {
   readonly key: string;
 };
 
-export type RoadmapNode = StepNode | TopicNode | DetailNode | ProjectNode | MilestoneNode;
+/** The "Due for review" row above the steps, shown while a topic is due (core/review/schedule.ts). */
+export type ReviewsNode = { readonly kind: 'reviews'; readonly id: string; readonly due: readonly DueReview[] };
+export type ReviewTopicNode = { readonly kind: 'reviewTopic'; readonly id: string; readonly review: DueReview; readonly stepNumber: number };
+
+export type RoadmapNode = StepNode | TopicNode | DetailNode | ProjectNode | MilestoneNode | ReviewsNode | ReviewTopicNode;
+
+export const REVIEWS_NODE_ID = 'reviews';
+
+/** The tree's top level: the topics due for review, when any is, then the steps. */
+export function rootNodes(curriculum: Curriculum, due: readonly DueReview[]): RoadmapNode[] {
+  const steps = stepNodes(curriculum);
+  return due.length > 0 ? [{ kind: 'reviews', id: REVIEWS_NODE_ID, due }, ...steps] : steps;
+}
 
 function stepNodeId(stepId: string): string {
   return `step/${stepId}`;
@@ -40,6 +54,9 @@ export function stepNodes(curriculum: Curriculum): StepNode[] {
 }
 
 export function childNodes(node: RoadmapNode): RoadmapNode[] {
+  if (node.kind === 'reviews') {
+    return node.due.map((review) => ({ kind: 'reviewTopic', id: `${REVIEWS_NODE_ID}/${review.topic.id}`, review, stepNumber: review.stepNumber }));
+  }
   if (node.kind === 'project') {
     return (node.project.milestones ?? []).map((milestone, index) => ({
       kind: 'milestone',
@@ -71,9 +88,9 @@ export function childNodes(node: RoadmapNode): RoadmapNode[] {
   return [...topics, ...details, ...projects];
 }
 
-/** The parent of a node, for reveal; undefined for steps. */
+/** The parent of a node, for reveal; undefined for steps and the review rows (never revealed). */
 export function parentNode(curriculum: Curriculum, node: RoadmapNode): RoadmapNode | undefined {
-  if (node.kind === 'step') {
+  if (node.kind === 'step' || node.kind === 'reviews' || node.kind === 'reviewTopic') {
     return undefined;
   }
   for (const step of stepNodes(curriculum)) {
@@ -114,24 +131,41 @@ export function stepsShowing(curriculum: Curriculum, progressIds: readonly strin
     .map((step) => stepNodeId(step.id));
 }
 
-export const DETAIL_LABELS: Readonly<Record<DetailField, string>> = {
-  objective: 'Objective',
-  goal: 'Goal',
-  textbook: 'Textbook',
-};
+/** The label of a step's detail row. */
+export function detailLabel(field: DetailField): string {
+  switch (field) {
+    case 'objective':
+      return l10n.t('Objective');
+    case 'goal':
+      return l10n.t('Goal');
+    case 'textbook':
+      return l10n.t('Textbook');
+  }
+}
 
-export const STATE_LABELS: Readonly<Record<StepState, string>> = {
-  'not-started': 'not started',
-  'in-progress': 'in progress',
-  done: 'done',
-};
+export function stateLabel(state: StepState): string {
+  switch (state) {
+    case 'not-started':
+      return l10n.t('not started');
+    case 'in-progress':
+      return l10n.t('in progress');
+    case 'done':
+      return l10n.t('done');
+  }
+}
 
-export const MILESTONE_STATE_LABELS: Readonly<Record<MilestoneState, string>> = {
-  'not-started': 'not checked',
-  'self-reported': 'marked done',
-  verified: 'verified',
-  failing: 'failing',
-};
+export function milestoneStateLabel(state: MilestoneState): string {
+  switch (state) {
+    case 'not-started':
+      return l10n.t('not checked');
+    case 'self-reported':
+      return l10n.t('marked done');
+    case 'verified':
+      return l10n.t('verified');
+    case 'failing':
+      return l10n.t('failing');
+  }
+}
 
 export interface Presentation<S> {
   readonly label: string;
@@ -146,25 +180,31 @@ export function presentStep(step: Step, number: number, progress: ProgressView):
   const tally = childTally(step, progress);
   const parts = [formatDuration(step.duration)];
   if (state === 'done') {
-    parts.push(STATE_LABELS.done);
+    parts.push(stateLabel('done'));
   } else if (tally) {
-    parts.push(step.topics.length > 0 ? `${tally.done}/${tally.total} done` : `${tally.done}/${tally.total} milestones`);
+    parts.push(step.topics.length > 0 ? l10n.t('{0}/{1} done', tally.done, tally.total) : l10n.t('{0}/{1} milestones', tally.done, tally.total));
   }
-  const lines = [`**Step ${number}: ${escapeMarkdown(step.title)}** · ${STATE_LABELS[state]}`, '', `**Objective:** ${escapeMarkdown(step.objective)}`];
+  const lines = [
+    l10n.t('**Step {0}: {1}** · {2}', number, escapeMarkdown(step.title), stateLabel(state)),
+    '',
+    l10n.t('**Objective:** {0}', escapeMarkdown(step.objective)),
+  ];
   if (step.textbook) {
-    const edition = step.textbook.edition ? `, ${escapeMarkdown(step.textbook.edition)}` : '';
-    lines.push('', `**Textbook:** *${escapeMarkdown(step.textbook.title)}* by ${escapeMarkdown(formatAuthors(step.textbook.authors))}${edition}`);
+    const book = l10n.t('*{0}* by {1}', escapeMarkdown(step.textbook.title), escapeMarkdown(formatAuthors(step.textbook.authors)));
+    lines.push('', l10n.t('**Textbook:** {0}', step.textbook.edition ? `${book}, ${escapeMarkdown(step.textbook.edition)}` : book));
   }
-  lines.push('', `**Duration:** ${formatDuration(step.duration)}`);
+  lines.push('', l10n.t('**Duration:** {0}', formatDuration(step.duration)));
   const left = topicsLeftUnderStepMark(step, progress);
   if (left > 0 && state !== 'done') {
     lines.push(
       '',
-      `You marked this step complete with ${left} topic${left === 1 ? '' : 's'} left; a step is done when all its topics are. *Mark Step Complete* marks them done.`,
+      left === 1
+        ? l10n.t('You marked this step complete with 1 topic left; a step is done when all its topics are. *Mark Step Complete* marks it done.')
+        : l10n.t('You marked this step complete with {0} topics left; a step is done when all its topics are. *Mark Step Complete* marks them done.', left),
     );
   }
   if (step.goal) {
-    lines.push('', `**Goal:** ${escapeMarkdown(step.goal)}`);
+    lines.push('', l10n.t('**Goal:** {0}', escapeMarkdown(step.goal)));
   }
   return { label: step.title, description: parts.join(' · '), tooltipMarkdown: lines.join('\n'), state };
 }
@@ -173,7 +213,7 @@ export function presentTopic(topic: Topic, progress: ProgressView): Presentation
   const done = progress.isDone(topic.id);
   return {
     label: topic.title,
-    description: `${topic.hours} h${done ? ' · done' : ''}`,
+    description: done ? l10n.t('{0} h · done', topic.hours) : l10n.t('{0} h', topic.hours),
     tooltipMarkdown: `**${escapeMarkdown(topic.title)}** · ${topic.hours} h\n\n${escapeMarkdown(topic.summary)}`,
     state: done ? 'done' : 'not-started',
   };
@@ -183,13 +223,13 @@ export function presentProject(project: Project, progress: ProgressView): Presen
   const scaffold = progress.scaffold?.(project.id);
   const tally = projectTally(project, progress);
   const hours = (project.milestones ?? []).reduce((sum, milestone) => sum + (milestone.hours ?? 0), 0);
-  const parts = [...(hours > 0 ? [`about ${hours} h`] : []), scaffold ? 'scaffolded' : 'not scaffolded'];
+  const parts = [...(hours > 0 ? [l10n.t('about {0} h', hours)] : []), scaffold ? l10n.t('scaffolded') : l10n.t('not scaffolded')];
   if (tally.total > 0) {
-    parts.push(`${tally.done}/${tally.total} verified`);
+    parts.push(l10n.t('{0}/{1} verified', tally.done, tally.total));
   }
   const lines = [`**${escapeMarkdown(project.title)}**`, '', escapeMarkdown(project.description ?? project.idea)];
   if (scaffold) {
-    lines.push('', `Scaffolded ${scaffold.at.slice(0, 10)} into \`${scaffold.folder.replace(/`/g, '')}\``);
+    lines.push('', l10n.t('Scaffolded {0} into {1}', scaffold.at.slice(0, 10), `\`${scaffold.folder.replace(/`/g, '')}\``));
   }
   return {
     label: project.title,
@@ -204,7 +244,15 @@ export function presentMilestone(node: MilestoneNode, progress: ProgressView): P
   const record = progress.get(node.key);
   const check = progress.lastCheck?.(node.key);
   const lines = [
-    `**Milestone ${node.number}: ${escapeMarkdown(node.milestone.title)}** · ${node.milestone.hours !== undefined ? `about ${node.milestone.hours} h · ` : ''}${MILESTONE_STATE_LABELS[state]}`,
+    node.milestone.hours !== undefined
+      ? l10n.t(
+          '**Milestone {0}: {1}** · about {2} h · {3}',
+          node.number,
+          escapeMarkdown(node.milestone.title),
+          node.milestone.hours,
+          milestoneStateLabel(state),
+        )
+      : l10n.t('**Milestone {0}: {1}** · {2}', node.number, escapeMarkdown(node.milestone.title), milestoneStateLabel(state)),
     '',
     escapeMarkdown(node.milestone.goal),
   ];
@@ -212,10 +260,11 @@ export function presentMilestone(node: MilestoneNode, progress: ProgressView): P
     const evidence = Object.entries(record.evidence ?? {})
       .map(([key, value]) => `${escapeMarkdown(key)}: ${escapeMarkdown(String(value))}`)
       .join(' · ');
-    lines.push('', `Verified ${record.at.slice(0, 16).replace('T', ' ')}${evidence ? ` — ${evidence}` : ''}`);
+    const at = record.at.slice(0, 16).replace('T', ' ');
+    lines.push('', evidence ? l10n.t('Verified {0} — {1}', at, evidence) : l10n.t('Verified {0}', at));
   }
   if (check && check.outcome !== 'passed') {
-    lines.push('', `Last check ${check.at.slice(0, 16).replace('T', ' ')}: ${escapeMarkdown(check.summary)}`);
+    lines.push('', l10n.t('Last check {0}: {1}', check.at.slice(0, 16).replace('T', ' '), escapeMarkdown(check.summary)));
     for (const failure of (check.failures ?? []).slice(0, 5)) {
       lines.push(`- ${escapeMarkdown(failure)}`);
     }
@@ -223,8 +272,35 @@ export function presentMilestone(node: MilestoneNode, progress: ProgressView): P
   const when = state === 'verified' && record ? ` ${record.at.slice(0, 10)}` : '';
   return {
     label: `${node.number}. ${node.milestone.title}`,
-    description: `${node.milestone.hours !== undefined ? `${node.milestone.hours} h · ` : ''}${MILESTONE_STATE_LABELS[state]}${when}`,
+    description: `${node.milestone.hours !== undefined ? `${l10n.t('{0} h', node.milestone.hours)} · ` : ''}${milestoneStateLabel(state)}${when}`,
     tooltipMarkdown: lines.join('\n'),
     state,
+  };
+}
+
+/** "Due for review · 3 topics". */
+export function presentReviews(due: readonly DueReview[]): Presentation<'due'> {
+  const count = due.length === 1 ? l10n.t('1 topic') : l10n.t('{0} topics', due.length);
+  return {
+    label: l10n.t('Due for review'),
+    description: count,
+    tooltipMarkdown: `${l10n.t('**Due for review:** {0}', count)}\n\n${l10n.t(
+      'Open a lesson, answer its self-check questions and say whether you knew each answer: a topic you knew comes back later, one you did not comes back tomorrow.',
+    )}`,
+    state: 'due',
+  };
+}
+
+/** "Topic title", "step 2 · box 3 · due since 4 Mar". */
+export function presentReviewTopic(node: ReviewTopicNode): Presentation<'due'> {
+  const { topic, state } = node.review;
+  const since = state.due.slice(0, 10);
+  return {
+    label: topic.title,
+    description: l10n.t('step {0} · box {1} · due since {2}', node.stepNumber, state.box, since),
+    tooltipMarkdown: `${l10n.t('**{0}** · due for review since {1}', escapeMarkdown(topic.title), since)}\n\n${
+      state.answer === 'knew' ? l10n.t('Last answer: knew it; box {0} of 5.', state.box) : l10n.t("Last answer: didn't know it; box {0} of 5.", state.box)
+    }`,
+    state: 'due',
   };
 }

@@ -2,6 +2,7 @@
 // folder on every platform, so anything that could climb out, name a drive or a device, or
 // confuse a file system is refused with the reason.
 
+import * as l10n from '@vscode/l10n';
 export type PathCheck = { readonly ok: true; readonly segments: readonly string[] } | { readonly ok: false; readonly reason: string };
 
 /** Windows device names, refused with any extension because Windows maps them to devices. */
@@ -15,25 +16,25 @@ const MAX_PATH_LENGTH = 1024;
 /** Checks a relative, `/`-separated path from a template and splits it into segments. */
 export function checkRelativePath(path: string): PathCheck {
   if (path.length === 0) {
-    return refuse('the path is empty');
+    return refuse(l10n.t('the path is empty'));
   }
   if (path.includes('\u0000')) {
-    return refuse('the path contains a NUL byte');
+    return refuse(l10n.t('the path contains a NUL byte'));
   }
   if (path.length > MAX_PATH_LENGTH) {
-    return refuse(`the path is longer than ${MAX_PATH_LENGTH} characters`);
+    return refuse(l10n.t('the path is longer than {0} characters', MAX_PATH_LENGTH));
   }
   if (path.includes('\\')) {
-    return refuse('the path contains a backslash; template paths use "/" only');
+    return refuse(l10n.t('the path contains a backslash; template paths use "/" only'));
   }
   if (path.startsWith('/')) {
-    return refuse('the path is absolute');
+    return refuse(l10n.t('the path is absolute'));
   }
   if (/^[a-zA-Z]:/.test(path)) {
-    return refuse('the path starts with a drive letter');
+    return refuse(l10n.t('the path starts with a drive letter'));
   }
   if (path.startsWith('~')) {
-    return refuse('the path starts with "~", which shells expand to a home folder');
+    return refuse(l10n.t('the path starts with "~", which shells expand to a home folder'));
   }
   const segments = path.split('/');
   for (const segment of segments) {
@@ -47,22 +48,22 @@ export function checkRelativePath(path: string): PathCheck {
 
 function segmentProblem(segment: string): string | undefined {
   if (segment === '') {
-    return 'the path has an empty name (a doubled or trailing "/")';
+    return l10n.t('the path has an empty name (a doubled or trailing "/")');
   }
   if (segment === '.' || segment === '..') {
-    return `the path contains "${segment}"`;
+    return l10n.t('the path contains "{0}"', segment);
   }
   if (segment.length > MAX_SEGMENT_LENGTH) {
-    return `a name in the path is longer than ${MAX_SEGMENT_LENGTH} characters`;
+    return l10n.t('a name in the path is longer than {0} characters', MAX_SEGMENT_LENGTH);
   }
   if (FORBIDDEN_CHARACTERS.test(segment)) {
-    return `the name "${printable(segment)}" contains a character that is not allowed in file names`;
+    return l10n.t('the name "{0}" contains a character that is not allowed in file names', printable(segment));
   }
   if (/[. ]$/.test(segment) || /^ /.test(segment)) {
-    return `the name "${segment}" starts with a space or ends with a dot or space`;
+    return l10n.t('the name "{0}" starts with a space or ends with a dot or space', segment);
   }
   if (WINDOWS_DEVICES.test(segment)) {
-    return `the name "${segment}" is a reserved device name on Windows`;
+    return l10n.t('the name "{0}" is a reserved device name on Windows', segment);
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 // Scaffolding, pure part: what a template would write into a target folder (plan), and writing it
 // all or nothing (apply). The file system arrives as an interface rooted at the target folder, so
 // every path the core hands it is a checked relative path: it cannot name anything outside.
+import * as l10n from '@vscode/l10n';
 import { checkRelativePath } from './paths';
 import { isBinary, substitute } from './render';
 import type { CompiledTemplate } from './template';
@@ -49,7 +50,7 @@ export class ScaffoldPlanError extends Error {
 
 export class ScaffoldConflictError extends Error {
   constructor(readonly conflicts: readonly string[]) {
-    super(`${conflicts.length} file(s) exist already: ${conflicts.slice(0, 5).join(', ')}${conflicts.length > 5 ? ', …' : ''}.`);
+    super(l10n.t('{0} file(s) exist already: {1}{2}.', conflicts.length, conflicts.slice(0, 5).join(', '), conflicts.length > 5 ? ', …' : ''));
     this.name = 'ScaffoldConflictError';
   }
 }
@@ -63,10 +64,10 @@ export class ScaffoldWriteError extends Error {
     readonly leftBehind: readonly string[],
   ) {
     super(
-      `Writing ${failedPath} failed: ${reason}. ` +
+      l10n.t('Writing {0} failed: {1}. ', failedPath, reason) +
         (leftBehind.length === 0
-          ? `The ${removed} file(s) and folder(s) this run had created were removed; nothing else was touched.`
-          : `Could not remove what this run created at: ${leftBehind.join(', ')}.`),
+          ? l10n.t('The {0} file(s) and folder(s) this run had created were removed; nothing else was touched.', removed)
+          : l10n.t('Could not remove what this run created at: {0}.', leftBehind.join(', '))),
     );
     this.name = 'ScaffoldWriteError';
   }
@@ -80,16 +81,18 @@ export async function planScaffold(template: CompiledTemplate, values: Readonly<
   const seenTargets = new Map<string, string>();
 
   for (const file of template.files) {
-    const rendered = substitute(file.path, values, `The template file name "${file.path}"`);
+    const rendered = substitute(file.path, values, l10n.t('The template file name "{0}"', file.path));
     const check = checkRelativePath(rendered);
     if (!check.ok) {
-      throw new ScaffoldPlanError(`The template file "${file.path}" would be written to "${rendered}": ${check.reason}. Nothing was written.`);
+      throw new ScaffoldPlanError(l10n.t('The template file "{0}" would be written to "{1}": {2}. Nothing was written.', file.path, rendered, check.reason));
     }
     // Case-insensitive file systems (macOS, Windows) would merge these two into one file.
     const folded = rendered.toLowerCase();
     const clash = seenTargets.get(folded);
     if (clash !== undefined) {
-      throw new ScaffoldPlanError(`The template files "${clash}" and "${file.path}" would both be written to "${rendered}". Nothing was written.`);
+      throw new ScaffoldPlanError(
+        l10n.t('The template files "{0}" and "{1}" would both be written to "{2}". Nothing was written.', clash, file.path, rendered),
+      );
     }
     seenTargets.set(folded, file.path);
 
@@ -103,15 +106,19 @@ export async function planScaffold(template: CompiledTemplate, values: Readonly<
       if (!stat) {
         directories.push(folder);
       } else if (stat.symbolicLink) {
-        throw new ScaffoldPlanError(`"${folder}" in the target folder is a symbolic link; the template will not write through it. Nothing was written.`);
+        throw new ScaffoldPlanError(
+          l10n.t('"{0}" in the target folder is a symbolic link; the template will not write through it. Nothing was written.', folder),
+        );
       } else if (stat.type !== 'directory') {
-        throw new ScaffoldPlanError(`"${folder}" exists in the target folder but is not a folder, and the template needs a folder there. Nothing was written.`);
+        throw new ScaffoldPlanError(
+          l10n.t('"{0}" exists in the target folder but is not a folder, and the template needs a folder there. Nothing was written.', folder),
+        );
       }
     }
 
     const stat = await target.stat(rendered);
     if (stat && stat.type === 'directory' && !stat.symbolicLink) {
-      throw new ScaffoldPlanError(`"${rendered}" exists in the target folder as a folder, where the template writes a file. Nothing was written.`);
+      throw new ScaffoldPlanError(l10n.t('"{0}" exists in the target folder as a folder, where the template writes a file. Nothing was written.', rendered));
     }
     if (stat) {
       conflicts.push(rendered);
@@ -155,7 +162,7 @@ export async function applyScaffold(
         return raw;
       }
       const text = new TextDecoder('utf-8', { fatal: false }).decode(raw);
-      return new TextEncoder().encode(substitute(text, values, `The template file "${file.source}"`));
+      return new TextEncoder().encode(substitute(text, values, l10n.t('The template file "{0}"', file.source)));
     }),
   );
 
@@ -184,7 +191,7 @@ export async function applyScaffold(
       // and a file that appeared since is never overwritten.
       await assertRealFolders(target, file.target);
       if (await target.stat(file.target)) {
-        throw new Error('the file appeared after the plan was made');
+        throw new Error(l10n.t('the file appeared after the plan was made'));
       }
       attempted = { path: file.target, kind: 'file' };
       await target.writeFile(file.target, contents[index]);
@@ -213,13 +220,13 @@ async function assertRealFolders(target: TargetFileSystem, path: string): Promis
 
 function assertRealFolder(folder: string, stat: FileStat | undefined): void {
   if (!stat) {
-    throw new Error(`the folder "${folder}" disappeared after the plan was made`);
+    throw new Error(l10n.t('the folder "{0}" disappeared after the plan was made', folder));
   }
   if (stat.symbolicLink) {
-    throw new Error(`"${folder}" became a symbolic link after the plan was made; nothing is written through it`);
+    throw new Error(l10n.t('"{0}" became a symbolic link after the plan was made; nothing is written through it', folder));
   }
   if (stat.type !== 'directory') {
-    throw new Error(`"${folder}" is no longer a folder`);
+    throw new Error(l10n.t('"{0}" is no longer a folder', folder));
   }
 }
 

@@ -1,6 +1,7 @@
 // Variable substitution in template file names and contents: `{{name}}` becomes the value of a
 // declared variable; any other `{{name}}` is an error, so a typo never reaches the learner.
 
+import * as l10n from '@vscode/l10n';
 const VARIABLE = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
 
 export class UndeclaredVariableError extends Error {
@@ -8,7 +9,7 @@ export class UndeclaredVariableError extends Error {
     readonly variable: string,
     readonly where: string,
   ) {
-    super(`${where} uses {{${variable}}}, which the template does not declare.`);
+    super(l10n.t('{0} uses {1}, which the template does not declare.', where, `{{${variable}}}`));
     this.name = 'UndeclaredVariableError';
   }
 }

@@ -27,9 +27,33 @@ export interface Walkthrough {
 }
 
 export interface GeneratedWalkthroughs {
+  /** As package.json lists them: titles as `%key%` references into package.nls.json. */
   readonly walkthroughs: readonly Walkthrough[];
   /** Markdown files, by path from the repository root (walkthroughs/…). */
   readonly files: ReadonlyMap<string, string>;
+  /** The titles and walkthrough descriptions for package.nls.json, by key (all start with NLS_PREFIX). */
+  readonly nls: Readonly<Record<string, string>>;
+}
+
+/** The package.nls.json keys the generator owns. */
+export const NLS_PREFIX = 'walkthrough.';
+
+/** Moves each walkthrough's title and description and each step's title into package.nls.json, where a translation can replace them. */
+function externalize(walkthroughs: readonly Walkthrough[]): { walkthroughs: Walkthrough[]; nls: Record<string, string> } {
+  const nls: Record<string, string> = {};
+  const key = (name: string, text: string) => {
+    nls[`${NLS_PREFIX}${name}`] = text;
+    return `%${NLS_PREFIX}${name}%`;
+  };
+  return {
+    walkthroughs: walkthroughs.map((walkthrough) => ({
+      ...walkthrough,
+      title: key(`${walkthrough.id}.title`, walkthrough.title),
+      description: key(`${walkthrough.id}.description`, walkthrough.description),
+      steps: walkthrough.steps.map((step) => ({ ...step, title: key(`${walkthrough.id}.${step.id}.title`, step.title) })),
+    })),
+    nls,
+  };
 }
 
 const ROOT = 'walkthroughs';
@@ -56,7 +80,7 @@ export function generateWalkthroughs(curriculum: Curriculum, templates: readonly
       walkthroughs.push({ ...projectWalkthrough(curriculum, project, template, markdown), when });
     }
   }
-  return { walkthroughs, files };
+  return { ...externalize(walkthroughs), files };
 }
 
 type Markdown = (path: string, content: string) => WalkthroughMedia;

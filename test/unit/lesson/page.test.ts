@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { compileCurriculum, formatProblem } from '../../../src/core/curriculum/compile';
 import type { SourceCurriculum as Curriculum } from '../../../src/core/curriculum/model';
 import { renderInlineMarkdown, renderLessonMarkdown } from '../../../src/core/lesson/markdown';
-import { lessonLinks, lessonStateMessage, parseLessonMessage, parseLessonViewState, renderLessonPage } from '../../../src/core/lesson/page';
+import { lessonLinks, lessonReviewText, lessonStateMessage, parseLessonMessage, parseLessonViewState, renderLessonPage } from '../../../src/core/lesson/page';
 
 const PAYLOADS = readFileSync(join(__dirname, '..', '..', 'fixtures', 'xss-payloads.txt'), 'utf8')
   .split('\n')
@@ -58,6 +58,7 @@ function page(curriculum: Curriculum): string {
     topic,
     content: { html: renderLessonMarkdown(topic.lesson), tryItHtml: renderInlineMarkdown(topic.tryIt) },
     done: false,
+    reviewText: 'Not in your review yet.',
     links: lessonLinks(curriculum, step, topic),
     cspSource: 'https://webview.example',
     nonce: NONCE,
@@ -150,6 +151,7 @@ describe('lesson page', () => {
       topic: withLinks,
       content: { html: '' },
       done: false,
+      reviewText: 'Not in your review yet.',
       links: lessonLinks(curriculum, step, withLinks),
       cspSource: 'https://webview.example',
       nonce: NONCE,
@@ -202,9 +204,14 @@ describe('lesson page', () => {
       project: 'p',
       milestone: 'm',
     });
+    assert.deepEqual(parseLessonMessage({ type: 'review', topicId: 'a', answer: 'forgot' }), { type: 'review', topicId: 'a', answer: 'forgot' });
+    assert.deepEqual(parseLessonMessage({ type: 'openNotes', topicId: 'a' }), { type: 'openNotes', topicId: 'a' });
     for (const bad of [
       null,
       'markDone',
+      { type: 'review', topicId: 'a', answer: 'perfect' },
+      { type: 'review', topicId: 'a' },
+      { type: 'openNotes', topicId: 'a', path: '/etc/passwd' },
       { type: 'runCommand', command: 'workbench.action.terminal.new' },
       { type: 'markDone', topicId: 'a' },
       { type: 'markDone', topicId: 'a', done: 'yes' },
@@ -270,6 +277,7 @@ describe('lesson page', () => {
       topic: last,
       content: { html: '' },
       done: false,
+      reviewText: 'Not in your review yet.',
       links: forward,
       cspSource: 'https://webview.example',
       nonce: NONCE,
@@ -277,7 +285,7 @@ describe('lesson page', () => {
       styleUri: 'https://webview.example/media/lesson.css',
     });
     assert.match(html, /data-topic="2-t-a">Next topic, in step 2: 2 t-a<\/button>/);
-    assert.match(html, /<button id="mark-done-next" data-action="markDoneAndNext">Mark done &amp; next<\/button>/);
+    assert.match(html, /<button id="mark-done-next" data-action="markDoneAndNext">Mark done &#38; next<\/button>/);
   });
 
   it('offers "Mark done & next" only while the topic is not done and a next topic exists', () => {
@@ -290,6 +298,7 @@ describe('lesson page', () => {
         topic: step.topics[index],
         content: { html: '' },
         done,
+        reviewText: 'Not in your review yet.',
         links: lessonLinks(curriculum, step, step.topics[index]),
         cspSource: 'https://webview.example',
         nonce: NONCE,
@@ -299,6 +308,23 @@ describe('lesson page', () => {
     assert.match(render(0, false), /<button id="mark-done-next" data-action="markDoneAndNext">/);
     assert.match(render(0, true), /<button id="mark-done-next" data-action="markDoneAndNext" hidden>/);
     assert.doesNotMatch(render(4, false), /mark-done-next/);
+  });
+
+  it('asks after each self-check answer whether the learner knew it, shows where the topic stands in the review, and links its notes', () => {
+    const html = page(hostileCurriculum('plain text'));
+    const asks =
+      html.match(
+        /<p class="review-ask">Did you know it\? <button data-action="review" data-answer="knew">I knew it<\/button> <button class="secondary" data-action="review" data-answer="forgot">I didn&#39;t<\/button><\/p><\/details>/g,
+      ) ?? [];
+    assert.equal(asks.length, hostileCurriculum('plain text').steps[0].topics[0].selfCheck.length);
+    assert.ok(asks.length > 0);
+    assert.match(html, /<p id="review-status" role="status" aria-live="polite">Not in your review yet.<\/p>/);
+    assert.match(html, /<button class="secondary" data-action="openNotes">Open notes<\/button>/);
+    assert.equal(lessonReviewText(undefined, new Date(0)).startsWith('Not in your review yet'), true);
+    assert.equal(
+      lessonReviewText({ box: 2, due: '2026-03-05T00:00:00.000Z', answer: 'knew', lapses: 0 }, new Date('2026-03-02T00:00:00.000Z')),
+      'Review: box 2 of 5, due again in 3 days.',
+    );
   });
 
   it('has a live region for screen readers, and tells an open page of a change in a message rather than a new page', () => {

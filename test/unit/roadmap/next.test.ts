@@ -1,58 +1,33 @@
 import * as assert from 'node:assert/strict';
-import type { Curriculum, Topic } from '../../../src/core/curriculum/model';
+import type { Curriculum } from '../../../src/core/curriculum/model';
 import type { ProgressRecord } from '../../../src/core/progress/codec';
 import type { CheckRecord, ScaffoldRecord } from '../../../src/core/progress/projectRecords';
 import type { ProgressView } from '../../../src/core/progress/summary';
 import { currentStepId, itemTally, nextItem, type NextItem } from '../../../src/core/roadmap/next';
-
-const topic = (id: string): Topic => ({
-  id,
-  title: `Topic ${id}`,
-  hours: 4,
-  summary: 's',
-  concepts: ['c'],
-  reading: { guide: 'read' },
-  selfCheck: [],
-  tryIt: 'try',
-});
+import { curriculumWith } from '../fixtures/curriculum';
 
 /** Two study steps (a, b | c) and a project step offering two projects, of two and three milestones. */
-const FIXTURE: Curriculum = {
-  schemaVersion: 1,
-  title: 'T',
-  steps: [
-    { id: 'one', title: 'One', objective: 'o', duration: { min: 1, max: 2, unit: 'month' }, topics: [topic('a'), topic('b')] },
-    { id: 'two', title: 'Two', objective: 'o', duration: { min: 1, max: 1, unit: 'month' }, topics: [topic('c')] },
-    {
-      id: 'projects',
-      title: 'Projects',
-      objective: 'o',
-      duration: { min: 2, max: 3, unit: 'month' },
-      topics: [],
-      projects: [
-        {
-          id: 'kv',
-          title: 'KV store',
-          idea: 'i',
-          milestones: [
-            { id: 'wal', title: 'WAL', goal: 'g', readFirst: [] },
-            { id: 'ring', title: 'Ring', goal: 'g', readFirst: [] },
-          ],
-        },
-        {
-          id: 'chat',
-          title: 'Chat',
-          idea: 'i',
-          milestones: [
-            { id: 'm1', title: 'M1', goal: 'g', readFirst: [] },
-            { id: 'm2', title: 'M2', goal: 'g', readFirst: [] },
-            { id: 'm3', title: 'M3', goal: 'g', readFirst: [] },
-          ],
-        },
-      ],
-    },
-  ],
-};
+const FIXTURE: Curriculum = curriculumWith([
+  {
+    id: 'kv',
+    title: 'KV store',
+    idea: 'i',
+    milestones: [
+      { id: 'wal', title: 'WAL', goal: 'g', readFirst: [] },
+      { id: 'ring', title: 'Ring', goal: 'g', readFirst: [] },
+    ],
+  },
+  {
+    id: 'chat',
+    title: 'Chat',
+    idea: 'i',
+    milestones: [
+      { id: 'm1', title: 'M1', goal: 'g', readFirst: [] },
+      { id: 'm2', title: 'M2', goal: 'g', readFirst: [] },
+      { id: 'm3', title: 'M3', goal: 'g', readFirst: [] },
+    ],
+  },
+]);
 
 const JAN = '2026-01-05T10:00:00.000Z';
 const FEB = '2026-02-05T10:00:00.000Z';

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileRoadmap } from '../../../src/core/curriculum/compile';
-import { formatAuthors, formatDuration, progressItemIds, type Curriculum, type Topic } from '../../../src/core/curriculum/model';
+import { formatAuthors, formatDuration, progressItemIds, type Curriculum } from '../../../src/core/curriculum/model';
 import type { ProgressRecord } from '../../../src/core/progress/codec';
 import type { CheckRecord, ScaffoldRecord } from '../../../src/core/progress/projectRecords';
 import { milestoneState, overallTally, stepState, type ProgressView } from '../../../src/core/progress/summary';
@@ -18,6 +18,7 @@ import {
   type MilestoneNode,
 } from '../../../src/core/roadmap/treeModel';
 import { escapeMarkdown } from '../../../src/core/util/markdown';
+import { curriculumWith, topic } from '../fixtures/curriculum';
 
 function shippedRoadmap(): Curriculum {
   const result = compileRoadmap(readFileSync(join(__dirname, '..', '..', '..', 'curriculum', 'roadmap.yaml'), 'utf8'), 'x');
@@ -25,44 +26,18 @@ function shippedRoadmap(): Curriculum {
   return result.curriculum;
 }
 
-const topic = (id: string, hours = 4): Topic => ({
-  id,
-  title: `Topic ${id}`,
-  hours,
-  summary: `About ${id}.`,
-  concepts: ['c'],
-  reading: { guide: 'read' },
-  selfCheck: [],
-  tryIt: 'try',
-});
-
 /** Two study steps with topics and a project step with one project of two milestones. */
-const FIXTURE: Curriculum = {
-  schemaVersion: 1,
-  title: 'T',
-  steps: [
-    { id: 'one', title: 'One', objective: 'o', duration: { min: 1, max: 2, unit: 'month' }, topics: [topic('a'), topic('b')] },
-    { id: 'two', title: 'Two', objective: 'o', duration: { min: 1, max: 1, unit: 'month' }, topics: [topic('c')] },
-    {
-      id: 'projects',
-      title: 'Projects',
-      objective: 'o',
-      duration: { min: 2, max: 3, unit: 'month' },
-      topics: [],
-      projects: [
-        {
-          id: 'kv',
-          title: 'KV store',
-          idea: 'Build one.',
-          milestones: [
-            { id: 'wal', title: 'WAL', goal: 'Log writes.', readFirst: ['a'] },
-            { id: 'ring', title: 'Ring', goal: 'Hash keys.', readFirst: ['b'] },
-          ],
-        },
-      ],
-    },
-  ],
-};
+const FIXTURE: Curriculum = curriculumWith([
+  {
+    id: 'kv',
+    title: 'KV store',
+    idea: 'Build one.',
+    milestones: [
+      { id: 'wal', title: 'WAL', goal: 'Log writes.', readFirst: ['a'] },
+      { id: 'ring', title: 'Ring', goal: 'Hash keys.', readFirst: ['b'] },
+    ],
+  },
+]);
 
 const T1 = '2026-01-01T00:00:00.000Z';
 const T2 = '2026-02-01T00:00:00.000Z';

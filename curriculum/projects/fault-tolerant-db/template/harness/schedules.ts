@@ -3,8 +3,10 @@
 // changes) and the load that runs alongside; running it gives a verdict. A failing schedule is
 // shrunk to the fewest steps that still fail, and the report says how to replay it:
 // `npm run sim -- --schedule <name> --seed <seed>` (harness/run-sim.ts).
+import type { TestContext } from 'node:test';
 import { Simulation, Violation, type NetworkFaults, type SimOptions } from './sim.ts';
 import { createRandom, seedFromEnv, type Random } from './random.ts';
+import { runScript, SCRIPTS, type ScriptName } from './scripted.ts';
 
 export type Step =
   | { readonly at: number; readonly do: 'crash-leader'; readonly shard: number; readonly forMs: number }
@@ -20,7 +22,8 @@ export type Step =
   | { readonly at: number; readonly do: 'network'; readonly faults: NetworkFaults }
   | { readonly at: number; readonly do: 'lose-every-disk' }
   | { readonly at: number; readonly do: 'restart-from-snapshot'; readonly shard: number }
-  | { readonly at: number; readonly do: 'replace-member'; readonly shard: number; readonly add: string; readonly crashLeaderAfterMs?: number; readonly crashNewAfterMs?: number };
+  | { readonly at: number; readonly do: 'replace-member'; readonly shard: number; readonly add: string; readonly crashLeaderAfterMs?: number; readonly crashNewAfterMs?: number }
+  | { readonly at: number; readonly do: 'scripted'; readonly script: ScriptName; readonly shard: number };
 
 export interface Schedule {
   readonly name: string;
@@ -134,6 +137,26 @@ function partitions(seed: number): Schedule {
   return { name: 'partitions', seed, sim: { nodes: 5, shards: 2, replicas: 3, snapshotEvery: NO_SNAPSHOTS }, load: { clients: 4, keys: 6, reads: 0.5 }, durationMs: 9500, steps, rotateLeaders: true };
 }
 
+/**
+ * A scripted schedule (harness/scripted.ts): one exact sequence of crashes, cuts, writes and held-back
+ * messages that drives a group into the state a known mistake needs to show, with no load alongside
+ * (every write is the script's). The seed still sets election timeouts and message delays.
+ */
+function scripted(script: ScriptName): (seed: number) => Schedule {
+  return (seed) => {
+    const { nodes, keys, snapshotEvery } = SCRIPTS[script];
+    return {
+      name: script,
+      seed,
+      sim: { nodes, shards: 1, replicas: nodes, snapshotEvery: snapshotEvery ?? NO_SNAPSHOTS, ...(snapshotEvery ? { maxDiskBytes: 64 * 1024 } : {}) },
+      load: { clients: 0, keys },
+      durationMs: 500,
+      steps: [{ at: 100, do: 'scripted', script, shard: 0 }],
+      rotateLeaders: true,
+    };
+  };
+}
+
 /** Milestone 6: a member replaced through the log while the leader or the newcomer crashes mid-change, on a lossy network. */
 function membership(seed: number): Schedule {
   const random = createRandom(seed, 'membership');
@@ -190,7 +213,15 @@ function catastrophe(seed: number): Schedule {
   return { ...base, name: 'catastrophe', durationMs: 2000, steps: [...base.steps.filter((step) => step.at < 1500), { at: 1500, do: 'lose-every-disk' }] };
 }
 
-export const SCHEDULES: Readonly<Record<string, (seed: number) => Schedule>> = { replication, failover, partitions, membership, snapshots, catastrophe };
+export const SCHEDULES: Readonly<Record<string, (seed: number) => Schedule>> = {
+  replication,
+  failover,
+  partitions,
+  membership,
+  snapshots,
+  catastrophe,
+  ...Object.fromEntries(Object.keys(SCRIPTS).map((name) => [name, scripted(name as ScriptName)])),
+};
 
 export function makeSchedule(name: string, seed: number): Schedule {
   const make = SCHEDULES[name];
@@ -365,6 +396,8 @@ function perform(sim: Simulation, step: Step, index: number, say: (text: string)
     }
     case 'replace-member':
       return replaceMember(sim, step, index, say, crashFor);
+    case 'scripted':
+      return runScript(sim, step.script, step.shard, say);
     case 'restart-from-snapshot': {
       // A restarted replica starts from its last snapshot: it knows at once that nearly everything
       // it had committed is committed, instead of replaying its log from index 1.
@@ -540,11 +573,33 @@ export async function runSchedules(name: string, count: number): Promise<Batch> 
     messages += outcome.messages;
     operations += outcome.operations;
     if (outcome.failure) {
-      const shrunk = await shrink(outcome);
+      const shrunk = PROOF_FAST ? undefined : await shrink(outcome);
       return { schedules: ran, virtualMs, realMs: performance.now() - started, messages, operations, failure: describeFailure(outcome, shrunk), digests };
     }
   }
   return { schedules: ran, virtualMs, realMs: performance.now() - started, messages, operations, digests };
+}
+
+/** A milestone's scripted schedules (harness/scripted.ts), each once with this run's seed; stops at the first failure. */
+export async function simulateScripts(label: string, names: readonly ScriptName[]): Promise<Batch> {
+  let total: Batch = { schedules: 0, virtualMs: 0, realMs: 0, messages: 0, operations: 0, digests: new Map() };
+  for (const name of names) {
+    const batch = await runSchedules(name, 1);
+    total = {
+      schedules: total.schedules + batch.schedules,
+      virtualMs: total.virtualMs + batch.virtualMs,
+      realMs: total.realMs + batch.realMs,
+      messages: total.messages + batch.messages,
+      operations: total.operations + batch.operations,
+      ...(batch.failure === undefined ? {} : { failure: batch.failure }),
+      digests: new Map([...total.digests, ...batch.digests]),
+    };
+    if (batch.failure !== undefined) {
+      break;
+    }
+  }
+  console.log(formatBatch(label, total));
+  return total;
 }
 
 /** The figures line of a batch, as the real runs print theirs. */
@@ -570,3 +625,29 @@ export async function simulate(label: string, name: string, count: number): Prom
 
 /** Why a real-process test of a milestone is skipped: its simulated schedules failed first. */
 export const SKIPPED_AFTER_SIMULATION = 'skipped: the simulated schedules of this milestone failed (above); fix those first, they replay exactly';
+
+/**
+ * Set only by the template's own proof (scripts/prove-templates.ts) for its runs of known bugs,
+ * never for the reference's runs nor for your checks: a failing schedule is not shrunk, and the
+ * real-process tests after the simulation are skipped. A skipped test is not a failed one, so
+ * there a bug counts as caught only when the simulated schedules catch it.
+ */
+export const PROOF_FAST = process.env.ROADMAP_PROOF_FAST === '1';
+
+/** In a proof's bug run a milestone stops at its first failing simulation: then this test is skipped (true). */
+export function proofStopsHere(t: TestContext, simulationFailed: boolean): boolean {
+  if (!PROOF_FAST || !simulationFailed) {
+    return false;
+  }
+  t.skip('skipped: ROADMAP_PROOF_FAST (a proof run of a known bug) stops at the first failing simulation');
+  return true;
+}
+
+/** Skips a real-process test when the milestone's simulated schedules failed (or in a proof's bug run); true if skipped. */
+export function skipRealRun(t: TestContext, simulationFailed: boolean): boolean {
+  if (!simulationFailed && !PROOF_FAST) {
+    return false;
+  }
+  t.skip(simulationFailed ? SKIPPED_AFTER_SIMULATION : 'skipped: ROADMAP_PROOF_FAST (a proof run of a known bug) checks the simulated schedules only');
+  return true;
+}

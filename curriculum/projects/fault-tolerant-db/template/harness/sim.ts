@@ -120,6 +120,7 @@ export class Simulation {
   readonly #nodes = new Map<string, SimNode>();
   readonly #cuts = new Map<string, number>();
   readonly #lastOnLink = new Map<string, number>();
+  #lateCopies: { from: string; to: string; match: (message: PeerMessage) => boolean; delayMs: number; delivered: (() => void) | undefined }[] = [];
   readonly #leaderOfTerm = new Map<string, string>();
   readonly #digest: Hash = createHash('sha256');
   #faults: NetworkFaults = CALM;
@@ -424,20 +425,37 @@ export class Simulation {
 
   /** Cuts a and b apart, both ways; cuts count, so each heal undoes one cut. */
   cut(a: string, b: string): void {
-    for (const link of [`${a}>${b}`, `${b}>${a}`]) {
-      this.#cuts.set(link, (this.#cuts.get(link) ?? 0) + 1);
-    }
+    this.cutLink(a, b);
+    this.cutLink(b, a);
   }
 
   heal(a: string, b: string): void {
-    for (const link of [`${a}>${b}`, `${b}>${a}`]) {
-      const count = (this.#cuts.get(link) ?? 0) - 1;
-      if (count > 0) {
-        this.#cuts.set(link, count);
-      } else {
-        this.#cuts.delete(link);
-      }
+    this.healLink(a, b);
+    this.healLink(b, a);
+  }
+
+  /** Cuts one direction only: what `from` sends `to` is lost, what `to` sends `from` still arrives. */
+  cutLink(from: string, to: string): void {
+    const link = `${from}>${to}`;
+    this.#cuts.set(link, (this.#cuts.get(link) ?? 0) + 1);
+  }
+
+  healLink(from: string, to: string): void {
+    const link = `${from}>${to}`;
+    const count = (this.#cuts.get(link) ?? 0) - 1;
+    if (count > 0) {
+      this.#cuts.set(link, count);
+    } else {
+      this.#cuts.delete(link);
     }
+  }
+
+  /**
+   * The next message `from` sends `to` that `match` accepts arrives as usual and once more,
+   * `delayMs` later (a copy the network held back); `delivered` runs right after that copy is handled.
+   */
+  duplicateLater(from: string, to: string, match: (message: PeerMessage) => boolean, delayMs: number, delivered?: () => void): void {
+    this.#lateCopies.push({ from, to, match, delayMs, delivered });
   }
 
   /** Cuts every link between `side` and the other nodes; returns the pairs cut, for healing. */
@@ -481,6 +499,15 @@ export class Simulation {
         this.#lastOnLink.set(link, at);
       }
       this.at(at, `${link} ${text}`, () => this.#deliver(from, to, text));
+    }
+    const late = this.#lateCopies.find((copy) => copy.from === from && copy.to === to && copy.match(message));
+    if (late) {
+      this.#lateCopies = this.#lateCopies.filter((copy) => copy !== late);
+      this.at(this.now + late.delayMs, `${from}>${to} (late copy) ${text}`, () => {
+        const woke = this.#deliver(from, to, text);
+        late.delivered?.();
+        return woke;
+      });
     }
   }
 
@@ -640,6 +667,25 @@ export class Simulation {
         }
       },
     );
+  }
+
+  /**
+   * One put sent once to one node, with no retry elsewhere (a scripted step's write: it must land
+   * on that node's log); in the history as acknowledged, or as unknown if no answer came in time.
+   */
+  async putOnce(to: string, name: string, key: string, value: string, timeoutMs = CLIENT_ATTEMPT_MS): Promise<{ ok: boolean; command: Command }> {
+    const start = this.now;
+    const command: Command = { op: 'put', key, value, client: `${name}-${++this.#clients}`, seq: 1 };
+    const reply = await this.request(to, command, timeoutMs);
+    const ok = reply?.ok === true;
+    const definitelyNot = reply !== undefined && !reply.ok && reply.error !== 'unavailable';
+    this.history.record({ client: name, op: 'put', key, value, start, end: ok || definitelyNot ? this.now : Infinity, outcome: ok ? 'ok' : definitelyNot ? 'fail' : 'unknown' });
+    return { ok, command };
+  }
+
+  /** A copy of a client request the network held back arrives at `to` after `delayMs`; its answer is lost. */
+  deliverClientCopy(to: string, command: Command, delayMs: number): void {
+    this.#clientRequestArrives(to, command, delayMs, () => true);
   }
 
   /** Called once when a node next acknowledges a write of `shard` to a client, before the reply leaves it. */

@@ -1,19 +1,21 @@
-// Milestone 5: partitions without split brain. First in the simulator (harness/sim.ts): seeded
-// Figure-8 style schedules: leaders cut off while clients keep sending them reads and writes,
-// random splits, leaders crashing fast, on a network that loses, duplicates and reorders; every
-// history must be linearizable. Then as real processes. First, by hand, on one shard of three replicas: a
-// leader cut off from the others must acknowledge nothing while the majority elects a new leader
-// and goes on; then the old leader, still believing it leads, reaches one backup of the newer
-// term — directly, or after that backup restarted — and must not get a stale read through it.
-// Last, under load with lost, delayed and duplicated messages, the leader of a seeded shard is cut
-// off three times until the others elect new leaders: every key's history must stay linearizable.
+// Milestone 5: partitions without split brain. First in the simulator (harness/sim.ts): scripted
+// schedules (harness/scripted.ts), Figure 8 of the Raft paper step by step and a deposed leader
+// restarting after its entries were replaced; then seeded Figure-8 style schedules: leaders cut off
+// while clients keep sending them reads and writes, random splits, leaders crashing fast, on a
+// network that loses, duplicates and reorders; every history must be linearizable. Then as real
+// processes. First, by hand, on one shard of three replicas: a leader cut off from the others must
+// acknowledge nothing while the majority elects a new leader and goes on; then the old leader,
+// still believing it leads, reaches one backup of the newer term — directly, or after that backup
+// restarted — and must not get a stale read through it. Last, under load with lost, delayed and
+// duplicated messages, the leader of a seeded shard is cut off three times until the others elect
+// new leaders: every key's history must stay linearizable.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { Cluster } from '../harness/cluster.ts';
 import { History } from '../harness/history.ts';
 import { startLoad, verifyRun, whenAcknowledged } from '../harness/load.ts';
 import { createRandom, seedFromEnv } from '../harness/random.ts';
-import { simulate, SKIPPED_AFTER_SIMULATION } from '../harness/schedules.ts';
+import { proofStopsHere, simulate, simulateScripts, skipRealRun } from '../harness/schedules.ts';
 
 const random = createRandom(seedFromEnv(), 'm5');
 const clusters: Cluster[] = [];
@@ -82,31 +84,37 @@ async function staleLeaderMeetsBackup(restartBackup: boolean): Promise<void> {
   assert.ok(!stale, context);
 }
 
-test(`${SCHEDULES} simulated schedules: leaders cut off while still taking client requests, random splits and fast leader churn on a lossy, reordering network stay linearizable`, { timeout: 120_000 }, async () => {
-  const batch = await simulate('m5 simulation', 'partitions', SCHEDULES);
+test("scripted schedules: Figure 8 of the Raft paper (§5.4.2), an earlier term's entry on a majority is not committed until one of the leader's own term is; a deposed leader's replaced entry stays gone after it restarts", { timeout: 60_000 }, async () => {
+  const batch = await simulateScripts('m5 scripted', ['figure-8', 'replaced-then-restart']);
   simulationFailed = batch.failure !== undefined;
   assert.ok(!simulationFailed, batch.failure);
 });
 
+test(`${SCHEDULES} simulated schedules: leaders cut off while still taking client requests, random splits and fast leader churn on a lossy, reordering network stay linearizable`, { timeout: 120_000 }, async (t) => {
+  if (proofStopsHere(t, simulationFailed)) {
+    return;
+  }
+  const batch = await simulate('m5 simulation', 'partitions', SCHEDULES);
+  simulationFailed ||= batch.failure !== undefined;
+  assert.ok(batch.failure === undefined, batch.failure);
+});
+
 test('a cut-off leader acknowledges nothing, and cannot use a backup of a newer term to serve a stale read', { timeout: 60_000 }, async (t) => {
-  if (simulationFailed) {
-    t.skip(SKIPPED_AFTER_SIMULATION);
+  if (skipRealRun(t, simulationFailed)) {
     return;
   }
   await staleLeaderMeetsBackup(false);
 });
 
 test('a backup that restarts remembers its term, so the old leader still cannot use it', { timeout: 60_000 }, async (t) => {
-  if (simulationFailed) {
-    t.skip(SKIPPED_AFTER_SIMULATION);
+  if (skipRealRun(t, simulationFailed)) {
     return;
   }
   await staleLeaderMeetsBackup(true);
 });
 
 test('leaders cut off under load, with lost, delayed and duplicated messages: every key stays linearizable', { timeout: 90_000 }, async (t) => {
-  if (simulationFailed) {
-    t.skip(SKIPPED_AFTER_SIMULATION);
+  if (skipRealRun(t, simulationFailed)) {
     return;
   }
   const cluster = await start('m5-chaos', 5, 3);

@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import { Cluster } from '../harness/cluster.ts';
 import { startLoad, verifyRun, whenAcknowledged } from '../harness/load.ts';
 import { createRandom, seedFromEnv } from '../harness/random.ts';
-import { simulate, SKIPPED_AFTER_SIMULATION } from '../harness/schedules.ts';
+import { simulate, skipRealRun } from '../harness/schedules.ts';
 import { rebalance } from '../src/rebalance.ts';
 import { placeShards } from '../src/ring.ts';
 
@@ -49,8 +49,7 @@ test(`${SCHEDULES} simulated schedules: a member replaced through the log while 
 });
 
 test('a node joins and another leaves while clients write: no loss, and no operation waits more than 3 s', { timeout: 90_000 }, async (t) => {
-  if (simulationFailed) {
-    t.skip(SKIPPED_AFTER_SIMULATION);
+  if (skipRealRun(t, simulationFailed)) {
     return;
   }
   cluster = await Cluster.start({ name: 'm6', random, nodes: 4, spares: 1, shards: SHARDS, replicas: REPLICAS });
