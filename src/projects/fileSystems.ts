@@ -45,7 +45,7 @@ export function templateSource(extensionUri: vscode.Uri, template: CompiledTempl
       );
       const content = (await files).get(packedKey(template.project, path));
       if (!content) {
-        throw new Error(`${template.project}/${path} is missing from the extension's packed templates. Reinstall the extension.`);
+        throw new Error(vscode.l10n.t("{0}/{1} is missing from the extension's packed templates. Reinstall the extension.", template.project, path));
       }
       return content;
     },

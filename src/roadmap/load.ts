@@ -61,7 +61,9 @@ export async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.
   timer?.mark('signing key');
   context.subscriptions.push(store, projects);
   if (problems.length > 0) {
-    const kept = [setAsideKey && `globalState key "${setAsideKey}"`, ...setAsideFiles.map((name) => join(journalFolder, name))].filter(Boolean);
+    const kept = [setAsideKey && vscode.l10n.t('globalState key "{0}"', setAsideKey), ...setAsideFiles.map((name) => join(journalFolder, name))].filter(
+      Boolean,
+    );
     log.warn(`Stored progress had problems (${problems.join('; ')}); the originals are kept as ${kept.join(', ')}.`);
     void vscode.window.showWarningMessage(
       vscode.l10n.t(

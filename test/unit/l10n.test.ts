@@ -61,10 +61,14 @@ const PRESENTING = [
   'src/projects/',
   'src/commands.ts',
   'src/errors.ts',
+  'src/core/progress/',
+  'src/progress/',
+  'src/roadmap/',
 ];
 /** Calls whose arguments are for developers, or are not text: the log, markup helpers, string and path functions. */
 const NOT_SHOWN_CALLS = new Set([
   'showFailure',
+  'mark',
   'info',
   'warn',
   'error',

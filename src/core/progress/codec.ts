@@ -1,6 +1,7 @@
 // Reads every stored shape of the learner's progress (migrating older versions and salvaging
 // what it can from damaged or newer ones) and writes the current one: the synced summary kept in
 // globalState and the lines of a window's journal. Never throws.
+import * as l10n from '@vscode/l10n';
 import { isRecord } from '../util/guards';
 import { formatStamp, isStamp, MAX_WALL, stampWall, withinClockBound } from './hlc';
 
@@ -86,7 +87,7 @@ export function decodeStoredProgress(raw: unknown, now?: ClockNow): DecodeResult
     return { records: new Map(), problems: [], setAside: false };
   }
   if (!isRecord(raw)) {
-    return damaged(new Map(), [`the stored progress is ${describe(raw)}, not an object`]);
+    return damaged(new Map(), [l10n.t('the stored progress is {0}, not an object', describe(raw))]);
   }
   const version = raw.version;
   if (version === 1) {
@@ -104,8 +105,8 @@ export function decodeStoredProgress(raw: unknown, now?: ClockNow): DecodeResult
   const { records, problems } = decodeRecords(raw.records, true, now);
   const why =
     typeof version === 'number' && Number.isInteger(version) && version > PROGRESS_SCHEMA_VERSION
-      ? `the stored progress was written by a newer version of the extension (format ${version})`
-      : `the stored progress has no known format version (found ${describe(version)})`;
+      ? l10n.t('the stored progress was written by a newer version of the extension (format {0})', version)
+      : l10n.t('the stored progress has no known format version (found {0})', describe(version));
   return damaged(records, [why, ...problems]);
 }
 
@@ -113,7 +114,7 @@ function decodeV1(raw: StoredProgressV1, now: ClockNow): DecodeResult {
   const records = new Map<string, StampedRecord>();
   const problems: string[] = [];
   if (!isRecord(raw.completed)) {
-    return damaged(records, ['the stored progress (format 1) has no list of completed items']);
+    return damaged(records, [l10n.t('the stored progress (format 1) has no list of completed items')]);
   }
   for (const [id, at] of Object.entries(raw.completed)) {
     const ahead = typeof at === 'string' && isIsoTime(at) ? aheadOf(migratedStamp(at), id, now) : undefined;
@@ -122,7 +123,7 @@ function decodeV1(raw: StoredProgressV1, now: ClockNow): DecodeResult {
     } else if (typeof at === 'string' && isIsoTime(at)) {
       records.set(id, { state: 'done', at, origin: 'self-reported', stamp: migratedStamp(at) });
     } else {
-      problems.push(`item "${id}" has an unreadable completion time ${describe(at)}`);
+      problems.push(l10n.t('item "{0}" has an unreadable completion time {1}', id, describe(at)));
     }
   }
   return { records, problems, setAside: problems.length > 0, migratedFrom: 1 };
@@ -131,7 +132,7 @@ function decodeV1(raw: StoredProgressV1, now: ClockNow): DecodeResult {
 function decodeRecords(raw: unknown, stamped: boolean, now: ClockNow): { records: Map<string, StampedRecord>; problems: string[] } {
   const records = new Map<string, StampedRecord>();
   if (!isRecord(raw)) {
-    return { records, problems: [`the stored progress has no records (found ${describe(raw)})`] };
+    return { records, problems: [l10n.t('the stored progress has no records (found {0})', describe(raw))] };
   }
   const problems: string[] = [];
   for (const [id, value] of Object.entries(raw)) {
@@ -142,7 +143,7 @@ function decodeRecords(raw: unknown, stamped: boolean, now: ClockNow): { records
     } else if (record) {
       records.set(id, record);
     } else {
-      problems.push(`the record of "${id}" is unreadable`);
+      problems.push(l10n.t('the record of "{0}" is unreadable', id));
     }
   }
   return { records, problems };
@@ -191,7 +192,7 @@ function aheadOf(stamp: string, id: string, now: ClockNow): string | undefined {
   const ahead = stampWall(stamp) - now.now;
   const days = Math.max(1, Math.floor(ahead / (24 * 60 * 60 * 1000)));
   const span = days === 1 ? 'a day' : `${days.toLocaleString('en')} days`;
-  return `the record of "${id}" is stamped ${span} ahead of this computer's clock, so it would outrank every change you make for that long`;
+  return l10n.t('the record of "{0}" is stamped {1} ahead of this computer\'s clock, so it would outrank every change you make for that long', id, span);
 }
 
 // ---- Journal lines: `{"v":3,"id":"<item>","r":{…record…}}` one per line, appended by one window.
@@ -248,19 +249,19 @@ function decodeJournalLine(line: string, now: ClockNow): JournalEntry | string {
   try {
     value = JSON.parse(line);
   } catch {
-    return 'not JSON';
+    return l10n.t('not JSON');
   }
   if (!isRecord(value) || typeof value.id !== 'string' || value.id === '') {
-    return 'not a progress entry';
+    return l10n.t('not a progress entry');
   }
   if (typeof value.v !== 'number' || !Number.isInteger(value.v) || value.v < PROGRESS_SCHEMA_VERSION) {
-    return `unknown format ${describe(value.v)}`;
+    return l10n.t('unknown format {0}', describe(value.v));
   }
   const record = decodeRecord(value.r);
   if (!record) {
     return value.v > PROGRESS_SCHEMA_VERSION
-      ? `written by a newer version of the extension (format ${value.v}) in a shape this one cannot read`
-      : `the record of "${value.id}" is unreadable`;
+      ? l10n.t('written by a newer version of the extension (format {0}) in a shape this one cannot read', value.v)
+      : l10n.t('the record of "{0}" is unreadable', value.id);
   }
   return aheadOf(record.stamp, value.id, now) ?? { id: value.id, record };
 }
@@ -281,10 +282,10 @@ function describe(value: unknown): string {
     return 'a list';
   }
   if (typeof value === 'string') {
-    return `the text ${JSON.stringify(value.length > 30 ? `${value.slice(0, 27)}...` : value)}`;
+    return l10n.t('the text {0}', JSON.stringify(value.length > 30 ? `${value.slice(0, 27)}...` : value));
   }
   if (value === undefined) {
     return 'nothing';
   }
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+  return typeof value === 'object' ? l10n.t('an object') : `${typeof value} ${JSON.stringify(value)}`;
 }

@@ -3,6 +3,7 @@
 // the same millisecond or while the wall clock lags a stamp already seen, and the writer's id for
 // ties. Stamps are fixed-width strings, so comparing two stamps is comparing two strings.
 
+import * as l10n from '@vscode/l10n';
 const WALL_DIGITS = 13;
 const COUNTER_DIGITS = 6;
 const MAX_COUNTER = 10 ** COUNTER_DIGITS - 1;
@@ -64,7 +65,7 @@ export class HybridClock {
     private readonly now: () => number = Date.now,
   ) {
     if (!isNodeId(node)) {
-      throw new Error(`A clock's node id must be 1 to 40 letters, digits, "_" or "."; got ${JSON.stringify(node)}.`);
+      throw new Error(l10n.t('A clock\'s node id must be 1 to 40 letters, digits, "_" or "."; got {0}.', JSON.stringify(node)));
     }
   }
 

@@ -2,6 +2,7 @@
 // from different windows never touch the same file, so none can overwrite another's, and a crash
 // can cut off at most the line being written. Whole-file writes go to a temporary file first and
 // are renamed over the target, so a reader sees the old file or the new one, never half of one.
+import * as l10n from '@vscode/l10n';
 import { decodeJournal, encodeJournalLine, type StampedRecord } from './codec';
 import { mergeMaps, mergeRecord, type RecordMap } from './lww';
 
@@ -67,8 +68,8 @@ export async function foldJournals(dir: JournalDirectory, stamp: string): Promis
       await dir.rename(name, aside);
       setAside.push(aside);
       const shown = decoded.problems.slice(0, 3).join('; ');
-      const more = decoded.problems.length > 3 ? ` and ${decoded.problems.length - 3} more` : '';
-      problems.push(`${name} has unreadable lines (${shown}${more}); kept as ${aside}`);
+      const more = decoded.problems.length > 3 ? l10n.t(' and {0} more', decoded.problems.length - 3) : '';
+      problems.push(l10n.t('{0} has unreadable lines ({1}{2}); kept as {3}', name, shown, more, aside));
     }
   }
   // Each map is this fold's own: the first is taken as it is rather than copied.

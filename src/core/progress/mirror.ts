@@ -8,6 +8,7 @@
 //   completions count as marked done), and is not written over meanwhile;
 // - a file over MAX_MIRROR_BYTES, a file or `.roadmap` folder that is a symbolic link or of the
 //   wrong kind, and a file that cannot be read are refused with a message, and nothing is written.
+import * as l10n from '@vscode/l10n';
 import { withinClockBound } from './hlc';
 import { mergeMaps, type RecordMap } from './lww';
 import type { ProgressStore } from './store';
@@ -83,10 +84,11 @@ export class ProgressMirror {
           return {
             kind: 'foreign',
             changes,
-            problem:
-              `${this.name} would change ${changes} item(s) of your progress, but your roadmap did not write it ` +
-              '(it comes from someone else, or was edited by hand), so it was not merged and will not be written over. ' +
-              'Import it to take its progress (what it marks verified counts as marked done), or delete it.',
+            problem: l10n.t(
+              '{0} would change {1} item(s) of your progress, but your roadmap did not write it (it comes from someone else, or was edited by hand), so it was not merged and will not be written over. Import it to take its progress (what it marks verified counts as marked done), or delete it.',
+              this.name,
+              changes,
+            ),
           };
         }
       }
@@ -126,16 +128,20 @@ export class ProgressMirror {
   /** Why the folder or file must not be read or written, or undefined when both are what they should be. */
   private async placeProblem(): Promise<string | undefined> {
     const { folder, file } = await this.file.inspect();
-    const fix = 'Nothing was read or written there; fix it, or turn off dsRoadmap.progress.keepInWorkspace.';
+    const fix = l10n.t('Nothing was read or written there; fix it, or turn off dsRoadmap.progress.keepInWorkspace.');
     const folderName = this.name.slice(0, this.name.lastIndexOf('/')) || '.roadmap';
     if (folder.symbolicLink || (folder.kind !== 'missing' && folder.kind !== 'folder')) {
-      return `${folderName} is ${folder.symbolicLink ? 'a symbolic link' : 'not a folder'}, so your progress would be written outside the workspace or not at all. ${fix}`;
+      return `${
+        folder.symbolicLink
+          ? l10n.t('{0} is a symbolic link, so your progress would be written outside the workspace or not at all.', folderName)
+          : l10n.t('{0} is not a folder, so your progress would be written outside the workspace or not at all.', folderName)
+      } ${fix}`;
     }
     if (file.symbolicLink || (file.kind !== 'missing' && file.kind !== 'file')) {
-      return `${this.name} is ${file.symbolicLink ? 'a symbolic link' : 'not a file'}. ${fix}`;
+      return `${file.symbolicLink ? l10n.t('{0} is a symbolic link.', this.name) : l10n.t('{0} is not a file.', this.name)} ${fix}`;
     }
     if (file.size > MAX_MIRROR_BYTES) {
-      return `${this.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB, more than the ${MAX_MIRROR_BYTES / 1024 / 1024} MB a roadmap's progress can take. ${fix}`;
+      return `${l10n.t("{0} is {1} MB, more than the {2} MB a roadmap's progress can take.", this.name, (file.size / 1024 / 1024).toFixed(1), MAX_MIRROR_BYTES / 1024 / 1024)} ${fix}`;
     }
     return undefined;
   }
@@ -143,20 +149,24 @@ export class ProgressMirror {
   /** The file's records, or what is wrong with it, in words naming the file and line. */
   private parse(text: string): ReturnType<typeof readProgressFile> | string {
     if (text.length > MAX_MIRROR_BYTES) {
-      return `${this.name} is larger than the ${MAX_MIRROR_BYTES / 1024 / 1024} MB a roadmap's progress can take. Nothing was read or written there.`;
+      return l10n.t(
+        "{0} is larger than the {1} MB a roadmap's progress can take. Nothing was read or written there.",
+        this.name,
+        MAX_MIRROR_BYTES / 1024 / 1024,
+      );
     }
     let raw: unknown;
     try {
       raw = JSON.parse(text);
     } catch {
-      return `${invalidJsonMessage(text, this.name)}. Fix it, or delete it to have it written again from your progress.`;
+      return l10n.t('{0}. Fix it, or delete it to have it written again from your progress.', invalidJsonMessage(text, this.name));
     }
     if (!isRecord(raw)) {
-      return `${this.name} is not a roadmap progress file. Fix it, or delete it to have it written again from your progress.`;
+      return l10n.t('{0} is not a roadmap progress file. Fix it, or delete it to have it written again from your progress.', this.name);
     }
     const read = readProgressFile(raw, { now: this.now(), signingKey: this.signingKey });
     if (read.problems.length > 0) {
-      return `${this.name} cannot be read whole (${read.problems.join('; ')}). Fix it, or delete it to have it written again from your progress.`;
+      return l10n.t('{0} cannot be read whole ({1}). Fix it, or delete it to have it written again from your progress.', this.name, read.problems.join('; '));
     }
     return read;
   }

@@ -7,6 +7,7 @@
 //   never taken as it is.
 // Opening never throws on bad stored data: damaged values and files are kept aside, every
 // readable record is kept, and the problems are returned once for the learner.
+import * as l10n from '@vscode/l10n';
 import { Emitter, type Event } from '../util/event';
 import { decodeJournal, decodeStoredProgress, encodeProgress, unstamped, type Origin, type ProgressRecord, type StampBound, type StampedRecord } from './codec';
 import { HybridClock, withinClockBound } from './hlc';
@@ -69,7 +70,7 @@ export interface OpenResult {
 
 export class UnknownProgressItemError extends Error {
   constructor(readonly itemId: string) {
-    super(`"${itemId}" is not a step or project of the roadmap; its progress cannot be recorded.`);
+    super(l10n.t('"{0}" is not a step or project of the roadmap; its progress cannot be recorded.', itemId));
     this.name = 'UnknownProgressItemError';
   }
 }

@@ -1,6 +1,7 @@
 // Progress leaving and entering the extension: a JSON backup (every record with its stamp, so an
 // import merges exactly), a Markdown report for sharing, and the reading of a backup with every
 // problem named. Also which ids a scoped reset covers.
+import * as l10n from '@vscode/l10n';
 import { milestoneKey, type Curriculum, type Project, type Step, type Topic } from '../curriculum/model';
 import { escapeMarkdown } from '../util/markdown';
 import { isRecord } from '../util/guards';
@@ -79,22 +80,22 @@ export function parseImport(text: string, file: string, knownIds: ReadonlySet<st
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${invalidJsonMessage(text, file)}. Choose a file made by "Export Progress…" as JSON.`, { cause: error });
+    throw new Error(l10n.t('{0}. Choose a file made by "Export Progress…" as JSON.', invalidJsonMessage(text, file)), { cause: error });
   }
   if (!isRecord(raw) || (raw.format !== undefined && raw.format !== EXPORT_FORMAT) || !('version' in raw)) {
-    throw new Error(`${file} is not a roadmap progress backup: it has no "version" and "records". Choose a file made by "Export Progress…" as JSON.`);
+    throw new Error(l10n.t('{0} is not a roadmap progress backup: it has no "version" and "records". Choose a file made by "Export Progress…" as JSON.', file));
   }
   const decoded = readProgressFile(raw, options);
   const skipped = decoded.problems.map((problem) => `${problem} (${file})`);
   if (typeof raw.version === 'number' && raw.version > PROGRESS_SCHEMA_VERSION) {
-    skipped.push(`records in a shape format ${PROGRESS_SCHEMA_VERSION} does not know were left out; update the extension to import them all`);
+    skipped.push(l10n.t('records in a shape format {0} does not know were left out; update the extension to import them all', PROGRESS_SCHEMA_VERSION));
   }
   const records = new Map<string, StampedRecord>();
   for (const [id, record] of decoded.records) {
     if (knownIds.has(id)) {
       records.set(id, record);
     } else {
-      skipped.push(`"${id}" is not an item of this roadmap`);
+      skipped.push(l10n.t('"{0}" is not an item of this roadmap', id));
     }
   }
   return { records, skipped, unverified: decoded.unverified.filter((id) => knownIds.has(id)) };
@@ -133,9 +134,9 @@ export function markdownReport(curriculum: Curriculum, get: Lookup, generatedAt:
   }
   const projects = curriculum.steps.flatMap((step) => step.projects ?? []);
   const rows = projects.flatMap((project) => milestoneRows(project, get));
-  lines.push('', '## Project milestones', '');
+  lines.push('', l10n.t('## Project milestones'), '');
   if (rows.length === 0) {
-    lines.push('No milestone is done yet.');
+    lines.push(l10n.t('No milestone is done yet.'));
   } else {
     lines.push('| Project | Milestone | Done | How | Evidence |', '| - | - | - | - | - |', ...rows);
   }
@@ -153,7 +154,7 @@ function milestoneRows(project: Project, get: Lookup): string[] {
           .map(([key, value]) => `${key}: ${value}`)
           .join(', ')
       : '';
-    const how = record.origin === 'verified' ? 'verified by its tests' : 'marked done';
+    const how = record.origin === 'verified' ? l10n.t('verified by its tests') : l10n.t('marked done');
     return [`| ${cell(project.title)} | ${cell(milestone.title)} | ${day(record.at)} | ${how} | ${cell(evidence)} |`];
   });
 }
