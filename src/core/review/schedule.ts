@@ -88,33 +88,29 @@ export function reviewState(record: ProgressRecord | undefined): ReviewState | u
   return valid ? { box, due, answer, lapses } : undefined;
 }
 
+/** Every topic with a review state, in the roadmap's order. */
+function scheduled(curriculum: Curriculum, get: (id: string) => ProgressRecord | undefined): DueReview[] {
+  return curriculum.steps.flatMap((step, index) =>
+    step.topics.flatMap((topic) => {
+      const state = reviewState(get(reviewId(topic.id)));
+      return state ? [{ topic, step, stepNumber: index + 1, state }] : [];
+    }),
+  );
+}
+
 /** The topics due for review at `now`, the longest overdue first (then in the roadmap's order). */
 export function dueReviews(curriculum: Curriculum, get: (id: string) => ProgressRecord | undefined, now: Date): DueReview[] {
-  const due: DueReview[] = [];
-  curriculum.steps.forEach((step, index) => {
-    for (const topic of step.topics) {
-      const state = reviewState(get(reviewId(topic.id)));
-      if (state && Date.parse(state.due) <= now.getTime()) {
-        due.push({ topic, step, stepNumber: index + 1, state });
-      }
-    }
-  });
-  return due.sort((a, b) => Date.parse(a.state.due) - Date.parse(b.state.due));
+  return scheduled(curriculum, get)
+    .filter(({ state }) => Date.parse(state.due) <= now.getTime())
+    .sort((a, b) => Date.parse(a.state.due) - Date.parse(b.state.due));
 }
 
 /** When the next topic not yet due falls due after `now`; undefined when none is scheduled. */
 export function nextDueTime(curriculum: Curriculum, get: (id: string) => ProgressRecord | undefined, now: Date): number | undefined {
-  let next: number | undefined;
-  for (const step of curriculum.steps) {
-    for (const topic of step.topics) {
-      const state = reviewState(get(reviewId(topic.id)));
-      const at = state && Date.parse(state.due);
-      if (at !== undefined && at > now.getTime() && (next === undefined || at < next)) {
-        next = at;
-      }
-    }
-  }
-  return next;
+  const later = scheduled(curriculum, get)
+    .map(({ state }) => Date.parse(state.due))
+    .filter((at) => at > now.getTime());
+  return later.length > 0 ? Math.min(...later) : undefined;
 }
 
 /** Whether a progress id is a review id. */

@@ -3,7 +3,7 @@
 import { formatAuthors, formatDuration, milestoneKey, type Curriculum, type Milestone, type Project, type Step, type Topic } from '../curriculum/model';
 import * as l10n from '@vscode/l10n';
 import { escapeMarkdown } from '../util/markdown';
-import type { DueReview } from '../review/schedule';
+import { BOX_INTERVAL_DAYS, type DueReview } from '../review/schedule';
 import {
   childTally,
   milestoneState,
@@ -299,7 +299,9 @@ export function presentReviewTopic(node: ReviewTopicNode): Presentation<'due'> {
     label: topic.title,
     description: l10n.t('step {0} · box {1} · due since {2}', node.stepNumber, state.box, since),
     tooltipMarkdown: `${l10n.t('**{0}** · due for review since {1}', escapeMarkdown(topic.title), since)}\n\n${
-      state.answer === 'knew' ? l10n.t('Last answer: knew it; box {0} of 5.', state.box) : l10n.t("Last answer: didn't know it; box {0} of 5.", state.box)
+      state.answer === 'knew'
+        ? l10n.t('Last answer: knew it; box {0} of {1}.', state.box, BOX_INTERVAL_DAYS.length)
+        : l10n.t("Last answer: didn't know it; box {0} of {1}.", state.box, BOX_INTERVAL_DAYS.length)
     }`,
     state: 'due',
   };
