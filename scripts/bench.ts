@@ -129,16 +129,20 @@ function presentAll(nodes: readonly RoadmapNode[], roadmap: LoadedRoadmap): numb
   return count;
 }
 
-async function core(): Promise<void> {
-  const text = readFileSync(join(ROOT, 'dist', 'curriculum.json'), 'utf8');
-  const parse = await median(50, () => parseCompiledCurriculum(text, 'curriculum.json'));
+/** The compiled curriculum, its own progress ids (`real`), and RECORDS ids: those, then made-up ones. */
+function withRecordIds(text: string): { curriculum: Curriculum; real: string[]; ids: Set<string> } {
   const loaded = parseCompiledCurriculum(text, 'curriculum.json');
   if (!loaded.ok) {
     throw new Error(loaded.reason);
   }
-  const curriculum = loaded.curriculum;
-  const real = [...progressItemIds(curriculum)];
-  const ids = new Set([...real, ...Array.from({ length: RECORDS - real.length }, (_, i) => `extra-${i}`)]);
+  const real = [...progressItemIds(loaded.curriculum)];
+  return { curriculum: loaded.curriculum, real, ids: new Set([...real, ...Array.from({ length: RECORDS - real.length }, (_, i) => `extra-${i}`)]) };
+}
+
+async function core(): Promise<void> {
+  const text = readFileSync(join(ROOT, 'dist', 'curriculum.json'), 'utf8');
+  const parse = await median(50, () => parseCompiledCurriculum(text, 'curriculum.json'));
+  const { curriculum, ids } = withRecordIds(text);
   // The memento copies the whole value through JSON on every update, as VS Code's global state
   // does; the journals are real files (appended and flushed) in a temporary folder.
   const storage = new FakeMemento();
@@ -235,13 +239,7 @@ async function memory(): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'ds-roadmap-bench-'));
   try {
     const start = heapUsed();
-    const loaded = parseCompiledCurriculum(readFileSync(join(ROOT, 'dist', 'curriculum.json'), 'utf8'), 'curriculum.json');
-    if (!loaded.ok) {
-      throw new Error(loaded.reason);
-    }
-    const curriculum = loaded.curriculum;
-    const real = [...progressItemIds(curriculum)];
-    const ids = new Set([...real, ...Array.from({ length: RECORDS - real.length }, (_, i) => `extra-${i}`)]);
+    const { curriculum, real, ids } = withRecordIds(readFileSync(join(ROOT, 'dist', 'curriculum.json'), 'utf8'));
     const storage = new FakeMemento();
     const { store } = await ProgressStore.open(storage, {
       key: 'k',
