@@ -27,18 +27,23 @@ export interface Walkthrough {
 }
 
 export interface GeneratedWalkthroughs {
-  /** As package.json lists them: titles as `%key%` references into package.nls.json. */
+  /** As package.json lists them: every shown string as a `%key%` reference into package.nls.json. */
   readonly walkthroughs: readonly Walkthrough[];
   /** Markdown files, by path from the repository root (walkthroughs/…). */
   readonly files: ReadonlyMap<string, string>;
-  /** The titles and walkthrough descriptions for package.nls.json, by key (all start with NLS_PREFIX). */
+  /** Every shown string of the walkthroughs for package.nls.json, by key (all start with NLS_PREFIX). */
   readonly nls: Readonly<Record<string, string>>;
 }
 
 /** The package.nls.json keys the generator owns. */
 export const NLS_PREFIX = 'walkthrough.';
 
-/** Moves each walkthrough's title and description and each step's title into package.nls.json, where a translation can replace them. */
+/**
+ * Moves every string package.json would show (each walkthrough's title and description, each step's
+ * title, description and image text) into package.nls.json, where a translation can replace them.
+ * The Markdown pages need no key: VS Code opens `<page>.nls.<locale>.md` beside a page when it
+ * exists (CONTRIBUTING.md, "Translating").
+ */
 function externalize(walkthroughs: readonly Walkthrough[]): { walkthroughs: Walkthrough[]; nls: Record<string, string> } {
   const nls: Record<string, string> = {};
   const key = (name: string, text: string) => {
@@ -50,7 +55,12 @@ function externalize(walkthroughs: readonly Walkthrough[]): { walkthroughs: Walk
       ...walkthrough,
       title: key(`${walkthrough.id}.title`, walkthrough.title),
       description: key(`${walkthrough.id}.description`, walkthrough.description),
-      steps: walkthrough.steps.map((step) => ({ ...step, title: key(`${walkthrough.id}.${step.id}.title`, step.title) })),
+      steps: walkthrough.steps.map((step) => ({
+        ...step,
+        title: key(`${walkthrough.id}.${step.id}.title`, step.title),
+        description: key(`${walkthrough.id}.${step.id}.description`, step.description),
+        media: 'altText' in step.media ? { ...step.media, altText: key(`${walkthrough.id}.${step.id}.altText`, step.media.altText) } : step.media,
+      })),
     })),
     nls,
   };

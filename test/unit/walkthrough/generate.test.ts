@@ -4,17 +4,34 @@ import { join } from 'node:path';
 import { Commands } from '../../../src/constants';
 import { milestoneKey, type Curriculum } from '../../../src/core/curriculum/model';
 import type { CompiledTemplate } from '../../../src/core/scaffold/template';
-import { generateWalkthroughs, type Walkthrough } from '../../../src/core/walkthrough/generate';
+import { generateWalkthroughs, type GeneratedWalkthroughs, type Walkthrough } from '../../../src/core/walkthrough/generate';
 import { contextKeySuffix, WalkthroughContext } from '../../../src/core/walkthrough/keys';
 import { distFile } from '../freshBuild';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as T;
 
+/** `%key%` references replaced by their English text from package.nls.json, as VS Code shows them. */
+function resolved(generated: GeneratedWalkthroughs): Walkthrough[] {
+  const text = (value: string) => (/^%[^%]+%$/.test(value) ? (generated.nls[value.slice(1, -1)] ?? value) : value);
+  return generated.walkthroughs.map((walkthrough) => ({
+    ...walkthrough,
+    title: text(walkthrough.title),
+    description: text(walkthrough.description),
+    steps: walkthrough.steps.map((step) => ({
+      ...step,
+      title: text(step.title),
+      description: text(step.description),
+      media: 'altText' in step.media ? { ...step.media, altText: text(step.media.altText) } : step.media,
+    })),
+  }));
+}
+
 function shipped() {
   const curriculum = JSON.parse(readFileSync(distFile('curriculum.json'), 'utf8')) as Curriculum;
   const templates = JSON.parse(readFileSync(distFile('templates.json'), 'utf8')) as CompiledTemplate[];
-  return { curriculum, templates, generated: generateWalkthroughs(curriculum, templates) };
+  const generated = generateWalkthroughs(curriculum, templates);
+  return { curriculum, templates, generated: { ...generated, walkthroughs: resolved(generated) }, listed: generated.walkthroughs };
 }
 
 /** Every `command:` link in a walkthrough step description, with its parsed arguments. */
@@ -31,11 +48,25 @@ function commandLinks(walkthroughs: readonly Walkthrough[]): { command: string; 
 
 describe('walkthroughs', () => {
   it('are what the curriculum generates: package.json and walkthroughs/ have not drifted', () => {
-    const { generated } = shipped();
+    const { generated, listed } = shipped();
     const manifest = readJson<{ contributes: { walkthroughs: unknown } }>('package.json');
-    assert.deepEqual(manifest.contributes.walkthroughs, JSON.parse(JSON.stringify(generated.walkthroughs)));
+    assert.deepEqual(manifest.contributes.walkthroughs, JSON.parse(JSON.stringify(listed)));
     for (const [path, content] of generated.files) {
       assert.equal(readFileSync(join(ROOT, path), 'utf8'), content, path);
+    }
+  });
+
+  it('list every string VS Code shows as a package.nls.json key, so a translation can replace it', () => {
+    const { listed } = shipped();
+    const nls = readJson<Record<string, string>>('package.nls.json');
+    const shown = listed.flatMap((walkthrough) => [
+      walkthrough.title,
+      walkthrough.description,
+      ...walkthrough.steps.flatMap((step) => [step.title, step.description, ...('altText' in step.media ? [step.media.altText] : [])]),
+    ]);
+    for (const value of shown) {
+      assert.match(value, /^%walkthrough\.[^%]+%$/);
+      assert.ok(nls[value.slice(1, -1)], `${value} is missing from package.nls.json`);
     }
   });
 
