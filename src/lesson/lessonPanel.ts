@@ -31,7 +31,7 @@ interface LessonEntry {
 export class LessonPanels implements vscode.Disposable, vscode.WebviewPanelSerializer {
   private readonly entries = new Set<LessonEntry>();
   private lessons: Promise<Readonly<Record<string, LessonContent>>> | undefined;
-  private readonly subscription: { dispose(): void };
+  private readonly subscriptions: { dispose(): void }[];
 
   constructor(
     private readonly ctx: RoadmapContext,
@@ -39,14 +39,22 @@ export class LessonPanels implements vscode.Disposable, vscode.WebviewPanelSeria
     private readonly reviews: ReviewBoard,
     private readonly revealMilestone: (project: string, milestone: string) => Promise<void>,
   ) {
-    // Keep open lessons' "done" state in step with the tree and other windows, in place.
-    this.subscription = roadmap.onDidChange(({ progressIds }) => {
-      for (const entry of this.entries) {
-        if (progressIds.includes(entry.topicId)) {
-          this.postState(entry);
+    this.subscriptions = [
+      // Keep open lessons' "done" state in step with the tree and other windows, in place.
+      roadmap.onDidChange(({ progressIds }) => {
+        for (const entry of this.entries) {
+          if (progressIds.includes(entry.topicId)) {
+            this.postState(entry);
+          }
         }
-      }
-    });
+      }),
+      // And their review line: an answer in another window, or a topic falling due while it is open.
+      reviews.onDidChange(() => {
+        for (const entry of this.entries) {
+          this.postReview(entry);
+        }
+      }),
+    ];
   }
 
   /** Opens a topic's lesson in the active column, reusing that column's lesson panel. */
@@ -88,7 +96,9 @@ export class LessonPanels implements vscode.Disposable, vscode.WebviewPanelSeria
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) {
+      subscription.dispose();
+    }
     for (const entry of this.entries) {
       entry.panel.dispose();
     }
@@ -119,6 +129,11 @@ export class LessonPanels implements vscode.Disposable, vscode.WebviewPanelSeria
     }
   }
 
+  private postReview(entry: LessonEntry): void {
+    const message: LessonReviewMessage = { type: 'review', text: lessonReviewText(this.reviews.state(entry.topicId), this.reviews.now()) };
+    void entry.panel.webview.postMessage(message);
+  }
+
   private async render(entry: LessonEntry): Promise<void> {
     const found = findTopic(this.roadmap.curriculum, entry.topicId);
     if (!found) {
@@ -142,6 +157,7 @@ export class LessonPanels implements vscode.Disposable, vscode.WebviewPanelSeria
       nonce: randomBytes(16).toString('base64'),
       scriptUri: media('lesson.js'),
       styleUri: media('lesson.css'),
+      language: vscode.env.language,
     });
   }
 
@@ -171,14 +187,10 @@ export class LessonPanels implements vscode.Disposable, vscode.WebviewPanelSeria
       case 'openMilestone':
         await this.revealMilestone(message.project, message.milestone);
         return;
-      case 'review': {
-        const state = await this.reviews.answer(message.topicId, message.answer);
-        if (state) {
-          const reply: LessonReviewMessage = { type: 'review', text: lessonReviewText(state, this.reviews.now()) };
-          void entry.panel.webview.postMessage(reply);
-        }
+      case 'review':
+        // The page's review line follows from the board's change event (postReview).
+        await this.reviews.answer(message.topicId, message.answer);
         return;
-      }
       case 'openNotes':
         await openNotes(this.ctx, this.roadmap.curriculum, message.topicId);
         return;

@@ -175,6 +175,8 @@ export const lessonTests: UiTest[] = [
       assert.match(await due.innerText(), /1 topic/);
       const row = wb.page.locator('.monaco-list-row[aria-level="2"]:has-text("Clocks and synchronization"):has-text("box 1")').first();
       await row.waitFor({ timeout: 15_000 });
+      // The open lesson's review line follows, in place.
+      await eventually(async () => assert.match(await lesson.locator('#review-status').innerText(), /^Review: box 1 of 5, due now\.$/), 15_000);
       await wb.screenshot('16-review-due');
       // Notes: created in the workspace's .roadmap/notes and opened beside the lesson.
       await lesson.locator('[data-action="openNotes"]').click();

@@ -49,7 +49,12 @@ export interface LessonPageInput {
   readonly nonce: string;
   readonly scriptUri: string;
   readonly styleUri: string;
+  /** The display language VS Code runs in (vscode.env.language): the page's own words are in it. */
+  readonly language: string;
 }
+
+/** The language the curriculum is written in: its text is marked so, whatever the page's language. */
+export const CURRICULUM_LANGUAGE = 'en';
 
 /** Messages the page may send; the panel ignores and logs anything else. */
 export type LessonMessage =
@@ -182,6 +187,8 @@ function paperLink(paper: { readonly doi?: string; readonly url?: string }): str
 
 export function renderLessonPage(input: LessonPageInput): string {
   const { topic, step, links } = input;
+  // The curriculum's text keeps its own language, so a screen reader reads it as written.
+  const content = `lang="${CURRICULUM_LANGUAGE}"`;
   const csp = ["default-src 'none'", `img-src ${input.cspSource}`, `style-src ${input.cspSource}`, `script-src 'nonce-${input.nonce}'`].join('; ');
   const book = step.textbook;
   // The book's title is markup inside a translated sentence: translated around a mark, escaped, then the title put in.
@@ -200,7 +207,7 @@ export function renderLessonPage(input: LessonPageInput): string {
   const questions = topic.selfCheck
     .map(
       (check, i) =>
-        `<li><p>${esc(check.question)}</p><details><summary>${esc(l10n.t('Show answer'))}</summary><p data-answer="${i}">${esc(check.answer)}</p>` +
+        `<li><p ${content}>${esc(check.question)}</p><details><summary>${esc(l10n.t('Show answer'))}</summary><p ${content} data-answer="${i}">${esc(check.answer)}</p>` +
         `<p class="review-ask">${esc(l10n.t('Did you know it?'))} <button data-action="review" data-answer="knew">${esc(l10n.t('I knew it'))}</button> ` +
         `<button class="secondary" data-action="review" data-answer="forgot">${esc(l10n.t("I didn't"))}</button></p></details></li>`,
     )
@@ -213,7 +220,9 @@ export function renderLessonPage(input: LessonPageInput): string {
     .join('');
   // Inlined, not an <img>, so that currentColor takes the theme's foreground colour.
   const diagram =
-    input.content.diagramSvg && topic.diagram ? `<figure>${input.content.diagramSvg}<figcaption>${esc(topic.diagram.alt)}</figcaption></figure>` : '';
+    input.content.diagramSvg && topic.diagram
+      ? `<figure ${content}>${input.content.diagramSvg}<figcaption>${esc(topic.diagram.alt)}</figcaption></figure>`
+      : '';
   const nav = (target: LinkedTopic | undefined, label: string) =>
     target
       ? `<button class="secondary" data-action="openTopic" data-topic="${esc(target.id)}">${esc(target.step ? l10n.t('{0}, in step {1}: {2}', label, target.step.number, target.title) : l10n.t('{0}: {1}', label, target.title))}</button>`
@@ -221,27 +230,27 @@ export function renderLessonPage(input: LessonPageInput): string {
   const tryIt = input.content.tryItHtml ?? esc(topic.tryIt);
 
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${esc(input.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${esc(input.styleUri)}">
-<title>${esc(topic.title)}</title>
+<title ${content}>${esc(topic.title)}</title>
 </head>
 <body data-topic="${esc(topic.id)}" data-done="${input.done}">
 <header>
 <p class="eyebrow">${esc(l10n.t('Step {0}: {1} · {2} h', input.stepNumber, step.title, topic.hours))}</p>
-<h1>${esc(topic.title)}</h1>
-<p class="summary">${esc(topic.summary)}</p>
-<p class="concepts">${topic.concepts.map((concept) => `<span class="tag">${esc(concept)}</span>`).join(' ')}</p>
+<h1 ${content}>${esc(topic.title)}</h1>
+<p class="summary" ${content}>${esc(topic.summary)}</p>
+<p class="concepts" ${content}>${topic.concepts.map((concept) => `<span class="tag">${esc(concept)}</span>`).join(' ')}</p>
 </header>
 <main>
 ${diagram}
-<section class="lesson">${input.content.html}</section>
-<section><h2>${esc(l10n.t('Read'))}</h2>${reading}${chapters}<p>${esc(topic.reading.guide)}</p>${papers ? `<h3>${esc(l10n.t('Papers'))}</h3><ul>${papers}</ul>` : ''}</section>
+<section class="lesson" ${content}>${input.content.html}</section>
+<section><h2>${esc(l10n.t('Read'))}</h2>${reading}${chapters}<p ${content}>${esc(topic.reading.guide)}</p>${papers ? `<h3>${esc(l10n.t('Papers'))}</h3><ul>${papers}</ul>` : ''}</section>
 <section><h2>${esc(l10n.t('Check yourself'))}</h2><ol class="questions">${questions}</ol><p id="review-status" role="status" aria-live="polite">${esc(input.reviewText)}</p></section>
-<section><h2>${esc(l10n.t('Try it'))}</h2><p class="try-it">${tryIt}</p></section>
+<section><h2>${esc(l10n.t('Try it'))}</h2><p class="try-it" ${content}>${tryIt}</p></section>
 ${usedIn ? `<section><h2>${esc(l10n.t('Used in'))}</h2><ul class="used-in">${usedIn}</ul></section>` : ''}
 </main>
 <footer>

@@ -49,7 +49,7 @@ function hostileCurriculum(payload: string): Curriculum {
   return result.curriculum;
 }
 
-function page(curriculum: Curriculum): string {
+function page(curriculum: Curriculum, language = 'en'): string {
   const step = curriculum.steps[0];
   const topic = step.topics[0];
   return renderLessonPage({
@@ -64,6 +64,7 @@ function page(curriculum: Curriculum): string {
     nonce: NONCE,
     scriptUri: 'https://webview.example/media/lesson.js',
     styleUri: 'https://webview.example/media/lesson.css',
+    language,
   });
 }
 
@@ -157,6 +158,7 @@ describe('lesson page', () => {
       nonce: NONCE,
       scriptUri: 'https://webview.example/media/lesson.js',
       styleUri: 'https://webview.example/media/lesson.css',
+      language: 'en',
     });
     assert.match(html, /<a href="https:\/\/doi\.org\/10\.1145\/2408776\.2408794">doi:10\.1145\/2408776\.2408794<\/a>/);
     assert.match(html, /<a href="https:\/\/raft\.github\.io\/raft\.pdf">https:\/\/raft\.github\.io\/raft\.pdf<\/a>/);
@@ -283,6 +285,7 @@ describe('lesson page', () => {
       nonce: NONCE,
       scriptUri: 'https://webview.example/media/lesson.js',
       styleUri: 'https://webview.example/media/lesson.css',
+      language: 'en',
     });
     assert.match(html, /data-topic="2-t-a">Next topic, in step 2: 2 t-a<\/button>/);
     assert.match(html, /<button id="mark-done-next" data-action="markDoneAndNext">Mark done &#38; next<\/button>/);
@@ -304,6 +307,7 @@ describe('lesson page', () => {
         nonce: NONCE,
         scriptUri: 'https://webview.example/media/lesson.js',
         styleUri: 'https://webview.example/media/lesson.css',
+        language: 'en',
       });
     assert.match(render(0, false), /<button id="mark-done-next" data-action="markDoneAndNext">/);
     assert.match(render(0, true), /<button id="mark-done-next" data-action="markDoneAndNext" hidden>/);
@@ -327,6 +331,28 @@ describe('lesson page', () => {
     );
   });
 
+  it("declares VS Code's display language for the page and English for the curriculum's own text", () => {
+    const curriculum = hostileCurriculum('curriculum words');
+    const html = page(curriculum, 'de');
+    assert.match(html, /<html lang="de">/);
+    for (const marked of [
+      '<title lang="en">curriculum words</title>',
+      '<h1 lang="en">curriculum words</h1>',
+      '<p class="summary" lang="en">curriculum words</p>',
+      '<p class="concepts" lang="en">',
+      '<section class="lesson" lang="en">',
+      '<p lang="en">curriculum words</p><details>',
+      '<p class="try-it" lang="en">curriculum words</p>',
+    ]) {
+      assert.ok(html.includes(marked), marked);
+    }
+    // The reading guide: the last paragraph of the Read section.
+    assert.match(html, /<p lang="en">curriculum words<\/p>(<h3>|<\/section>)/);
+    // The page's own words are in the display language: not marked.
+    assert.match(html, /<summary>Show answer<\/summary>/);
+    assert.match(page(curriculum, '"><script>'), /<html lang="&#34;&#62;&#60;script&#62;">/);
+  });
+
   it('has a live region for screen readers, and tells an open page of a change in a message rather than a new page', () => {
     const html = page(hostileCurriculum('plain text'));
     assert.match(html, /<p id="status" class="visually-hidden" role="status" aria-live="polite"><\/p>/);
@@ -343,7 +369,7 @@ describe('lesson page', () => {
   it('renders "Try it" as inline Markdown, code spans as code and raw HTML as text', () => {
     assert.equal(renderInlineMarkdown('Run `nc -l 9000` and <b>see</b>'), 'Run <code>nc -l 9000</code> and &lt;b&gt;see&lt;/b&gt;');
     const html = page(hostileCurriculum('Run `nc -l 9000`'));
-    assert.match(html, /<p class="try-it">Run <code>nc -l 9000<\/code><\/p>/);
+    assert.match(html, /<p class="try-it" lang="en">Run <code>nc -l 9000<\/code><\/p>/);
   });
 
   it('reads back the topic of a saved lesson state, and nothing from a state that is not one', () => {
