@@ -44,8 +44,12 @@ export interface CheckResult {
 
 /** Milestones whose check runs in this window now: a second check of one is refused, not merged into it. */
 const running = new Set<string>();
-/** How long a run stopped before its report was complete waits for Restart Task to start it again. */
-const RESTART_GRACE_MS = 2000;
+/**
+ * How long a run stopped before its report was complete waits for Restart Task to start it again
+ * (the task's start, which comes before its process's, ends the wait): long enough for a loaded
+ * machine, short enough that a plain stop is reported soon.
+ */
+const RESTART_GRACE_MS = 5000;
 /** Reports of runs nobody read (a task re-run from the Tasks menu) are removed after this long. */
 const STALE_REPORT_MS = 60 * 60 * 1000;
 /** How often the JSON-lines report is read while a run goes on. */
@@ -363,6 +367,12 @@ async function runTask(
     pending = setTimeout(() => from === generation && finish(lastExit), RESTART_GRACE_MS);
   };
   const listeners = [
+    // Restart Task: the run's task starts again; its process follows.
+    vscode.tasks.onDidStartTask((event) => {
+      if (ours(event.execution)) {
+        clearTimeout(pending);
+      }
+    }),
     vscode.tasks.onDidStartTaskProcess((event) => {
       if (ours(event.execution)) {
         clearTimeout(pending); // Restart Task: this process is the run now.
