@@ -6,26 +6,37 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UiTest } from '../../scripts/vscode/run-ui';
 import { parseCompiledCurriculum } from '../../src/core/curriculum/load';
+import type { Curriculum } from '../../src/core/curriculum/model';
 import { planRows, studyPlan } from '../../src/core/roadmap/plan';
 import { eventually, NOTHING_DONE, Workbench } from './workbench';
 import { STEP_TITLES } from '../shared/steps';
 
+/** The compiled curriculum the VSIX ships (dist/curriculum.json), read once through the extension's own parser. */
+let shipped: Curriculum | undefined;
+function shippedCurriculum(): Curriculum {
+  if (!shipped) {
+    const file = join(__dirname, '..', '..', 'dist', 'curriculum.json');
+    const compiled = parseCompiledCurriculum(readFileSync(file, 'utf8'), file);
+    assert.ok(compiled.ok, `${file} does not parse: run the build`);
+    shipped = compiled.curriculum;
+  }
+  return shipped;
+}
+
 /** A topic's title as the build compiled it, so that editing the curriculum's text never breaks a test. */
 function topicTitle(id: string): string {
-  const curriculum = JSON.parse(readFileSync(join(__dirname, '..', '..', 'dist', 'curriculum.json'), 'utf8')) as {
-    steps: { topics?: { id: string; title: string }[] }[];
-  };
-  const topic = curriculum.steps.flatMap((step) => step.topics ?? []).find((candidate) => candidate.id === id);
+  const topic = shippedCurriculum()
+    .steps.flatMap((step) => step.topics)
+    .find((candidate) => candidate.id === id);
   assert.ok(topic, `no topic ${id} in dist/curriculum.json`);
   return topic.title;
 }
 
 /** How many milestones a project has in the compiled curriculum. */
 function milestoneCount(projectId: string): number {
-  const curriculum = JSON.parse(readFileSync(join(__dirname, '..', '..', 'dist', 'curriculum.json'), 'utf8')) as {
-    steps: { projects?: { id: string; milestones?: unknown[] }[] }[];
-  };
-  const project = curriculum.steps.flatMap((step) => step.projects ?? []).find((candidate) => candidate.id === projectId);
+  const project = shippedCurriculum()
+    .steps.flatMap((step) => step.projects ?? [])
+    .find((candidate) => candidate.id === projectId);
   assert.ok(project?.milestones, `no project ${projectId} with milestones in dist/curriculum.json`);
   return project.milestones.length;
 }
@@ -614,11 +625,6 @@ function writeHostileProgress(workspace: string): { file: string; text: string }
   return { file, text };
 }
 
-/** The compiled curriculum the VSIX ships, to compute what the learner should see. */
-function shippedCurriculum(): { steps: { id: string; title: string; topics: { id: string; title: string; hours: number }[] }[] } {
-  return JSON.parse(readFileSync(join(__dirname, '..', '..', 'dist', 'curriculum.json'), 'utf8')) as ReturnType<typeof shippedCurriculum>;
-}
-
 export const continueTests: UiTest[] = [
   {
     name: "Continue opens the next item from three progress states: from the status bar, the keybinding and the roadmap view's button",
@@ -664,11 +670,8 @@ export const planTests: UiTest[] = [
       writeFileSync(settingsFile, JSON.stringify({ ...before, 'dsRoadmap.plan.hoursPerWeek': 10, 'dsRoadmap.plan.startDate': '2026-10-01' }));
       try {
         await wb.startFresh();
-        const file = join(__dirname, '..', '..', 'dist', 'curriculum.json');
-        const compiled = parseCompiledCurriculum(readFileSync(file, 'utf8'), file);
-        assert.ok(compiled.ok);
         const nothing = { isDone: () => false, get: () => undefined };
-        const expected = planRows(studyPlan(compiled.curriculum, nothing, { hoursPerWeek: 10, startDate: '2026-10-01' }, new Date()));
+        const expected = planRows(studyPlan(shippedCurriculum(), nothing, { hoursPerWeek: 10, startDate: '2026-10-01' }, new Date()));
         const header = wb.page.locator('.part.sidebar .pane-header:has-text("Plan")').first();
         if ((await header.getAttribute('aria-expanded')) !== 'true') {
           await header.click();
