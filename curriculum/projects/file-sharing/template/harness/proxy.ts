@@ -2,12 +2,13 @@
 // and injects what real networks and real peers do: a capped upload rate (token bucket),
 // segments split or merged on purpose, corrupted chunks (a lying peer), a link that stalls, and a
 // peer that dies in the middle of a chunk. It also records every request and delivery, in one
-// order shared by all proxies of a test, so tests check behaviour without timing assertions.
+// order shared by all proxies of a test, so tests check behaviour without timing assertions. And it
+// can hand out a forged manifest, consistent with itself but of another root (forgeManifest).
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { Random } from './random.ts';
-import { Type, WireParser, frame, type WireFrame } from './wire.ts';
+import { Type, WireParser, frame, referenceRoot, type WireFrame } from './wire.ts';
 
-export type ProxyEventKind = 'request' | 'chunk-done' | 'chunk-cut';
+export type ProxyEventKind = 'request' | 'chunk-done' | 'chunk-cut' | 'manifest-forged';
 
 export interface ProxyEvent {
   /** Position in the shared log: smaller happened first. */
@@ -45,6 +46,13 @@ export interface ProxyOptions {
   readonly mergeMs?: number;
   /** Probability that a CHUNK passing through has one byte of its data flipped. */
   readonly corrupt?: number;
+  /**
+   * Replace every MANIFEST passing through with a forged one that is self-consistent (its root is
+   * the hash of its own size, chunk size and hashes, so it passes every check but one) and names
+   * another file: one chunk hash changed, the root recomputed. Only a downloader that compares the
+   * manifest's root with the root it asked for can tell.
+   */
+  readonly forgeManifest?: boolean;
 }
 
 export interface ProxyStats {
@@ -465,11 +473,29 @@ export class Proxy {
             return;
           }
           for (const f of frames) {
-            down.push(this.#downstreamItem(f));
+            down.push(this.#downstreamItem(f, conn.id));
           }
         });
       })
       .catch(() => conn.destroy());
+  }
+
+  /** The manifest of another file, consistent with itself: one hash changed, the root recomputed. */
+  #forge(body: Buffer): Buffer | undefined {
+    let manifest: { size?: unknown; chunkSize?: unknown; hashes?: unknown };
+    try {
+      manifest = JSON.parse(body.toString('utf8')) as typeof manifest;
+    } catch {
+      return undefined;
+    }
+    const { size, chunkSize, hashes } = manifest;
+    if (typeof size !== 'number' || typeof chunkSize !== 'number' || !Array.isArray(hashes) || hashes.length === 0) {
+      return undefined;
+    }
+    const forged = hashes.map(String);
+    const at = this.random.int(0, forged.length - 1);
+    forged[at] = this.random.bytes(32).toString('hex');
+    return Buffer.from(JSON.stringify({ ...manifest, hashes: forged, root: referenceRoot(size, chunkSize, forged) }), 'utf8');
   }
 
   #recordRequest(conn: number, f: WireFrame): void {
@@ -481,7 +507,14 @@ export class Proxy {
     }
   }
 
-  #downstreamItem(f: WireFrame): Item {
+  #downstreamItem(f: WireFrame, conn: number): Item {
+    if (f.type === Type.Manifest && this.options.forgeManifest) {
+      const forged = this.#forge(f.body);
+      if (forged) {
+        this.log.add({ proxy: this.name, conn, kind: 'manifest-forged', type: Type.Manifest });
+        return { bytes: frame(f.type, forged), offset: 0 };
+      }
+    }
     if (f.type !== Type.Chunk || f.body.length < 37) {
       return { bytes: frame(f.type, f.body), offset: 0 };
     }

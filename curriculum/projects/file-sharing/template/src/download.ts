@@ -1,7 +1,9 @@
 // Milestones 4 to 6: download a file by its root from every peer that has it, at once. The
 // manifest is trusted only if it hashes to the root; a chunk only if it hashes to its line of the
 // manifest. Peers come and go: a failed request goes elsewhere, a liar is banned, discovery is
-// asked again, and verified chunks survive our own crash (partial.ts).
+// asked again, and verified chunks survive our own crash (partial.ts). With `serve`, we serve what
+// we verified to other downloaders while we download, and after (seeding.ts): a swarm.
+import type { Seeding } from './seeding.ts';
 
 export interface DownloadOptions {
   /** The file's root hash: its name, and the only thing we trust. */
@@ -21,11 +23,17 @@ export interface DownloadOptions {
   readonly rediscoverMs?: number;
   /** Fail when no chunk has been verified for this long; default 20000 ms. */
   readonly giveUpMs?: number;
+  /**
+   * Milestone 5: serve the chunks verified so far to other downloaders while downloading, and
+   * announce them to `tracker`; the report's `seeding` goes on serving the complete file until stopped.
+   */
+  readonly serve?: { readonly host?: string; readonly port?: number; readonly advertise?: string; readonly heartbeatMs?: number };
   readonly onEvent?: (event: DownloadEvent) => void;
 }
 
 export type DownloadEvent =
   | { readonly type: 'manifest'; readonly peer: string; readonly chunks: number }
+  | { readonly type: 'serving'; readonly port: number; readonly address: string }
   | { readonly type: 'resumed'; readonly chunks: number }
   | { readonly type: 'verified'; readonly index: number; readonly peer: string }
   | { readonly type: 'retry'; readonly index: number; readonly peer: string; readonly reason: string }
@@ -45,6 +53,8 @@ export interface DownloadReport {
   readonly banned: readonly string[];
   readonly chunksByPeer: Readonly<Record<string, number>>;
   readonly elapsedMs: number;
+  /** With `serve`: still serving the complete file; stop() it when done. */
+  readonly seeding?: Seeding;
 }
 
 export class DownloadError extends Error {
@@ -68,9 +78,18 @@ export class DownloadError extends Error {
  *    chunk was verified for giveUpMs. When all chunks are verified, write `out` and resolve.
  * Emit a 'verified' event for each chunk once it is safely written.
  *
+ * Endgame (allowed, not required): once the last few chunks are all in flight, a free peer may ask
+ * for one of them again; a handful of such duplicate requests is fine, but write each chunk once
+ * (the first copy that verifies) and emit 'verified' once per chunk.
+ *
  * Milestone 5: peers die mid-chunk (a connection error is not a lie: retry elsewhere) and one lies
  * (a chunk that fails its hash: ban it at once with a PeerBook and never ask it again, emit
  * 'banned'; report.banned lists it).
+ * And a downloader is a peer too. With `serve`, once you have the manifest, startSeeding
+ * (seeding.ts) with `have` the live set of chunks you verified, emit 'serving', and leave your own
+ * address out of what discovery returns. Other downloaders gain chunks as they go, so ask each
+ * peer GET_HAVE again now and then while it lacks chunks you need. When the download completes,
+ * keep serving (now from `out`) and hand the Seeding back in report.seeding; on failure, stop it.
  *
  * Milestone 6: write through openPartial (partial.ts), so a killed download resumes with what it
  * verified, never requesting those chunks again; emit 'verified' only once recorded.

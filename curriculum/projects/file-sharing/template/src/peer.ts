@@ -6,7 +6,7 @@ export interface SharedFile {
   readonly manifest: Manifest;
   /** The complete file on disk. */
   readonly path: string;
-  /** The chunks this peer may serve and advertise; all when absent. */
+  /** The chunks this peer may serve and advertise; all when absent. Read at each request: it may grow. */
   readonly have?: ReadonlySet<number>;
 }
 
@@ -33,6 +33,8 @@ export interface PeerServer {
  * Answer in request order, one at a time (wait for 'drain' when write returns false, so a slow
  * reader slows you down instead of filling your memory). A FrameError: destroy that socket only.
  * Body layouts and helpers are in protocol.ts.
+ * Read `have` and `path` when a request arrives, not once at start: from milestone 5 a downloader
+ * serves through startPeer a `have` that grows as it verifies chunks.
  */
 export function startPeer(options: PeerOptions): Promise<PeerServer> {
   throw new Error('TODO(milestone 2): serve manifests, HAVE and chunks over TCP in startPeer (src/peer.ts)');

@@ -8,7 +8,7 @@ import { Cluster, type ClusterPeer } from '../harness/cluster.ts';
 import { formatRanges } from '../harness/files.ts';
 import { chunkRequests, deliveries, maxPeersBusyAtOnce } from '../harness/observe.ts';
 import { createRandom, seedFromEnv } from '../harness/random.ts';
-import { referenceManifest } from '../harness/wire.ts';
+import { Type, referenceManifest } from '../harness/wire.ts';
 import { download } from '../src/download.ts';
 import { pickChunk } from '../src/selection.ts';
 
@@ -82,16 +82,40 @@ test('pickChunk picks a candidate that the fewest peers hold', () => {
   }
 });
 
-test('four seeders: the file arrives byte-identical, each chunk fetched once, from all four at once', { timeout: 60_000 }, async () => {
+/**
+ * Endgame mode is allowed: near the end a downloader may ask a second peer for a chunk still in
+ * flight, so that one slow peer does not hold up the whole file. It stays bounded: at most this
+ * many requests beyond one per chunk, and each chunk accepted (written) once.
+ */
+const MAX_DUPLICATE_REQUESTS = 8;
+
+test('four seeders: the file arrives byte-identical, each chunk written once, from all four at once', { timeout: 60_000 }, async () => {
   const peers = await startSeeders();
   const mark = cluster.log.events.length;
   const out = cluster.path('four.bin');
-  const report = await download({ root: file.root, out, tracker: cluster.tracker!.address, requestTimeoutMs: 15_000 });
+  const verified: number[] = [];
+  const report = await download({
+    root: file.root,
+    out,
+    tracker: cluster.tracker!.address,
+    requestTimeoutMs: 15_000,
+    onEvent: (event) => {
+      if (event.type === 'verified') {
+        verified.push(event.index);
+      }
+    },
+  });
   await assertSameFile(out, file.content);
   const events = cluster.log.events.slice(mark);
   const requested = chunkRequests(events).map((e) => e.index);
-  assert.equal(requested.length, file.chunks, `${requested.length} chunk requests for ${file.chunks} chunks: some were fetched twice`);
-  assert.equal(new Set(requested).size, file.chunks);
+  assert.equal(new Set(requested).size, file.chunks, 'every chunk is requested');
+  assert.ok(
+    requested.length <= file.chunks + MAX_DUPLICATE_REQUESTS,
+    `${requested.length} chunk requests for ${file.chunks} chunks: more than ${MAX_DUPLICATE_REQUESTS} asked twice (endgame asks again only for the last chunks in flight)`,
+  );
+  const twice = [...new Set(verified.filter((index, i) => verified.indexOf(index) !== i))];
+  assert.deepEqual(twice, [], `chunks ${twice.join(', ')} were written more than once: accept the first copy that verifies, drop the others`);
+  assert.equal(verified.length, file.chunks, `${verified.length} 'verified' events for ${file.chunks} chunks`);
   for (const peer of peers) {
     assert.ok(deliveries(events, peer.name).length >= 2, `${peer.name} served ${deliveries(events, peer.name).length} chunks: use every seeder`);
   }
@@ -128,12 +152,21 @@ test('rarest first: the chunks only one peer holds are fetched before that peer 
     );
   });
   await assertSameFile(out, content);
-  const fromHolder = new Set(deliveries(cluster.log.events.slice(mark), 'holder').map((e) => e.index));
+  const events = cluster.log.events.slice(mark);
+  const fromHolder = new Set(deliveries(events, 'holder').map((e) => e.index));
   assert.ok(
     rare.every((i) => fromHolder.has(i)),
     `the rare chunks ${rare.join(', ')} should all come from "holder"`,
   );
-  assert.equal(others.length, 2);
+  // Rarest first needs the whole picture: every peer's HAVE before the first choice.
+  const firstChunkRequest = chunkRequests(events)[0]!;
+  for (const peer of [holder as ClusterPeer, ...others]) {
+    const asked = events.find((e) => e.proxy === peer.name && e.kind === 'request' && e.type === Type.GetHave);
+    assert.ok(
+      asked !== undefined && asked.seq < firstChunkRequest.seq,
+      `${peer.name} was not asked GET_HAVE before the first chunk was chosen: ask every peer what it holds first`,
+    );
+  }
 });
 
 test('a chunk cut off mid-transfer is asked for again, and the file is still byte-identical', { timeout: 60_000 }, async () => {
@@ -156,4 +189,45 @@ test('gossip alone is enough: a download with no tracker, given one gossip seed'
   const out = cluster.path('gossip.bin');
   await download({ root: file.root, out, gossipSeeds: [random.pick(peers).gossip!], rediscoverMs: 300 });
   await assertSameFile(out, file.content);
+});
+
+test('a peer that forges a self-consistent manifest of another file is not believed', { timeout: 60_000 }, async () => {
+  if (!cluster.tracker) {
+    await cluster.startTracker(3000);
+  }
+  const { path, content } = await cluster.file('forged.bin', 12 * CHUNK + random.int(1, CHUNK - 1));
+  const manifest = await referenceManifest(path, CHUNK);
+  // At first the forger is the only peer: whatever the downloader does, it gets the forged manifest.
+  const forger = await cluster.startPeer({ name: 'forger', file: path, chunkSize: CHUNK, proxy: { forgeManifest: true } });
+  await cluster.waitTracker(manifest.root, (listed) => listed.length === 1);
+  const mark = cluster.log.events.length;
+  const out = cluster.path('forged-out.bin');
+  let settled = false;
+  const outcome = download({ root: manifest.root, out, tracker: cluster.tracker!.address, rediscoverMs: 300, giveUpMs: 10_000 }).then(
+    () => undefined,
+    (error: Error) => error,
+  );
+  void outcome.finally(() => {
+    settled = true;
+  });
+  const forged = (): boolean => cluster.log.events.slice(mark).some((e) => e.proxy === forger.name && e.kind === 'manifest-forged');
+  const deadline = Date.now() + 20_000;
+  while (!forged()) {
+    assert.ok(!settled && Date.now() < deadline, 'the downloader never asked the only peer it could find for the manifest');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  // Only now does an honest peer join.
+  await cluster.startPeer({ name: 'honest', file: path, chunkSize: CHUNK });
+  const error = await outcome;
+  assert.equal(
+    error,
+    undefined,
+    `${error?.message}\n"forger" answered with the manifest of another file, consistent with itself (its root is the hash of its own ` +
+      'hashes) but not the root you asked for: check the root of a manifest against the one you want, and ask another peer.',
+  );
+  await assertSameFile(out, content);
+  assert.ok(
+    cluster.log.events.slice(mark).some((e) => e.proxy === 'honest' && e.kind === 'request' && e.type === Type.GetManifest),
+    'the manifest was never asked of the honest peer, yet the download finished: where did it come from?',
+  );
 });

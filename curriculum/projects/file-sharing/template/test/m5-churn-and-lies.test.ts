@@ -1,6 +1,8 @@
 // Milestone 5: churn and lies. Seeders die in the middle of a chunk, a new one joins, one peer's
 // proxy corrupts every chunk it serves, a link stalls. Whenever every chunk exists on some honest
-// live peer, the file must arrive byte-identical, and only the liar may be banned.
+// live peer, the file must arrive byte-identical, and only the liar may be banned. And downloaders
+// serve what they verified: two of them, cut off from each other until their seeders are gone,
+// must finish from each other.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
@@ -8,9 +10,11 @@ import { Cluster, type ClusterPeer } from '../harness/cluster.ts';
 import { formatRanges } from '../harness/files.ts';
 import { chunkRequests, deliveries } from '../harness/observe.ts';
 import { createRandom, seedFromEnv } from '../harness/random.ts';
-import { referenceManifest } from '../harness/wire.ts';
-import { DownloadError, download } from '../src/download.ts';
+import { RawClient, Type, getChunkFrame, referenceManifest, rootFrame } from '../harness/wire.ts';
+import type { Manifest } from '../src/chunking.ts';
+import { DownloadError, download, type DownloadReport } from '../src/download.ts';
 import { PeerBook } from '../src/peerbook.ts';
+import { startSeeding } from '../src/seeding.ts';
 
 const random = createRandom(seedFromEnv(), 'm5');
 const CHUNK = 16 * 1024;
@@ -184,4 +188,124 @@ test('when a chunk exists on no live peer, the download fails with DownloadError
       return true;
     },
   );
+});
+
+/** Polls `check` every 50 ms; fails with `what` after timeoutMs. */
+async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    assert.ok(Date.now() < deadline, what);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const bitSet = (bits: Buffer, index: number): boolean => ((bits[index >> 3] ?? 0) & (0x80 >> (index & 7))) !== 0;
+
+test('startSeeding serves and announces the chunks verified so far, including those verified after it started', { timeout: 30_000 }, async () => {
+  const file = await seededFile('seeding.bin', 8);
+  const address = await tracker();
+  const manifest: Manifest = { name: 'seeding.bin', ...(await referenceManifest(file.path, CHUNK)) };
+  const have = new Set<number>([1]);
+  const seeding = await startSeeding({ file: { manifest, path: file.path, have }, tracker: address, heartbeatMs: 200 });
+  const client = await RawClient.open(seeding.port);
+  try {
+    assert.equal(seeding.address, `127.0.0.1:${seeding.port}`, 'with no advertise, the address is host:port');
+    await cluster.waitTracker(file.root, (listed) => listed.includes(seeding.address));
+    await client.write(rootFrame(Type.GetHave, file.root));
+    const [first] = await client.waitFrames(1);
+    assert.equal(first?.type, Type.Have);
+    const bitsBefore = first.body.subarray(32);
+    assert.deepEqual([bitSet(bitsBefore, 1), bitSet(bitsBefore, 5)], [true, false], 'HAVE lists chunk 1 only');
+    have.add(5);
+    await client.write(Buffer.concat([rootFrame(Type.GetHave, file.root), getChunkFrame(file.root, 5), getChunkFrame(file.root, 6)]));
+    const [, again, chunk, missing] = await client.waitFrames(4);
+    assert.ok(again && bitSet(again.body.subarray(32), 5), 'chunk 5 was verified after startSeeding: HAVE must list it now (read `have` at each request)');
+    assert.equal(chunk?.type, Type.Chunk, 'chunk 5 is served once verified');
+    assert.ok(chunk.body.subarray(36).equals(file.content.subarray(5 * CHUNK, 6 * CHUNK)), 'chunk 5 has the right bytes');
+    assert.equal(missing?.type, Type.Error, 'chunk 6 is not verified yet: ERROR');
+  } finally {
+    client.close();
+    await seeding.stop();
+  }
+  await cluster.waitTracker(file.root, (listed) => !listed.includes(seeding.address));
+});
+
+test('downloaders feed each other: with the seeders gone, each finishes from the other', { timeout: 90_000 }, async (t) => {
+  const file = await seededFile('swarm.bin', 24);
+  const address = await tracker();
+  const all = Array.from({ length: file.chunks }, (_, i) => i);
+  const front = all.slice(0, Math.floor(file.chunks / 2));
+  const back = all.slice(front.length);
+  // Each downloader knows one seeder, which holds half the file and announces to nobody: the
+  // other half can only come from the other downloader.
+  const [seedFront, seedBack] = await Promise.all([
+    cluster.startPeer({ name: 'seed-front', file: file.path, chunkSize: CHUNK, only: formatRanges(front), announce: false, proxy: { rateBytesPerSec: 256 * 1024 } }),
+    cluster.startPeer({ name: 'seed-back', file: file.path, chunkSize: CHUNK, only: formatRanges(back), announce: false, proxy: { rateBytesPerSec: 256 * 1024 } }),
+  ]);
+  // Each downloader serves behind a proxy that forwards nothing until the seeders have left: the
+  // two are cut off from each other until then, whatever the timing.
+  const downloaders = await Promise.all(
+    (['a', 'b'] as const).map(async (name, i) => {
+      const proxy = await cluster.startProxy(`downloader-${name}`, { rateBytesPerSec: 256 * 1024 });
+      const verified = new Set<number>();
+      let port: number | undefined;
+      const report: Promise<DownloadReport | Error> = download({
+        root: file.root,
+        out: cluster.path(`swarm-${name}.bin`),
+        tracker: address,
+        peers: [(i === 0 ? seedFront : seedBack).address],
+        rediscoverMs: 300,
+        requestTimeoutMs: 2000,
+        giveUpMs: 20_000,
+        serve: { advertise: proxy.address, heartbeatMs: 300 },
+        onEvent: (event) => {
+          if (event.type === 'verified') {
+            verified.add(event.index);
+          } else if (event.type === 'serving') {
+            port = event.port;
+          }
+        },
+      }).catch((error: Error) => error);
+      return { name, proxy, verified, report, port: () => port, half: i === 0 ? front : back };
+    }),
+  );
+  const [a, b] = downloaders as [(typeof downloaders)[number], (typeof downloaders)[number]];
+  await until(
+    `downloader a verified ${a.verified.size}/${front.length} chunks of its seeder's half, b ${b.verified.size}/${back.length} of its: each must get its half from the seeder it knows`,
+    () => front.every((i) => a.verified.has(i)) && back.every((i) => b.verified.has(i)),
+  );
+  await Promise.all([seedFront.kill(), seedBack.kill()]);
+  const seedersGone = cluster.log.events.length;
+  for (const d of downloaders) {
+    const port = d.port();
+    assert.ok(port !== undefined, `downloader ${d.name} never emitted 'serving': with options.serve, startSeeding once you have the manifest`);
+    d.proxy.setTarget(port);
+  }
+  const reports: DownloadReport[] = [];
+  for (const d of downloaders) {
+    const report = await d.report;
+    assert.ok(
+      !(report instanceof Error),
+      `downloader ${d.name}: ${report instanceof Error ? report.message : ''}\nIts seeder is gone and the other downloader holds the chunks it lacks: ` +
+        'serve the chunks you verified (startSeeding), announce them, and ask peers GET_HAVE again while they lack chunks you need.',
+    );
+    reports.push(report);
+  }
+  try {
+    for (const d of downloaders) {
+      assert.ok((await readFile(cluster.path(`swarm-${d.name}.bin`))).equals(file.content), `downloader ${d.name}'s file differs from the original`);
+    }
+    const after = cluster.log.events.slice(seedersGone);
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const fed = new Set(deliveries(after, from.proxy.name).map((e) => e.index));
+      const missing = from.half.filter((i) => !fed.has(i));
+      assert.deepEqual(missing, [], `downloader ${to.name} got chunks ${missing.join(', ')} from nowhere: only downloader ${from.name} had them`);
+    }
+    t.diagnostic(`served after the seeders left: a ${deliveries(after, a.proxy.name).length} chunks, b ${deliveries(after, b.proxy.name).length}`);
+  } finally {
+    await Promise.all(reports.map((report) => report.seeding?.stop()));
+  }
 });

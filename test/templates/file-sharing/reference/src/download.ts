@@ -1,13 +1,16 @@
 // Milestones 4 to 6: download a file by its root from every peer that has it, at once. The
 // manifest is trusted only if it hashes to the root; a chunk only if it hashes to its line of the
 // manifest. Peers come and go: a failed request goes elsewhere, a liar is banned, discovery is
-// asked again, and verified chunks survive our own crash (partial.ts).
+// asked again, and verified chunks survive our own crash (partial.ts). With `serve`, we serve what
+// we verified to other downloaders while we download, and after (seeding.ts): a swarm.
 import { ChunkMismatchError, ManifestError, checkManifest, verifyChunk, type Manifest } from './chunking.ts';
 import { PeerConnection, PeerError } from './client.ts';
 import { startGossip, type GossipNode } from './gossip.ts';
 import { PeerBook } from './peerbook.ts';
-import { openPartial, type PartialFile } from './partial.ts';
+import { openPartial, partialPath, type PartialFile } from './partial.ts';
+import type { SharedFile } from './peer.ts';
 import { bitfieldHas } from './protocol.ts';
+import { startSeeding, type Seeding } from './seeding.ts';
 import { pickChunk } from './selection.ts';
 import { lookup } from './tracker.ts';
 
@@ -29,11 +32,17 @@ export interface DownloadOptions {
   readonly rediscoverMs?: number;
   /** Fail when no chunk has been verified for this long; default 20000 ms. */
   readonly giveUpMs?: number;
+  /**
+   * Milestone 5: serve the chunks verified so far to other downloaders while downloading, and
+   * announce them to `tracker`; the report's `seeding` goes on serving the complete file until stopped.
+   */
+  readonly serve?: { readonly host?: string; readonly port?: number; readonly advertise?: string; readonly heartbeatMs?: number };
   readonly onEvent?: (event: DownloadEvent) => void;
 }
 
 export type DownloadEvent =
   | { readonly type: 'manifest'; readonly peer: string; readonly chunks: number }
+  | { readonly type: 'serving'; readonly port: number; readonly address: string }
   | { readonly type: 'resumed'; readonly chunks: number }
   | { readonly type: 'verified'; readonly index: number; readonly peer: string }
   | { readonly type: 'retry'; readonly index: number; readonly peer: string; readonly reason: string }
@@ -53,6 +62,8 @@ export interface DownloadReport {
   readonly banned: readonly string[];
   readonly chunksByPeer: Readonly<Record<string, number>>;
   readonly elapsedMs: number;
+  /** With `serve`: still serving the complete file; stop() it when done. */
+  readonly seeding?: Seeding;
 }
 
 export class DownloadError extends Error {
@@ -68,7 +79,12 @@ interface PeerState {
   have: Buffer | undefined;
   readonly busy: Set<number>;
   removed: boolean;
+  /** A GET_HAVE asked again is on its way. */
+  refreshingHave: boolean;
 }
+
+/** Endgame: once this few chunks are missing and all in flight, a free peer may ask for one again. */
+const ENDGAME_CHUNKS = 4;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -86,6 +102,8 @@ export async function download(options: DownloadOptions): Promise<DownloadReport
       ? await startGossip({ seeds: options.gossipSeeds, intervalMs: 200, ttlMs: 2000 })
       : undefined;
 
+  // Our own address, once we serve: discovery lists us too, and we do not download from ourselves.
+  let self: string | undefined;
   const discover = async (): Promise<string[]> => {
     const found = new Set(options.peers ?? []);
     if (options.tracker !== undefined) {
@@ -100,6 +118,9 @@ export async function download(options: DownloadOptions): Promise<DownloadReport
     for (const peer of gossip?.lookup(options.root) ?? []) {
       found.add(peer);
     }
+    if (self !== undefined) {
+      found.delete(self);
+    }
     for (const peer of found) {
       book.add(peer);
     }
@@ -113,11 +134,27 @@ export async function download(options: DownloadOptions): Promise<DownloadReport
     }
   };
 
+  let seeding: Seeding | undefined;
+  let completed = false;
   try {
     const manifest = await fetchManifest(options.root, discover, book, ban, emit, { requestTimeoutMs, rediscoverMs, giveUpMs });
     const partial = await openPartial(options.out, manifest);
     try {
       emit({ type: 'resumed', chunks: partial.resumed });
+      if (options.serve) {
+        const file: SharedFile = {
+          manifest,
+          // Read at each request: the partial file while we download, the complete one after.
+          get path() {
+            return completed ? options.out : partialPath(options.out);
+          },
+          // The live set: a chunk is served from the moment it is verified and written.
+          have: partial.verified,
+        };
+        seeding = await startSeeding({ file, ...options.serve, tracker: options.tracker });
+        self = seeding.address;
+        emit({ type: 'serving', port: seeding.port, address: seeding.address });
+      }
       const stats = await swarm(manifest, partial, discover, book, ban, emit, {
         perPeer: options.perPeer ?? 4,
         maxInFlight: options.maxInFlight ?? 32,
@@ -126,6 +163,7 @@ export async function download(options: DownloadOptions): Promise<DownloadReport
         giveUpMs,
       });
       await partial.complete();
+      completed = true;
       return {
         root: manifest.root,
         size: manifest.size,
@@ -134,10 +172,14 @@ export async function download(options: DownloadOptions): Promise<DownloadReport
         ...stats,
         banned: book.banned().map((entry) => entry.peer),
         elapsedMs: Date.now() - started,
+        seeding,
       };
     } finally {
       await partial.close();
     }
+  } catch (error) {
+    await seeding?.stop();
+    throw error;
   } finally {
     await gossip?.close();
   }
@@ -206,7 +248,11 @@ function swarm(
     return Promise.resolve(stats);
   }
   const counts = new Int32Array(count);
-  const inFlight = new Set<number>();
+  // How many requests for each chunk are out: one, or two in the endgame.
+  const inFlight = new Map<number, number>();
+  let outstanding = 0;
+  // Chunks whose first verified copy is being written: a second copy is dropped.
+  const accepted = new Set<number>();
   const requestedOnce = new Set<number>();
   const peers = new Map<string, PeerState>();
   let lastProgress = Date.now();
@@ -252,7 +298,7 @@ function swarm(
       if (finished || peers.has(address) || !book.isUsable(address)) {
         return;
       }
-      const state: PeerState = { address, connection: undefined, have: undefined, busy: new Set(), removed: false };
+      const state: PeerState = { address, connection: undefined, have: undefined, busy: new Set(), removed: false, refreshingHave: false };
       peers.set(address, state);
       try {
         state.connection = await PeerConnection.connect(address, { timeoutMs: limits.requestTimeoutMs });
@@ -274,12 +320,22 @@ function swarm(
       }
     };
 
+    const land = (index: number): void => {
+      const left = (inFlight.get(index) ?? 1) - 1;
+      if (left > 0) {
+        inFlight.set(index, left);
+      } else {
+        inFlight.delete(index);
+      }
+      outstanding--;
+    };
+
     const onChunk = async (state: PeerState, index: number, data: Buffer): Promise<void> => {
       stats.fetched++;
       stats.bytesReceived += data.length;
       state.busy.delete(index);
+      land(index);
       if (!verifyChunk(manifest, index, data)) {
-        inFlight.delete(index);
         const error = new ChunkMismatchError(index, `chunk ${index} did not match its hash`);
         ban(state.address, error.message);
         emit({ type: 'retry', index, peer: state.address, reason: error.message });
@@ -288,6 +344,12 @@ function swarm(
         return;
       }
       book.recordSuccess(state.address);
+      if (accepted.has(index) || !needed.has(index)) {
+        // The endgame's other copy won the race: written once, already.
+        schedule();
+        return;
+      }
+      accepted.add(index);
       stats.chunksByPeer[state.address] = (stats.chunksByPeer[state.address] ?? 0) + 1;
       try {
         await partial.writeChunk(index, data);
@@ -296,7 +358,6 @@ function swarm(
         return;
       }
       needed.delete(index);
-      inFlight.delete(index);
       lastProgress = Date.now();
       emit({ type: 'verified', index, peer: state.address });
       if (needed.size === 0) {
@@ -308,7 +369,7 @@ function swarm(
 
     const onFailure = (state: PeerState, index: number, error: Error): void => {
       state.busy.delete(index);
-      inFlight.delete(index);
+      land(index);
       emit({ type: 'retry', index, peer: state.address, reason: error.message });
       if (error instanceof PeerError) {
         // It does not have that chunk after all: stop counting on it for this one.
@@ -325,7 +386,8 @@ function swarm(
     };
 
     const dispatch = (state: PeerState, index: number): void => {
-      inFlight.add(index);
+      inFlight.set(index, (inFlight.get(index) ?? 0) + 1);
+      outstanding++;
       state.busy.add(index);
       if (requestedOnce.has(index)) {
         stats.refetched++;
@@ -348,25 +410,71 @@ function swarm(
         [ready[i], ready[j]] = [ready[j] as PeerState, ready[i] as PeerState];
       }
       let progress = true;
-      while (progress && inFlight.size < limits.maxInFlight) {
+      while (progress && outstanding < limits.maxInFlight) {
         progress = false;
         for (const state of ready) {
-          if (state.busy.size >= limits.perPeer || inFlight.size >= limits.maxInFlight || state.removed) {
+          if (state.busy.size >= limits.perPeer || outstanding >= limits.maxInFlight || state.removed) {
             continue;
           }
           const candidates: number[] = [];
           for (const index of needed) {
-            if (!inFlight.has(index) && bitfieldHas(state.have as Buffer, index)) {
+            if (!inFlight.has(index) && !accepted.has(index) && bitfieldHas(state.have as Buffer, index)) {
               candidates.push(index);
             }
           }
-          const index = pickChunk(candidates, counts);
+          const index = pickChunk(candidates, counts) ?? endgameChunk(state);
           if (index !== undefined) {
             dispatch(state, index);
             progress = true;
           }
         }
       }
+    };
+
+    // Endgame: the last few chunks are all in flight, and one slow peer would hold up the file.
+    // A free peer asks for one of them again (one second request per chunk at most); the first
+    // copy that verifies is written, the other dropped.
+    const endgameChunk = (state: PeerState): number | undefined => {
+      if (needed.size > ENDGAME_CHUNKS) {
+        return undefined;
+      }
+      for (const index of needed) {
+        if (inFlight.get(index) === 1 && !accepted.has(index) && !state.busy.has(index) && bitfieldHas(state.have as Buffer, index)) {
+          return index;
+        }
+      }
+      return undefined;
+    };
+
+    // Other downloaders gain chunks as they go: ask a peer again what it holds while it lacks some we need.
+    const refreshHave = (state: PeerState): void => {
+      const have = state.have;
+      if (state.refreshingHave || have === undefined || state.removed || [...needed].every((index) => bitfieldHas(have, index))) {
+        return;
+      }
+      state.refreshingHave = true;
+      (state.connection as PeerConnection)
+        .getHave(root, limits.requestTimeoutMs)
+        .then(
+          (fresh) => {
+            if (state.removed || state.have === undefined) {
+              return;
+            }
+            for (let i = 0; i < count; i++) {
+              const before = bitfieldHas(state.have, i);
+              const after = bitfieldHas(fresh, i);
+              if (before !== after) {
+                counts[i] = (counts[i] as number) + (after ? 1 : -1);
+              }
+            }
+            state.have = Buffer.from(fresh);
+            schedule();
+          },
+          () => undefined, // The connection failed: its chunk requests report it.
+        )
+        .finally(() => {
+          state.refreshingHave = false;
+        });
     };
 
     const refresh = async (): Promise<void> => {
@@ -382,6 +490,9 @@ function swarm(
       }
       const found = await discover();
       await Promise.all(found.map(addPeer));
+      for (const state of peers.values()) {
+        refreshHave(state);
+      }
       schedule();
     };
 

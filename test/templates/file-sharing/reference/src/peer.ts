@@ -17,7 +17,7 @@ export interface SharedFile {
   readonly manifest: Manifest;
   /** The complete file on disk. */
   readonly path: string;
-  /** The chunks this peer may serve and advertise; all when absent. */
+  /** The chunks this peer may serve and advertise; all when absent. Read at each request: it may grow. */
   readonly have?: ReadonlySet<number>;
 }
 
