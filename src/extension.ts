@@ -37,7 +37,8 @@ export interface RoadmapApi {
   storedProgress(): Promise<unknown>;
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<RoadmapApi> {
+/** Synchronous: the view registers in the turn that activation starts in (roadmap/load.ts says why). */
+export function activate(context: vscode.ExtensionContext): RoadmapApi {
   const timer = new PhaseTimer(() => performance.now());
   // The core's strings (@vscode/l10n) read the same bundle as the adapters' (vscode.l10n); in English there is none.
   if (vscode.l10n.bundle) {
@@ -47,7 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
   context.subscriptions.push(log);
   context.globalState.setKeysForSync([StateKeys.progress, StateKeys.signingKey]);
 
-  const roadmap = await loadRoadmap(context, log, timer);
+  const roadmap = loadRoadmap(context, log, timer);
   const templates = new TemplateCatalog(vscode.Uri.joinPath(context.extensionUri, 'dist', 'templates.json').fsPath);
   const ctx: RoadmapContext = {
     roadmap,
