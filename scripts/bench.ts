@@ -5,7 +5,7 @@
 // over several window loads. Every figure is a median; every target is printed with its figure.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, rmSync, statSync, writeSync, fdatasyncSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCompiledCurriculum } from '../src/core/curriculum/load';
 import { progressItemIds, type Curriculum } from '../src/core/curriculum/model';
@@ -50,6 +50,16 @@ async function median(runs: number, fn: () => unknown): Promise<number> {
 function middle(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * The machine's 1-minute load average against its cores: every figure is wall-clock time, and on
+ * a shared machine with more runnable processes than cores it stretches with them.
+ */
+function machineLoad(): string {
+  const cores = availableParallelism();
+  const load = loadavg()[0];
+  return `load average ${load.toFixed(1)} on ${cores} cores${load > cores ? ': busy, the wall-clock figures below are stretched' : ''}`;
 }
 
 /** "figure  (target …: ok|OVER)": one line per target. */
@@ -193,11 +203,12 @@ async function core(): Promise<void> {
 
     // A second window opening, again and again (a reload): every journal is in use, so opening
     // writes none; the folder keeps the window journals of the toggles and of the append above.
-    const load = await median(50, () => ProgressStore.open(storage, { ...options(), node: 'wopen' }));
+    // As the extension opens it: the journals read at once, the store opened over them, then what opening writes.
+    const load = await median(50, () => ProgressStore.openNow(storage, { ...options(), node: 'wopen' }, new JournalFiles(folder).readNow()).ready);
     const journals = readdirSync(folder).filter((name) => name.startsWith('journal-')).length;
 
     console.log(
-      `core (medians; fdatasync floor = one ${FLOOR_LINE.length}-byte append + fdatasync on ${tmpdir()}, taken in turn with each figure: ${ms(floor, 3)} beside the toggles)`,
+      `core (${machineLoad()}; medians; fdatasync floor = one ${FLOOR_LINE.length}-byte append + fdatasync on ${tmpdir()}, taken in turn with each figure: ${ms(floor, 3)} beside the toggles)`,
     );
     console.log(`  parse curriculum.json                      ${ms(parse)}`);
     console.log(`  toggle, 1,000 records kept                 ${ms(toggle, 3)}  = ${(toggle / floor).toFixed(2)} × floor`);
@@ -334,7 +345,7 @@ async function activation(): Promise<void> {
     const progressLoad = middle(
       parsed.map((match) => loadPhases.reduce((sum, name) => sum + Number(new RegExp(`${name} ([\\d.]+) ms`).exec(match[2])?.[1] ?? 0), 0)),
     );
-    console.log(`activation in VS Code 1.139 (server build, production VSIX; medians of ${parsed.length} window loads)`);
+    console.log(`activation in VS Code 1.139 (server build, production VSIX; medians of ${parsed.length} window loads; ${machineLoad()})`);
     console.log(`  active before the view opened: ${before ? 'yes (unexpected)' : 'no'}; top-level rows shown: ${steps.join(', ')}`);
     for (const [name, values] of phases) {
       console.log(`    ${name.padEnd(40)} ${ms(middle(values), 1)}`);
