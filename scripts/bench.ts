@@ -352,6 +352,8 @@ async function activation(): Promise<void> {
     }
     lines.forEach((line) => console.log(`  log: ${line.trim()}`));
     const total = middle(totals);
+    // On a busy machine the median mostly measures the other processes; the fastest load is the one they disturbed least.
+    console.log(`  fastest window load ${ms(Math.min(...totals), 1)} (the median is the target's figure)`);
     console.log('targets');
     console.log(target('activation, as the log reports it', ms(total, 1), '≤ 25 ms, six steps shown', total <= 25 && steps.every((count) => count === 6)));
     console.log(target('curriculum + progress load', ms(progressLoad, 1), '≤ 10 ms', progressLoad <= 10));
