@@ -5,7 +5,7 @@
 // over several window loads. Every figure is a median; every target is printed with its figure.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, rmSync, statSync, writeSync, fdatasyncSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCompiledCurriculum } from '../src/core/curriculum/load';
 import { progressItemIds, type Curriculum } from '../src/core/curriculum/model';
@@ -52,6 +52,16 @@ function middle(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+/**
+ * The machine's 1-minute load average against its cores: every figure is wall-clock time, and on
+ * a shared machine with more runnable processes than cores it stretches with them.
+ */
+function machineLoad(): string {
+  const cores = availableParallelism();
+  const load = loadavg()[0];
+  return `load average ${load.toFixed(1)} on ${cores} cores${load > cores ? ': busy, the wall-clock figures below are stretched' : ''}`;
+}
+
 /** "figure  (target …: ok|OVER)": one line per target. */
 function target(label: string, figure: string, limit: string, ok: boolean): string {
   return `  ${label.padEnd(44)} ${figure.padEnd(12)} target ${limit.padEnd(34)} ${ok ? 'ok' : 'OVER'}`;
@@ -64,7 +74,7 @@ function sizes(): void {
   console.log(`  dist/extension.js       ${kb(bytes('dist/extension.js'))}   (budget 60 KB)`);
   console.log(`  dist/projects.js        ${kb(bytes('dist/projects.js'))}   (loaded by the first scaffold or check)`);
   console.log(`  dist/curriculum.json    ${kb(bytes('dist/curriculum.json'))}   (read at activation)`);
-  console.log(`  dist/lessons.json       ${kb(bytes('dist/lessons.json'))}   (read when the first lesson opens)`);
+  console.log(`  dist/lessons.json.br    ${kb(bytes('dist/lessons.json.br'))}   (Brotli; read when the first lesson opens)`);
   console.log(`  dist/template-files.br  ${kb(bytes('dist/template-files.br'))}   (the three templates' files, Brotli; read when scaffolding)`);
   const vsix = bytes('distributed-systems-roadmap.vsix');
   console.log(target('VSIX with the three templates', kb(vsix), '≤ 300 KB', vsix <= 300 * 1024));
@@ -193,11 +203,12 @@ async function core(): Promise<void> {
 
     // A second window opening, again and again (a reload): every journal is in use, so opening
     // writes none; the folder keeps the window journals of the toggles and of the append above.
-    const load = await median(50, () => ProgressStore.open(storage, { ...options(), node: 'wopen' }));
+    // As the extension opens it: the journals read at once, the store opened over them, then what opening writes.
+    const load = await median(50, () => ProgressStore.openNow(storage, { ...options(), node: 'wopen' }, new JournalFiles(folder).readNow()).ready);
     const journals = readdirSync(folder).filter((name) => name.startsWith('journal-')).length;
 
     console.log(
-      `core (medians; fdatasync floor = one ${FLOOR_LINE.length}-byte append + fdatasync on ${tmpdir()}, taken in turn with each figure: ${ms(floor, 3)} beside the toggles)`,
+      `core (${machineLoad()}; medians; fdatasync floor = one ${FLOOR_LINE.length}-byte append + fdatasync on ${tmpdir()}, taken in turn with each figure: ${ms(floor, 3)} beside the toggles)`,
     );
     console.log(`  parse curriculum.json                      ${ms(parse)}`);
     console.log(`  toggle, 1,000 records kept                 ${ms(toggle, 3)}  = ${(toggle / floor).toFixed(2)} × floor`);
@@ -334,13 +345,15 @@ async function activation(): Promise<void> {
     const progressLoad = middle(
       parsed.map((match) => loadPhases.reduce((sum, name) => sum + Number(new RegExp(`${name} ([\\d.]+) ms`).exec(match[2])?.[1] ?? 0), 0)),
     );
-    console.log(`activation in VS Code 1.139 (server build, production VSIX; medians of ${parsed.length} window loads)`);
+    console.log(`activation in VS Code 1.139 (server build, production VSIX; medians of ${parsed.length} window loads; ${machineLoad()})`);
     console.log(`  active before the view opened: ${before ? 'yes (unexpected)' : 'no'}; top-level rows shown: ${steps.join(', ')}`);
     for (const [name, values] of phases) {
       console.log(`    ${name.padEnd(40)} ${ms(middle(values), 1)}`);
     }
     lines.forEach((line) => console.log(`  log: ${line.trim()}`));
     const total = middle(totals);
+    // On a busy machine the median mostly measures the other processes; the fastest load is the one they disturbed least.
+    console.log(`  fastest window load ${ms(Math.min(...totals), 1)} (the median is the target's figure)`);
     console.log('targets');
     console.log(target('activation, as the log reports it', ms(total, 1), '≤ 25 ms, six steps shown', total <= 25 && steps.every((count) => count === 6)));
     console.log(target('curriculum + progress load', ms(progressLoad, 1), '≤ 10 ms', progressLoad <= 10));

@@ -37,7 +37,8 @@ export interface RoadmapApi {
   storedProgress(): Promise<unknown>;
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<RoadmapApi> {
+/** Synchronous: the view registers in the turn that activation starts in (roadmap/load.ts says why). */
+export function activate(context: vscode.ExtensionContext): RoadmapApi {
   const timer = new PhaseTimer(() => performance.now());
   // The core's strings (@vscode/l10n) read the same bundle as the adapters' (vscode.l10n); in English there is none.
   if (vscode.l10n.bundle) {
@@ -47,7 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
   context.subscriptions.push(log);
   context.globalState.setKeysForSync([StateKeys.progress, StateKeys.signingKey]);
 
-  const roadmap = await loadRoadmap(context, log, timer);
+  const roadmap = loadRoadmap(context, log, timer);
   const templates = new TemplateCatalog(vscode.Uri.joinPath(context.extensionUri, 'dist', 'templates.json').fsPath);
   const ctx: RoadmapContext = {
     roadmap,
@@ -71,21 +72,34 @@ export async function activate(context: vscode.ExtensionContext): Promise<Roadma
   const closeLesson: vscode.WebviewPanelSerializer = { deserializeWebviewPanel: (panel) => Promise.resolve(panel.dispose()) };
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(WebviewTypes.lesson, lessons ?? closeLesson));
   const plan = roadmap.ok ? registerPlanView(context.subscriptions, roadmap) : undefined;
+  // The Testing view's controller lists the workspace's projects: made after the first render, or on the first read of the API's `tests`.
+  let tests: MilestoneTests | undefined;
+  const milestoneTests = () => (roadmap.ok ? (tests ??= registerMilestoneTests(context.subscriptions, ctx, roadmap, projectCommands)) : undefined);
   if (roadmap.ok) {
-    registerWorkspaceMirror(context.subscriptions, roadmap, log);
     // Off the path of the first render; a view that stays hidden (activated by a command) waits 1 s.
     void afterFirstRender(tree, 1000).then(() => {
       registerWalkthroughContext(context.subscriptions, roadmap);
       startJournalWatcher(context, roadmap, log);
+      registerWorkspaceMirror(context.subscriptions, roadmap, log);
+      milestoneTests();
     });
   }
   registerCommands(context, ctx, { lessons });
   timer.mark('commands');
-  const tests = roadmap.ok ? registerMilestoneTests(context.subscriptions, ctx, roadmap, projectCommands) : undefined;
-  timer.mark('tests');
   const moduleLoad = loadEnd - loadStart;
   log.info(`Activated in ${(moduleLoad + timer.total()).toFixed(1)} ms (module load ${moduleLoad.toFixed(1)} ms, ${timer.describe()}).`);
-  return { roadmap, tree, lessons, plan, templates, tests, reviews, storedProgress: () => storedProgress(context, roadmap) };
+  return {
+    roadmap,
+    tree,
+    lessons,
+    plan,
+    templates,
+    get tests() {
+      return milestoneTests();
+    },
+    reviews,
+    storedProgress: () => storedProgress(context, roadmap),
+  };
 }
 
 async function storedProgress(context: vscode.ExtensionContext, roadmap: Roadmap): Promise<unknown> {

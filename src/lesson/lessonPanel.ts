@@ -5,6 +5,7 @@
 // resources only from the extension's media, and only the messages of parseLessonMessage accepted.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { brotliDecompressSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import { WebviewTypes } from '../constants';
 import { findTopic } from '../core/curriculum/model';
@@ -197,15 +198,15 @@ export class LessonPanels implements vscode.Disposable, vscode.WebviewPanelSeria
     }
   }
 
-  /** dist/lessons.json: the lessons' HTML, rendered at build time; read once, on the first lesson. */
+  /** dist/lessons.json.br: the lessons' HTML, rendered and compressed at build time; read once, on the first lesson. */
   private loadLessons(): Promise<Readonly<Record<string, LessonContent>>> {
-    this.lessons ??= readFile(vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'lessons.json').fsPath, 'utf8').then(
-      (text) => JSON.parse(text) as Record<string, LessonContent>,
-      (error: unknown) => {
-        this.ctx.log.error('Could not read dist/lessons.json', error);
+    // A damaged file (cut off, not Brotli, not JSON) is logged like a missing one: the lessons show without their text.
+    this.lessons ??= readFile(vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'lessons.json.br').fsPath)
+      .then((packed) => JSON.parse(brotliDecompressSync(packed).toString('utf8')) as Record<string, LessonContent>)
+      .catch((error: unknown) => {
+        this.ctx.log.error('Could not read dist/lessons.json.br', error);
         return {};
-      },
-    );
+      });
     return this.lessons;
   }
 }

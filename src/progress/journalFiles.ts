@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JournalDirectory } from '../core/progress/journal';
+import { isJournalName, type JournalDirectory, type JournalFile } from '../core/progress/journal';
 
 /**
  * Appends open the journal with O_DSYNC where the platform has it (Linux, macOS): each write then
@@ -31,6 +31,23 @@ export class JournalFiles implements JournalDirectory {
 
   read(name: string): Promise<string | undefined> {
     return settled(() => readFileSync(join(this.folder, name), 'utf8'), undefined);
+  }
+
+  /** Every journal, in name order, with its text and modification time, read at once for ProgressStore.openNow. */
+  readNow(): JournalFile[] {
+    const files: JournalFile[] = [];
+    for (const name of readdirOrNone(this.folder).filter(isJournalName).sort()) {
+      const path = join(this.folder, name);
+      try {
+        files.push({ name, text: readFileSync(path, 'utf8'), modified: statSync(path).mtimeMs });
+      } catch (error) {
+        // Removed since it was listed: another window folded it, and took its records first.
+        if (!isMissing(error)) {
+          throw error;
+        }
+      }
+    }
+    return files;
   }
 
   async append(name: string, text: string): Promise<void> {
@@ -92,6 +109,17 @@ export class JournalFiles implements JournalDirectory {
 
   modified(name: string): Promise<number | undefined> {
     return settled(() => statSync(join(this.folder, name)).mtimeMs, undefined);
+  }
+}
+
+function readdirOrNone(folder: string): string[] {
+  try {
+    return readdirSync(folder);
+  } catch (error) {
+    if (isMissing(error)) {
+      return [];
+    }
+    throw error;
   }
 }
 

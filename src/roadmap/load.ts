@@ -18,7 +18,12 @@ import { JournalFiles } from '../progress/journalFiles';
 import { watchJournals } from '../progress/watch';
 import { LoadedRoadmap, type Roadmap } from './roadmap';
 
-export async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, timer?: PhaseTimer): Promise<Roadmap> {
+/**
+ * Synchronous from start to end, so that the view registers in the same turn of the event loop:
+ * each turn a starting extension host yields costs 20–300 ms behind other extensions' work. What
+ * the store writes on opening follows, queued ahead of any change.
+ */
+export function loadRoadmap(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, timer?: PhaseTimer): Roadmap {
   // The extension's own files sit beside the extension host: read them directly, not through
   // vscode.workspace.fs, which goes through the workbench and costs a round trip. Read at once,
   // as require reads the bundle: the promise API waits its turn in a thread pool that a starting
@@ -45,15 +50,24 @@ export async function loadRoadmap(context: vscode.ExtensionContext, log: vscode.
 
   // Each window appends to its own journal: a fresh id per window, letters and digits only.
   const journalFolder = join(context.globalStorageUri.fsPath, 'progress');
-  const { store, problems, setAsideKey, setAsideFiles } = await ProgressStore.open(context.globalState, {
-    key: StateKeys.progress,
-    setAsidePrefix: StateKeys.progressSetAsidePrefix,
-    // The steps, topics and milestones, and each topic's review state (core/review/schedule.ts).
-    knownIds: new Set([...progressItemIds(loaded.curriculum), ...reviewIds(loaded.curriculum)]),
-    journal: new JournalFiles(journalFolder),
-    node: `w${randomBytes(6).toString('hex')}`,
-    onSummaryError: (error) => log.error('Could not write the synced summary of your progress; your journal keeps every change.', error),
-  });
+  const journal = new JournalFiles(journalFolder);
+  const opened = ProgressStore.openNow(
+    context.globalState,
+    {
+      key: StateKeys.progress,
+      setAsidePrefix: StateKeys.progressSetAsidePrefix,
+      // The steps, topics and milestones, and each topic's review state (core/review/schedule.ts).
+      knownIds: new Set([...progressItemIds(loaded.curriculum), ...reviewIds(loaded.curriculum)]),
+      journal,
+      node: `w${randomBytes(6).toString('hex')}`,
+      onSummaryError: (error) => log.error('Could not write the synced summary of your progress; your journal keeps every change.', error),
+    },
+    journal.readNow(),
+  );
+  const { store, problems, setAsideKey, setAsideFiles } = opened;
+  opened.ready.catch((error: unknown) =>
+    log.error('Could not make the writes that opening the roadmap progress makes (what is set aside, journals of closed windows, the summary).', error),
+  );
   timer?.mark('store open');
   const projects = new ProjectRecords(context.globalState, StateKeys.projects);
   const signingKey = ensureSigningKey(context.globalState, StateKeys.signingKey);

@@ -9,7 +9,7 @@ const ROOT = join(__dirname, '..', '..');
 /** What the build reads (the walkthrough check aside, which the walkthrough tests repeat). */
 const SOURCES = ['src', 'curriculum', 'media', 'scripts/compile-curriculum.ts', 'esbuild.js', 'package-lock.json'];
 /** What every build rewrites, whatever changed; meta.json last, after the bundles. */
-const OUTPUTS = ['curriculum.json', 'lessons.json', 'templates.json', 'template-files.br', 'meta.json'];
+const OUTPUTS = ['curriculum.json', 'lessons.json.br', 'templates.json', 'template-files.br', 'meta.json'];
 
 let checked = false;
 

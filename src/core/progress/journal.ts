@@ -32,6 +32,13 @@ export function isJournalName(name: string): boolean {
   return JOURNAL.test(name);
 }
 
+/** A journal as read at one moment: its text, and when it was last modified (undefined when unknown). */
+export interface JournalFile {
+  readonly name: string;
+  readonly text: string;
+  readonly modified?: number;
+}
+
 export interface FoldResult {
   readonly records: RecordMap;
   /** One line per damaged journal, for the learner and the log. */
@@ -41,21 +48,45 @@ export interface FoldResult {
   readonly journals: string[];
 }
 
+/** What folding journals already read yields: the damaged ones are still to be moved aside, `[name, aside]`. */
+export interface FoldedFiles extends Omit<FoldResult, 'setAside'> {
+  readonly damaged: readonly (readonly [name: string, aside: string])[];
+}
+
+/**
+ * Every journal of the folder, with its text and, when `withModified`, its modification time; in
+ * name order. A journal removed since it was listed is left out: its records were folded elsewhere first.
+ */
+export async function readJournals(dir: JournalDirectory, withModified = false): Promise<JournalFile[]> {
+  const files: JournalFile[] = [];
+  for (const name of (await dir.list()).filter(isJournalName).sort()) {
+    const text = await dir.read(name);
+    if (text !== undefined) {
+      files.push(withModified ? { name, text, modified: await dir.modified(name) } : { name, text });
+    }
+  }
+  return files;
+}
+
 /**
  * Folds every journal of the folder. A journal with unreadable lines is moved aside to
  * `<name>.corrupt-<stamp>` (its bytes kept) after its readable lines are taken; a torn last line,
  * which a crash leaves, is dropped quietly.
  */
 export async function foldJournals(dir: JournalDirectory, stamp: string): Promise<FoldResult> {
-  const journals = (await dir.list()).filter(isJournalName).sort();
+  const { damaged, ...folded } = foldJournalFiles(await readJournals(dir), stamp);
+  for (const [name, aside] of damaged) {
+    await dir.rename(name, aside);
+  }
+  return { ...folded, setAside: damaged.map(([, aside]) => aside) };
+}
+
+/** foldJournals over journals already read, writing nothing: the damaged ones are named, to be moved aside by the caller. */
+export function foldJournalFiles(files: readonly JournalFile[], stamp: string): FoldedFiles {
   const maps: RecordMap[] = [];
   const problems: string[] = [];
-  const setAside: string[] = [];
-  for (const name of journals) {
-    const text = await dir.read(name);
-    if (text === undefined) {
-      continue; // Removed since it was listed: its records were folded elsewhere first.
-    }
+  const damaged: [string, string][] = [];
+  for (const { name, text } of files) {
     const decoded = decodeJournal(text);
     // Lines are merged, not taken last-wins: a journal also holds records copied from elsewhere.
     const map = new Map<string, StampedRecord>();
@@ -65,15 +96,14 @@ export async function foldJournals(dir: JournalDirectory, stamp: string): Promis
     maps.push(map);
     if (decoded.problems.length > 0) {
       const aside = `${name}.corrupt-${stamp}`;
-      await dir.rename(name, aside);
-      setAside.push(aside);
+      damaged.push([name, aside]);
       const shown = decoded.problems.slice(0, 3).join('; ');
       const more = decoded.problems.length > 3 ? l10n.t(' and {0} more', decoded.problems.length - 3) : '';
       problems.push(l10n.t('{0} has unreadable lines ({1}{2}); kept as {3}', name, shown, more, aside));
     }
   }
   // Each map is this fold's own: the first is taken as it is rather than copied.
-  return { records: mergeMaps(...maps), problems, setAside, journals };
+  return { records: mergeMaps(...maps), problems, damaged, journals: files.map(({ name }) => name) };
 }
 
 /** Journal lines for records: a whole snapshot, or the entries of one change. */

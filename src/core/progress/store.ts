@@ -11,7 +11,7 @@ import * as l10n from '@vscode/l10n';
 import { Emitter, type Event } from '../util/event';
 import { decodeJournal, decodeStoredProgress, encodeProgress, unstamped, type Origin, type ProgressRecord, type StampBound, type StampedRecord } from './codec';
 import { HybridClock, withinClockBound } from './hlc';
-import { entriesText, foldJournals, isJournalName, journalName, type JournalDirectory } from './journal';
+import { entriesText, foldJournalFiles, foldJournals, isJournalName, journalName, readJournals, type JournalDirectory, type JournalFile } from './journal';
 import { changedIds, covers, mergeMaps, wins, type RecordMap } from './lww';
 
 /** The part of vscode.Memento the store needs; tests pass an in-memory fake. */
@@ -39,6 +39,11 @@ export const COMPACT_AFTER_LINES = 1000;
  * changes costs one summary write.
  */
 export const SUMMARY_DELAY_MS = 100;
+
+/** Whether a journal last modified at `modified` belongs to a closed window. */
+function isStale(modified: number | undefined, now: number): boolean {
+  return modified !== undefined && now - modified > STALE_JOURNAL_MS;
+}
 
 export interface ProgressStoreOptions {
   readonly key: string;
@@ -132,29 +137,53 @@ export class ProgressStore {
   }
 
   static async open(storage: KeyValueStore, options: ProgressStoreOptions): Promise<OpenResult> {
+    const opened = ProgressStore.openNow(storage, options, await readJournals(options.journal, true));
+    await opened.ready;
+    return opened;
+  }
+
+  /**
+   * Opens over journals already read (with their modification times), without yielding to the
+   * event loop: the extension reads them with the synchronous API and shows its view at once,
+   * since each turn it yields while starting costs it 20–300 ms behind other extensions' work.
+   * What opening writes is queued as the store's first operation, so every change and reload
+   * waits behind it; `ready` settles when it is done.
+   */
+  static openNow(storage: KeyValueStore, options: ProgressStoreOptions, journals: readonly JournalFile[]): OpenResult & { readonly ready: Promise<void> } {
     const when = (options.clock ?? systemClock).now();
     const stamp = String(when.getTime());
     // The synced summary comes from other machines too: it is bounded by this machine's clock.
     const refused = new Set<string>();
-    const decoded = decodeStoredProgress(storage.get(options.key), { now: when.getTime(), refused });
-    let setAsideKey: string | undefined;
-    if (decoded.setAside) {
-      setAsideKey = `${options.setAsidePrefix}${when.toISOString()}`;
-      await storage.update(setAsideKey, storage.get(options.key));
-    }
-    const folded = await foldJournals(options.journal, stamp);
+    const raw = storage.get(options.key);
+    const decoded = decodeStoredProgress(raw, { now: when.getTime(), refused });
+    const setAsideKey = decoded.setAside ? `${options.setAsidePrefix}${when.toISOString()}` : undefined;
+    const folded = foldJournalFiles(journals, stamp);
     const records = mergeMaps(decoded.records, folded.records);
     const store = new ProgressStore(storage, options, records, refused);
     store.summaryStale = decoded.setAside || decoded.migratedFrom !== undefined || !covers(decoded.records, records);
+    const now = store.now().getTime();
+    const closed = journals.some(({ name, modified }) => name !== store.ownJournal && isStale(modified, now));
     // Deferring this until after the first render let the property test find a lost toggle
-    // (windows whose journals all look idle, maintained late): it stays part of opening.
+    // (windows whose journals all look idle, maintained late): it is queued now, ahead of any change.
     // Records only in memory so far: those of journals set aside as damaged, and those only the summary holds.
-    await store.maintain(folded.journals, folded.setAside.length > 0 || !covers(folded.records, decoded.records));
-    return { store, problems: [...decoded.problems, ...folded.problems], setAsideKey, setAsideFiles: folded.setAside };
+    const ready = store.maintain(
+      { key: setAsideKey, value: raw },
+      folded.damaged,
+      closed,
+      folded.damaged.length > 0 || !covers(folded.records, decoded.records),
+    );
+    return {
+      store,
+      problems: [...decoded.problems, ...folded.problems],
+      setAsideKey,
+      setAsideFiles: folded.damaged.map(([, aside]) => aside),
+      ready,
+    };
   }
 
   /**
-   * The rest of opening: when a closed window's journal is to go, or records are in no journal
+   * The rest of opening: the damaged summary kept under `setAside.key` and the damaged journals
+   * moved aside; then, when a closed window's journal is to go, or records are in no journal
    * (`unjournaled`: a damaged journal was set aside, or Settings Sync brought them), our journal is
    * first rewritten as a snapshot of everything, so nothing rests on memory, on the journals
    * removed or on the summary alone; then the
@@ -162,13 +191,25 @@ export class ProgressStore {
    * A reload with every journal in use (the usual case) writes nothing: each record stays in the
    * journal it is in, which is removed only after a snapshot like this one.
    */
-  private async maintain(journals: readonly string[], unjournaled: boolean): Promise<void> {
-    const now = this.now().getTime();
-    const closed = await this.anyStaleJournal(journals, now);
-    if (!closed && !(unjournaled && this.records.size > 0) && !this.summaryStale) {
-      return; // Nothing to write: opening yields no more turns of the extension host's event loop.
+  private maintain(
+    setAside: { readonly key: string | undefined; readonly value: unknown },
+    damaged: readonly (readonly [name: string, aside: string])[],
+    closed: boolean,
+    unjournaled: boolean,
+  ): Promise<void> {
+    if (!setAside.key && damaged.length === 0 && !closed && !(unjournaled && this.records.size > 0) && !this.summaryStale) {
+      return Promise.resolve(); // Nothing to write.
     }
     return this.serialized(async () => {
+      if (setAside.key) {
+        await this.storage.update(setAside.key, setAside.value);
+      }
+      for (const [name, aside] of damaged) {
+        // Failing only when another window opening at the same moment moved it aside first, or when
+        // it cannot be moved now: its records are in ours (the snapshot below), and a later opening tries again.
+        await this.options.journal.rename(name, aside).catch(() => undefined);
+      }
+      const now = this.now().getTime();
       if (this.records.size > 0 && (closed || unjournaled)) {
         await this.options.journal.replace(this.ownJournal, entriesText(this.records));
         this.journalLines = this.records.size;
@@ -416,18 +457,8 @@ export class ProgressStore {
     this.summaryStale = false;
   }
 
-  private async anyStaleJournal(journals: readonly string[], now: number): Promise<boolean> {
-    for (const name of journals) {
-      if (name !== this.ownJournal && (await this.isStale(name, now))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private async isStale(name: string, now: number): Promise<boolean> {
-    const modified = await this.options.journal.modified(name);
-    return modified !== undefined && now - modified > STALE_JOURNAL_MS;
+    return isStale(await this.options.journal.modified(name), now);
   }
 
   /**

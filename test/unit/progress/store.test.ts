@@ -11,16 +11,21 @@ const KNOWN = new Set(['fundamentals', 'networks', 'projects', 'file-sharing', .
 const T1 = '2026-01-02T03:04:05.000Z';
 const T2 = '2026-02-03T04:05:06.000Z';
 
-async function open(memento: FakeMemento, options: { journal?: MemoryJournal; node?: string; times?: string[] } = {}) {
-  const times = options.times ?? [T1];
-  return ProgressStore.open(memento, {
+type Opening = { journal?: MemoryJournal; node?: string; times?: string[] };
+
+function storeOptions(options: Opening) {
+  return {
     key: KEY,
     setAsidePrefix: ASIDE,
     knownIds: KNOWN,
     journal: options.journal ?? new MemoryJournal(),
     node: options.node ?? 'w1',
-    clock: steppingClock(...times),
-  });
+    clock: steppingClock(...(options.times ?? [T1])),
+  };
+}
+
+async function open(memento: FakeMemento, options: Opening = {}) {
+  return ProgressStore.open(memento, storeOptions(options));
 }
 
 function storedRecords(memento: FakeMemento): Record<string, { state: string; stamp: string }> {
@@ -337,6 +342,33 @@ describe('ProgressStore', () => {
     const again = await open(new FakeMemento(), { journal, node: 'w2' });
     assert.deepEqual(again.problems, [], 'the learner is told once');
     assert.ok(again.store.isDone('networks'));
+  });
+
+  it('opens at once over journals already read, and a change made at once waits for what opening writes', async () => {
+    const ops: string[] = [];
+    const journal = new (class extends MemoryJournal {
+      override rename(from: string, to: string) {
+        ops.push('rename');
+        return super.rename(from, to);
+      }
+      override replace(name: string, text: string) {
+        ops.push('replace');
+        return super.replace(name, text);
+      }
+      override append(name: string, text: string) {
+        ops.push('append');
+        return super.append(name, text);
+      }
+    })();
+    const line = `{"v":3,"id":"networks","r":{"state":"done","at":"${T1}","origin":"self-reported","stamp":"0000000000001-000000-w9"}}\n`;
+    journal.put(journalName('w9'), `${line}{"v":3,"id":"x"\n`);
+    const files = [...journal.files].map(([name, { text, modified }]) => ({ name, text, modified }));
+    const opened = ProgressStore.openNow(new FakeMemento(), storeOptions({ journal }), files);
+    assert.ok(opened.store.isDone('networks'), 'the records are there before opening yields');
+    assert.deepEqual(ops, [], 'nothing written yet');
+    await Promise.all([opened.store.setDone('projects', true), opened.ready]);
+    assert.deepEqual(ops, ['rename', 'replace', 'append'], 'the damaged journal aside and the snapshot of its records, then the change');
+    assert.ok(journal.files.has(opened.setAsideFiles[0]));
   });
 
   it('drops a torn last line (a crash mid-write) quietly', async () => {
