@@ -2,8 +2,8 @@
 // opens the workbench on a fresh workspace in headless Chromium and runs the UI tests in order,
 // saving screenshots under test-results/. Ends with "N passed, M failed".
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import {
   continueTests,
@@ -93,6 +93,10 @@ async function runGroup(browser: Browser, server: RunningServer, tests: readonly
           .join('\n')}`,
       );
       await workbench.screenshot(`failed-${tally.passed + tally.failed}`).catch(() => undefined);
+      const logs = keepExtensionLogs(server, `failed-${tally.passed + tally.failed}-logs`);
+      if (logs > 0) {
+        console.log(`      the roadmap's logs of every window so far: ${relative(ROOT, join(RESULTS_DIR, `failed-${tally.passed + tally.failed}-logs`))}`);
+      }
       const toasts = await workbench.page
         .locator('.notification-toast')
         .allInnerTexts()
@@ -103,6 +107,35 @@ async function runGroup(browser: Browser, server: RunningServer, tests: readonly
     }
   }
   await context.close();
+}
+
+/**
+ * Copies the roadmap extension's log of every window the server has run so far into
+ * test-results/<name>/ (one folder per window's log session): what each window stored and merged,
+ * to read beside the failure's screenshot. Returns how many logs it kept.
+ */
+function keepExtensionLogs(server: RunningServer, name: string): number {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        walk(path);
+      } else if (entry.name === 'Distributed Systems Roadmap.log') {
+        found.push(path);
+      }
+    }
+  };
+  try {
+    walk(server.dirs.root);
+  } catch {
+    return 0;
+  }
+  found.forEach((log, index) => {
+    const window = basename(dirname(dirname(dirname(log))));
+    cpSync(log, join(RESULTS_DIR, name, `${index + 1}-${window}.log`));
+  });
+  return found.length;
 }
 
 /** Packs the UI tests' own extension, which moves the review clock through the roadmap's test API. */
@@ -121,7 +154,7 @@ async function main(): Promise<number> {
   // A failure's screenshot from an earlier run would pass for one of this run.
   for (const name of existsSync(RESULTS_DIR) ? readdirSync(RESULTS_DIR) : []) {
     if (name.startsWith('failed-')) {
-      rmSync(join(RESULTS_DIR, name));
+      rmSync(join(RESULTS_DIR, name), { recursive: true, force: true });
     }
   }
   if (!process.argv.includes('--no-package')) {

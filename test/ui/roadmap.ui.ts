@@ -540,14 +540,22 @@ export const windowTests: UiTest[] = [
           [second, topics[1]],
         ];
         await Promise.all(ticks.map(([window, topic]) => window.row(topic).locator('[role="checkbox"]').click()));
-        // A click that lands while the other window's change redraws the step's rows never reaches the
-        // workbench: its box stays unticked. Such a click is made again; a box that did tick is never
-        // touched again, so what follows is the store's doing alone.
+        // A click that lands while the other window's change redraws the step's rows may never reach
+        // the extension: the box can even show ticked until the redraw puts it back. So each window's
+        // own tick is confirmed where the extension says it (the row's "done"), and only a tick the
+        // extension never took is made again; once a row says done nothing touches it, so what
+        // follows is the store's doing alone.
         for (const [window, topic] of ticks) {
-          const box = window.row(topic).locator('[role="checkbox"]');
-          for (let attempt = 1; (await box.getAttribute('aria-checked')) !== 'true' && attempt <= 3; attempt++) {
-            await box.click();
-            await window.page.waitForTimeout(1_000);
+          const row = window.row(topic);
+          const box = row.locator('[role="checkbox"]');
+          for (let attempt = 1; !/done/.test(await row.innerText()) && attempt <= 3; attempt++) {
+            try {
+              await eventually(async () => assert.match(await row.innerText(), /done/), 5_000);
+            } catch {
+              if ((await box.getAttribute('aria-checked')) !== 'true') {
+                await box.click();
+              }
+            }
           }
         }
         const where = (window: Workbench) => (window === wb ? 'the first window' : 'the second window');
