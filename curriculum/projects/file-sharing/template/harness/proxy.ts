@@ -5,6 +5,7 @@
 // order shared by all proxies of a test, so tests check behaviour without timing assertions.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { Random } from './random.ts';
+import { recordMessage } from './runs.ts';
 import { Type, WireParser, frame, type WireFrame } from './wire.ts';
 
 export type ProxyEventKind = 'request' | 'chunk-done' | 'chunk-cut';
@@ -28,6 +29,8 @@ export class EventLog {
   readonly events: ProxyEvent[] = [];
   add(event: Omit<ProxyEvent, 'seq'>): void {
     this.events.push({ seq: this.events.length + 1, ...event });
+    const { proxy, ...rest } = event;
+    recordMessage(proxy, JSON.stringify(rest));
   }
 }
 
