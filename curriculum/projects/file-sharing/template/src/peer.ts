@@ -35,5 +35,5 @@ export interface PeerServer {
  * Body layouts and helpers are in protocol.ts.
  */
 export function startPeer(options: PeerOptions): Promise<PeerServer> {
-  throw new Error('TODO(milestone 2): serve manifests, HAVE and chunks over TCP in startPeer (src/peer.ts)');
+  throw new Error('TODO(milestone 2): serve manifests, HAVE and chunks over TCP in startPeer (src/peer.ts). Read first: "Sockets and message framing", "TCP".');
 }

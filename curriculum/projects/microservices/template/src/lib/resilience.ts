@@ -17,7 +17,7 @@ export interface RetryPolicy {
  * `random()` returns a float in [0, 1).
  */
 export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number): number {
-  throw new Error('TODO(milestone 4): exponential back-off with full jitter in backoffDelay (src/lib/resilience.ts)');
+  throw new Error('TODO(milestone 4): exponential back-off with full jitter in backoffDelay (src/lib/resilience.ts). Read first: "Resiliency patterns", "Retries and control loops".');
 }
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -40,19 +40,19 @@ export class CircuitBreaker {
   constructor(options: BreakerOptions) {}
 
   get state(): BreakerState {
-    throw new Error('TODO(milestone 4): the breaker\'s state in CircuitBreaker (src/lib/resilience.ts)');
+    throw new Error('TODO(milestone 4): the breaker\'s state in CircuitBreaker (src/lib/resilience.ts). Read first: "Resiliency patterns", "Retries and control loops".');
   }
 
   /** Whether a call may go now; in half-open, true for the one trial call. */
   allow(): boolean {
-    throw new Error('TODO(milestone 4): CircuitBreaker.allow (src/lib/resilience.ts)');
+    throw new Error('TODO(milestone 4): CircuitBreaker.allow (src/lib/resilience.ts). Read first: "Resiliency patterns", "Retries and control loops".');
   }
 
   onSuccess(): void {
-    throw new Error('TODO(milestone 4): CircuitBreaker.onSuccess (src/lib/resilience.ts)');
+    throw new Error('TODO(milestone 4): CircuitBreaker.onSuccess (src/lib/resilience.ts). Read first: "Resiliency patterns", "Retries and control loops".');
   }
 
   onFailure(): void {
-    throw new Error('TODO(milestone 4): CircuitBreaker.onFailure (src/lib/resilience.ts)');
+    throw new Error('TODO(milestone 4): CircuitBreaker.onFailure (src/lib/resilience.ts). Read first: "Resiliency patterns", "Retries and control loops".');
   }
 }
