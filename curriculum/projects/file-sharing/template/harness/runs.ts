@@ -59,6 +59,17 @@ function flush(file: string): void {
   pending.delete(file);
 }
 
+const markedFor = new Map<string, string>();
+
+/** Appends a line, after a "=== test ===" line when it is the file's first during this test. */
+function appendMarked(file: string, line: string): void {
+  if (markedFor.get(file) !== currentTest) {
+    markedFor.set(file, currentTest);
+    append(file, `${stamp()}  === test: ${currentTest} ===\n`);
+  }
+  append(file, line);
+}
+
 /** A process's stderr, appended to `<name>.stderr.log`; a new pid under the same name (a restart) gets a header line. */
 export function recordStderr(name: string, pid: number | undefined, text: string): void {
   const file = `${name.replace(/[^\w.-]/g, '_')}.stderr.log`;
@@ -73,12 +84,12 @@ export function recordStderr(name: string, pid: number | undefined, text: string
 /** One message through a proxy, or one thing the fault injector did, to messages.log. */
 export function recordMessage(proxy: string, what: string): void {
   const line = what.length > MAX_MESSAGE_CHARS ? `${what.slice(0, MAX_MESSAGE_CHARS)}… (${what.length} chars)` : what;
-  append('messages.log', `${stamp()}  ${proxy.padEnd(16)} ${line}\n`);
+  appendMarked('messages.log', `${stamp()}  ${proxy.padEnd(16)} ${line}\n`);
 }
 
 /** One operation as its client saw it, to history.log. */
 export function recordOperation(line: string): void {
-  append('history.log', `${line}\n`);
+  appendMarked('history.log', `${line}\n`);
 }
 
 /** A file for the test running now (a timeline, a minimal history), written only if that test fails. */
@@ -109,7 +120,7 @@ function writeSummary(): void {
     '',
     'In this folder: `*.stderr.log` (each process, all its restarts), `messages.log` (the proxies: time, link, message, fault),',
     '`history.log` (operations: start .. end, client, operation, outcome), and what the failing tests attached.',
-    'Times are milliseconds since the test file started; "=== test ===" lines mark where each test began.',
+    'Times are milliseconds since the test file started; a "=== test ===" line starts what each test logged.',
     '',
     ...readdirSync(RUN_DIR)
       .filter((file) => file !== 'SUMMARY.md')
@@ -142,9 +153,6 @@ if (recording) {
     const test = t as Finished;
     currentTest = test.fullName ?? test.name;
     attachments = new Map();
-    for (const file of ['messages.log', 'history.log']) {
-      append(file, `${stamp()}  === test: ${currentTest} ===\n`);
-    }
   });
   afterEach((t) => {
     const test = t as Finished;
