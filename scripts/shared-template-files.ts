@@ -17,6 +17,10 @@ const ALL_TEMPLATES = ['fault-tolerant-db', 'file-sharing', 'microservices'];
 export const SHARED_TEMPLATE_FILES: readonly SharedFile[] = [
   { path: 'tsconfig.json', templates: ALL_TEMPLATES },
   { path: 'harness/random.ts', templates: ALL_TEMPLATES },
+  { path: 'harness/runs.ts', templates: ALL_TEMPLATES },
+  { path: 'harness/check.ts', templates: ALL_TEMPLATES },
+  { path: 'harness/stress.ts', templates: ALL_TEMPLATES },
+  { path: '.gitignore', templates: ALL_TEMPLATES },
 ];
 
 /** The templates as the checks see them: `curriculum/projects/<project>/template/` on disk, or a fake. */

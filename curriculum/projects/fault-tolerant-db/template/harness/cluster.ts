@@ -11,6 +11,7 @@ import type { History } from './history.ts';
 import { NodeProcess } from './processes.ts';
 import { LinkProxy, type Faults } from './proxy.ts';
 import type { Random } from './random.ts';
+import { recordMessage } from './runs.ts';
 
 export interface ClusterOptions {
   readonly name: string;
@@ -69,6 +70,7 @@ export class Cluster {
   /** Starts (or restarts, same port and data folder) a node and waits for its READY. */
   async startNode(id: string): Promise<void> {
     const o = this.options;
+    recordMessage('harness', `start ${id}`);
     const peers = this.ids.filter((other) => other !== id).map((other) => `${other}=${this.#link(id, other).address}`);
     const proc = new NodeProcess(id, [
       ...['--id', id, '--port', String(this.#ports.get(id) ?? 0), '--data', join(this.dir, id), '--power-loss'],
@@ -88,6 +90,7 @@ export class Cluster {
     if (history) {
       this.#crashes.push(history.now());
     }
+    recordMessage('harness', `FAULT SIGKILL ${id}`);
     await this.#processes.get(id)?.kill('SIGKILL');
     for (const proxy of this.#proxiesTo(id)) {
       proxy.resetConnections();
@@ -136,6 +139,7 @@ export class Cluster {
 
   /** Faults on every node-to-node link (NO_FAULTS to stop). */
   setFaults(faults: Faults): void {
+    recordMessage('harness', `FAULT on every node-to-node link: ${JSON.stringify(faults)}`);
     for (const proxy of this.#links.values()) {
       proxy.faults = faults;
     }

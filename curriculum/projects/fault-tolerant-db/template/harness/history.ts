@@ -2,6 +2,7 @@
 // operation is `ok` (acknowledged), `fail` (the cluster promised it had no effect) or `unknown`
 // (no answer in time: it may take effect at any moment after it started, or never).
 import { performance } from 'node:perf_hooks';
+import { recordOperation } from './runs.ts';
 
 export interface Operation {
   readonly client: string;
@@ -20,8 +21,14 @@ export interface Operation {
 export class History {
   readonly ops: Operation[] = [];
   readonly #origin = performance.now();
+  readonly #logged: boolean;
   #acknowledged = 0;
   #waiters: { count: number; wake: () => void }[] = [];
+
+  /** `logged`: each operation also goes to .runs/…/history.log (harness/runs.ts); the simulator's histories do not. */
+  constructor(logged = true) {
+    this.#logged = logged;
+  }
 
   now(): number {
     return performance.now() - this.#origin;
@@ -29,6 +36,9 @@ export class History {
 
   record(operation: Operation): void {
     this.ops.push(operation);
+    if (this.#logged) {
+      recordOperation(describe(operation));
+    }
     if (operation.outcome === 'ok') {
       this.#acknowledged++;
     }

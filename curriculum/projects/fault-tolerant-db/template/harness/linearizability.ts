@@ -6,6 +6,7 @@
 // explored is never explored again, which keeps histories of a few hundred operations fast.
 // Unknown operations may take effect at any time after they started, or never.
 import { describe, type Operation } from './history.ts';
+import { attachToTest } from './runs.ts';
 
 const STATE_BUDGET = 500_000;
 
@@ -104,9 +105,49 @@ export function minimalViolation(history: readonly Operation[]): Operation[] {
 /** The plain-text report of a violation on one key. */
 export function explainViolation(key: string, history: readonly Operation[]): string {
   const minimal = minimalViolation(history);
+  attachToTest(`timeline-${key.replace(/[^\w.-]/g, '_')}.txt`, timeline(key, minimal));
   return [
     `key ${key}: the history is not linearizable. A smallest part of it that no single copy of the key could produce` +
       ` (${minimal.length} of ${history.length} operations; times since the run began, "?" = no answer):`,
     ...minimal.map((o) => `  ${describe(o)}`),
   ].join('\n');
+}
+
+function operationText(o: Operation): string {
+  return o.op === 'put' ? `put ${JSON.stringify(o.value)}` : o.op;
+}
+
+function answerText(o: Operation): string {
+  return o.op === 'get' ? `-> ${JSON.stringify(o.output)}` : o.outcome;
+}
+
+/**
+ * A history as a space-time diagram: one column per client, time running down; each operation from
+ * its invocation (┌) to its answer (└), │ while it is in flight. For .runs/ (harness/runs.ts).
+ */
+export function timeline(key: string, ops: readonly Operation[]): string {
+  const clients = [...new Set(ops.map((o) => o.client))];
+  type Row = { time: number; client: string; text: string; order: number };
+  const rows: Row[] = [];
+  for (const o of ops) {
+    rows.push({ time: o.start, client: o.client, text: `┌ ${operationText(o)}`, order: 1 });
+    rows.push(Number.isFinite(o.end) ? { time: o.end, client: o.client, text: `└ ${answerText(o)}`, order: 0 } : { time: Infinity, client: o.client, text: '└ ? no answer (took effect or not)', order: 0 });
+  }
+  rows.sort((a, b) => a.time - b.time || a.order - b.order);
+  const width = Math.max(12, ...rows.map((row) => row.text.length + 1), ...clients.map((c) => c.length + 1));
+  const inFlight = (client: string, time: number): boolean => ops.some((o) => o.client === client && o.start < time && time < o.end);
+  const cell = (text: string) => ` ${text.padEnd(width)}|`;
+  const lines = [
+    `key ${key}: a smallest part of the history no single copy of the key could produce (${ops.length} operations).`,
+    'One column per client, time running down (ms since the run began): ┌ the call, └ its answer, │ in flight.',
+    'Find the read that returned a value no order of the writes around it explains.',
+    '',
+    `${'time'.padStart(9)} |${clients.map((client) => cell(client)).join('')}`,
+    `${'-'.repeat(10)}|${clients.map(() => `${'-'.repeat(width + 1)}|`).join('')}`,
+  ];
+  for (const row of rows) {
+    const time = Number.isFinite(row.time) ? row.time.toFixed(1).padStart(9) : '        ?';
+    lines.push(`${time} |${clients.map((client) => cell(client === row.client ? row.text : inFlight(client, row.time) ? '│' : '')).join('')}`);
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -5,6 +5,7 @@
 // error, just silence. It counts the messages it carries, for the messages-per-operation figure.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { Random } from './random.ts';
+import { recordMessage } from './runs.ts';
 
 export interface Faults {
   /** Probability that a message is lost. */
@@ -62,10 +63,16 @@ export class LinkProxy {
 
   /** Partition: from now on every message either way is swallowed. */
   block(): void {
+    if (!this.#blocked) {
+      recordMessage(this.name, 'FAULT link cut: every message is swallowed from now on');
+    }
     this.#blocked = true;
   }
 
   heal(): void {
+    if (this.#blocked) {
+      recordMessage(this.name, 'FAULT link healed');
+    }
     this.#blocked = false;
   }
 
@@ -97,12 +104,12 @@ export class LinkProxy {
     });
     upstream.on('error', () => {});
     downstream.on('close', () => upstream.destroy());
-    this.#relay(downstream, upstream);
-    this.#relay(upstream, downstream);
+    this.#relay(downstream, upstream, '->');
+    this.#relay(upstream, downstream, '<-');
   }
 
   /** Copies messages from one socket to the other, applying the faults line by line, in order. */
-  #relay(from: Socket, to: Socket): void {
+  #relay(from: Socket, to: Socket, direction: '->' | '<-'): void {
     let partial = '';
     let lastDue = 0;
     const queue: { due: number; text: string }[] = [];
@@ -128,12 +135,15 @@ export class LinkProxy {
       const now = Date.now();
       for (const line of lines) {
         if (this.#blocked || this.#random.next() < this.faults.drop) {
+          recordMessage(this.name, `${direction} ${this.#blocked ? 'SWALLOWED (partition)' : 'DROPPED'} ${line}`);
           continue;
         }
         const copies = this.#random.next() < this.faults.duplicate ? 2 : 1;
         this.#messages += copies;
         const [low, high] = this.faults.delayMs;
         lastDue = Math.max(lastDue, now + (high > 0 ? this.#random.int(low, high) : 0));
+        const fate = `${copies === 2 ? 'TWICE ' : ''}${lastDue > now ? `delayed ${lastDue - now} ms ` : ''}`;
+        recordMessage(this.name, `${direction} ${fate}${line}`);
         queue.push({ due: lastDue, text: `${line}\n`.repeat(copies) });
       }
       if (timer === undefined && queue.length > 0) {

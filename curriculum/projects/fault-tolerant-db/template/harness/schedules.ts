@@ -7,6 +7,8 @@ import type { TestContext } from 'node:test';
 import { Simulation, Violation, type NetworkFaults, type SimOptions } from './sim.ts';
 import { createRandom, seedFromEnv, type Random } from './random.ts';
 import { runScript, SCRIPTS, type ScriptName } from './scripted.ts';
+import { describe, type Operation } from './history.ts';
+import { attachToTest, clearAttachments, RECORDING } from './runs.ts';
 
 export type Step =
   | { readonly at: number; readonly do: 'crash-leader'; readonly shard: number; readonly forMs: number }
@@ -48,6 +50,8 @@ export interface Outcome {
   readonly events: number;
   readonly messages: number;
   readonly operations: number;
+  /** The history the simulated clients saw, on the virtual clock. */
+  readonly ops: readonly Operation[];
 }
 
 /**
@@ -270,6 +274,7 @@ export async function runSchedule(schedule: Schedule, options: { keep?: readonly
     events: sim.events,
     messages: sim.messages,
     operations: sim.history.ops.length,
+    ops: sim.history.ops,
   };
 }
 
@@ -546,6 +551,20 @@ export function describeFailure(outcome: Outcome, shrunk?: { keep: number[]; out
   return lines.join('\n');
 }
 
+/**
+ * Runs a failing schedule once more with every message traced, and attaches the trace and the
+ * history to the failing test's record in .runs/ (harness/runs.ts). The run is deterministic: it
+ * fails the same way again, and its linearizability timeline, if any, is the one attached last.
+ */
+async function attachReplay(failing: Outcome, keep?: readonly number[]): Promise<void> {
+  const trace: string[] = [];
+  clearAttachments();
+  const again = await runSchedule(failing.schedule, { ...(keep ? { keep } : {}), trace: (line) => trace.push(line) });
+  const title = `simulated schedule "${failing.schedule.name}", seed ${failing.schedule.seed}${keep ? `, steps ${keep.join(',') || 'none'}` : ''}; replay: ${rerunCommand(failing.schedule.name, failing.schedule.seed, keep)}`;
+  attachToTest('simulation-trace.log', `${title}\nevery message, step and fault, on the virtual clock:\n${trace.join('\n')}\n`);
+  attachToTest('simulation-history.log', `${title}\nthe operations as the clients saw them (virtual ms):\n${again.ops.map(describe).join('\n')}\n`);
+}
+
 export interface Batch {
   readonly schedules: number;
   readonly virtualMs: number;
@@ -574,6 +593,9 @@ export async function runSchedules(name: string, count: number): Promise<Batch> 
     operations += outcome.operations;
     if (outcome.failure) {
       const shrunk = PROOF_FAST ? undefined : await shrink(outcome);
+      if (RECORDING && !PROOF_FAST) {
+        await attachReplay(shrunk?.outcome ?? outcome, shrunk?.keep);
+      }
       return { schedules: ran, virtualMs, realMs: performance.now() - started, messages, operations, failure: describeFailure(outcome, shrunk), digests };
     }
   }

@@ -105,7 +105,8 @@ export class Simulation {
   readonly options: SimOptions;
   readonly ids: readonly string[];
   readonly members: readonly string[];
-  readonly history = new History();
+  /** Not logged to .runs/ as it goes: a failing schedule's history is attached once, replayed (harness/schedules.ts). */
+  readonly history = new History(false);
   readonly placement: readonly (readonly string[])[];
   /** Virtual milliseconds since the start. */
   now = 0;

@@ -27,20 +27,20 @@ export interface KvSnapshot {
  */
 export class KvState {
   apply(command: Command): Result {
-    throw new Error('TODO(milestone 1): apply put, get and delete, and each client operation only once (KvState.apply in src/kv.ts)');
+    throw new Error('TODO(milestone 1): apply put, get and delete, and each client operation only once (KvState.apply in src/kv.ts). Read first: "Storage engines and write-ahead logs".');
   }
 
   get(key: string): string | null {
-    throw new Error('TODO(milestone 1): KvState.get (src/kv.ts)');
+    throw new Error('TODO(milestone 1): KvState.get (src/kv.ts). Read first: "Storage engines and write-ahead logs".');
   }
 
   /** Milestone 7: the whole state, the table of clients' last operations included (else a retry after a snapshot applies twice). */
   snapshot(): KvSnapshot {
-    throw new Error('TODO(milestone 7): KvState.snapshot, the state and the table of clients as JSON (src/kv.ts)');
+    throw new Error('TODO(milestone 7): KvState.snapshot, the state and the table of clients as JSON (src/kv.ts). Read first: "Raft: elections, log replication and the commit rule", "Raft in a service: reads, retries and snapshots", "Storage engines and write-ahead logs".');
   }
 
   /** Milestone 7: a state equal to the one that made the snapshot. */
   static restore(snapshot: KvSnapshot): KvState {
-    throw new Error('TODO(milestone 7): KvState.restore (src/kv.ts)');
+    throw new Error('TODO(milestone 7): KvState.restore (src/kv.ts). Read first: "Raft: elections, log replication and the commit rule", "Raft in a service: reads, retries and snapshots", "Storage engines and write-ahead logs".');
   }
 }

@@ -50,7 +50,7 @@ export interface RunningNode {
  */
 export async function startNode(options: NodeOptions): Promise<RunningNode> {
   if (options.cluster) {
-    throw new Error('TODO(milestone 3): host the replicas of your shards and route requests to them (startNode in src/node.ts)');
+    throw new Error('TODO(milestone 3): host the replicas of your shards and route requests to them (startNode in src/node.ts). Read first: "Replication", "Primary-backup and chain replication".');
   }
-  throw new Error('TODO(milestone 1): serve get, put and delete from a WAL-backed KvState (startNode in src/node.ts)');
+  throw new Error('TODO(milestone 1): serve get, put and delete from a WAL-backed KvState (startNode in src/node.ts). Read first: "Storage engines and write-ahead logs".');
 }

@@ -26,5 +26,5 @@ export interface RebalanceReport {
  * you: find the leader again after every step, and retry refused steps.
  */
 export async function rebalance(admin: Admin, nodes: readonly string[], options: RebalanceOptions): Promise<RebalanceReport> {
-  throw new Error('TODO(milestone 6): move shard replicas to their new places one at a time (rebalance in src/rebalance.ts)');
+  throw new Error('TODO(milestone 6): move shard replicas to their new places one at a time (rebalance in src/rebalance.ts). Read first: "Partitioning (sharding)", "Moving shards online".');
 }

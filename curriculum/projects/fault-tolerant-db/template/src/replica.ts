@@ -76,46 +76,46 @@ export class UnavailableError extends Error {}
  */
 export class Replica {
   constructor(env: ReplicaEnv, initialMembers: readonly string[]) {
-    throw new Error('TODO(milestone 3): a replica of a shard that commits on a majority (Replica in src/replica.ts)');
+    throw new Error('TODO(milestone 3): a replica of a shard that commits on a majority (Replica in src/replica.ts). Read first: "Replication", "Primary-backup and chain replication".');
   }
 
   get role(): 'leader' | 'follower' | 'candidate' {
-    throw new Error('TODO(milestone 3): Replica.role (src/replica.ts)');
+    throw new Error('TODO(milestone 3): Replica.role (src/replica.ts). Read first: "Replication", "Primary-backup and chain replication".');
   }
 
   get leader(): string | null {
-    throw new Error('TODO(milestone 3): Replica.leader (src/replica.ts)');
+    throw new Error('TODO(milestone 3): Replica.leader (src/replica.ts). Read first: "Replication", "Primary-backup and chain replication".');
   }
 
   get members(): readonly string[] {
-    throw new Error('TODO(milestone 3): Replica.members (src/replica.ts)');
+    throw new Error('TODO(milestone 3): Replica.members (src/replica.ts). Read first: "Replication", "Primary-backup and chain replication".');
   }
 
   /** What `status` reports for this shard. */
   status(): ShardStatus {
-    throw new Error('TODO(milestone 3): Replica.status (src/replica.ts)');
+    throw new Error('TODO(milestone 3): Replica.status (src/replica.ts). Read first: "Replication", "Primary-backup and chain replication".');
   }
 
   /** On the leader: resolves with the command's result once committed and applied; else rejects with NotLeaderError. */
   submit(command: Command): Promise<Result> {
-    throw new Error('TODO(milestone 3): Replica.submit (src/replica.ts)');
+    throw new Error('TODO(milestone 3): Replica.submit (src/replica.ts). Read first: "Replication", "Primary-backup and chain replication".');
   }
 
   receive(message: PeerMessage): void {
-    throw new Error('TODO(milestone 3): Replica.receive (src/replica.ts)');
+    throw new Error('TODO(milestone 3): Replica.receive (src/replica.ts). Read first: "Replication", "Primary-backup and chain replication".');
   }
 
   /** Heartbeats on the leader; on a follower, an election once no leader was heard for a while. */
   tick(): void {
-    throw new Error('TODO(milestone 4): heartbeats and elections (Replica.tick in src/replica.ts)');
+    throw new Error('TODO(milestone 4): heartbeats and elections (Replica.tick in src/replica.ts). Read first: "The trouble with distributed systems", "Replication", "Raft: elections, log replication and the commit rule".');
   }
 
   /** On the leader: the members become `members` (one node added or removed), through the log. */
   changeMembers(members: readonly string[]): Promise<void> {
-    throw new Error('TODO(milestone 6): membership changes through the log (Replica.changeMembers in src/replica.ts)');
+    throw new Error('TODO(milestone 6): membership changes through the log (Replica.changeMembers in src/replica.ts). Read first: "Partitioning (sharding)", "Moving shards online".');
   }
 
   close(): void {
-    throw new Error('TODO(milestone 3): Replica.close (src/replica.ts)');
+    throw new Error('TODO(milestone 3): Replica.close (src/replica.ts). Read first: "Replication", "Primary-backup and chain replication".');
   }
 }

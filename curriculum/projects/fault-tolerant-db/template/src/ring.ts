@@ -24,37 +24,37 @@ export class HashRing {
 
   constructor(vnodes = 100) {
     this.vnodes = vnodes;
-    throw new Error('TODO(milestone 2): a consistent-hash ring with virtual nodes (HashRing in src/ring.ts)');
+    throw new Error('TODO(milestone 2): a consistent-hash ring with virtual nodes (HashRing in src/ring.ts). Read first: "Partitioning (sharding)".');
   }
 
   add(node: string): void {
-    throw new Error('TODO(milestone 2): HashRing.add (src/ring.ts)');
+    throw new Error('TODO(milestone 2): HashRing.add (src/ring.ts). Read first: "Partitioning (sharding)".');
   }
 
   remove(node: string): void {
-    throw new Error('TODO(milestone 2): HashRing.remove (src/ring.ts)');
+    throw new Error('TODO(milestone 2): HashRing.remove (src/ring.ts). Read first: "Partitioning (sharding)".');
   }
 
   /** The nodes on the ring, sorted. */
   nodes(): string[] {
-    throw new Error('TODO(milestone 2): HashRing.nodes (src/ring.ts)');
+    throw new Error('TODO(milestone 2): HashRing.nodes (src/ring.ts). Read first: "Partitioning (sharding)".');
   }
 
   ownerOf(key: string): string {
-    throw new Error('TODO(milestone 2): HashRing.ownerOf (src/ring.ts)');
+    throw new Error('TODO(milestone 2): HashRing.ownerOf (src/ring.ts). Read first: "Partitioning (sharding)".');
   }
 
   preferenceList(key: string, count: number): string[] {
-    throw new Error('TODO(milestone 2): HashRing.preferenceList (src/ring.ts)');
+    throw new Error('TODO(milestone 2): HashRing.preferenceList (src/ring.ts). Read first: "Partitioning (sharding)".');
   }
 }
 
 /** The shard of a key, in [0, shards): a hash of the key modulo the number of shards. */
 export function shardOf(key: string, shards: number): number {
-  throw new Error('TODO(milestone 2): shardOf (src/ring.ts)');
+  throw new Error('TODO(milestone 2): shardOf (src/ring.ts). Read first: "Partitioning (sharding)".');
 }
 
 /** For each shard, its replicas: the preference list of `shard-<s>` on a ring of `nodes` (first: the preferred leader). */
 export function placeShards(nodes: readonly string[], shards: number, replicas: number, vnodes = 100): string[][] {
-  throw new Error('TODO(milestone 2): placeShards (src/ring.ts)');
+  throw new Error('TODO(milestone 2): placeShards (src/ring.ts). Read first: "Partitioning (sharding)".');
 }

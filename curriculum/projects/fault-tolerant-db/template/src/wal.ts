@@ -12,18 +12,18 @@ import type { Disk } from './disk.ts';
  */
 export class Wal<T> {
   constructor(disk: Disk, file: string) {
-    throw new Error('TODO(milestone 1): a write-ahead log over a Disk file (Wal in src/wal.ts)');
+    throw new Error('TODO(milestone 1): a write-ahead log over a Disk file (Wal in src/wal.ts). Read first: "Storage engines and write-ahead logs".');
   }
 
   replay(): T[] {
-    throw new Error('TODO(milestone 1): Wal.replay (src/wal.ts)');
+    throw new Error('TODO(milestone 1): Wal.replay (src/wal.ts). Read first: "Storage engines and write-ahead logs".');
   }
 
   append(record: T): void {
-    throw new Error('TODO(milestone 1): Wal.append (src/wal.ts)');
+    throw new Error('TODO(milestone 1): Wal.append (src/wal.ts). Read first: "Storage engines and write-ahead logs".');
   }
 
   sync(): void {
-    throw new Error('TODO(milestone 1): Wal.sync (src/wal.ts)');
+    throw new Error('TODO(milestone 1): Wal.sync (src/wal.ts). Read first: "Storage engines and write-ahead logs".');
   }
 }

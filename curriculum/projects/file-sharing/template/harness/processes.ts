@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { recordStderr } from './runs.ts';
 
 export const PROJECT_ROOT = join(import.meta.dirname, '..');
 const READY_TIMEOUT_MS = 30_000;
@@ -26,7 +27,9 @@ export class NodeProcess {
     });
     this.child.stderr?.setEncoding('utf8');
     this.child.stderr?.on('data', (text: string) => {
+      // The last 8 KB for failure messages; all of it, across restarts, in .runs/ (harness/runs.ts).
       this.#stderr = (this.#stderr + text).slice(-8000);
+      recordStderr(name, this.child.pid, text);
     });
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
       this.lines.push(line);

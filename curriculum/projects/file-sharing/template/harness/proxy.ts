@@ -6,6 +6,7 @@
 // can hand out a forged manifest, consistent with itself but of another root (forgeManifest).
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { Random } from './random.ts';
+import { recordMessage } from './runs.ts';
 import { Type, WireParser, frame, referenceRoot, type WireFrame } from './wire.ts';
 
 export type ProxyEventKind = 'request' | 'chunk-done' | 'chunk-cut' | 'manifest-forged';
@@ -29,6 +30,8 @@ export class EventLog {
   readonly events: ProxyEvent[] = [];
   add(event: Omit<ProxyEvent, 'seq'>): void {
     this.events.push({ seq: this.events.length + 1, ...event });
+    const { proxy, ...rest } = event;
+    recordMessage(proxy, JSON.stringify(rest));
   }
 }
 

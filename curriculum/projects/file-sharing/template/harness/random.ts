@@ -1,6 +1,8 @@
 // Seeded randomness: every choice the tests and the harness make (the data, which process dies,
 // what the network drops, delays or cuts) comes from ROADMAP_SEED, so a failing run can be
-// replayed exactly.
+// replayed exactly. Every milestone test imports this module, so importing it also starts the
+// record a failing run leaves in .runs/ (harness/runs.ts).
+import './runs.ts';
 
 export interface Random {
   /** A float in [0, 1). */

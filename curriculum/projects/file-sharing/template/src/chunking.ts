@@ -58,7 +58,7 @@ export function chunkRange(manifest: Pick<Manifest, 'size' | 'chunkSize'>, index
  * Copy what you keep: a source may reuse its buffer for the next piece.
  */
 export async function* chunkStream(source: AsyncIterable<Uint8Array>, chunkSize: number): AsyncGenerator<Buffer> {
-  throw new Error('TODO(milestone 1): cut the stream into fixed-size chunks in chunkStream (src/chunking.ts)');
+  throw new Error('TODO(milestone 1): cut the stream into fixed-size chunks in chunkStream (src/chunking.ts). Read first: "Naming".');
 }
 
 /**
@@ -67,7 +67,7 @@ export async function* chunkStream(source: AsyncIterable<Uint8Array>, chunkSize:
  * the root is the file's name, and a manifest that hashes to it cannot be forged.
  */
 export function computeRoot(size: number, chunkSize: number, hashes: readonly string[]): string {
-  throw new Error('TODO(milestone 1): hash the manifest text into the root in computeRoot (src/chunking.ts)');
+  throw new Error('TODO(milestone 1): hash the manifest text into the root in computeRoot (src/chunking.ts). Read first: "Naming".');
 }
 
 /** The manifest of a stream: one SHA-256 per chunk of chunkStream, the total size and the root. */
@@ -75,7 +75,7 @@ export async function manifestFromStream(
   source: AsyncIterable<Uint8Array>,
   options: { chunkSize: number; name: string },
 ): Promise<Manifest> {
-  throw new Error('TODO(milestone 1): build the manifest from chunkStream in manifestFromStream (src/chunking.ts)');
+  throw new Error('TODO(milestone 1): build the manifest from chunkStream in manifestFromStream (src/chunking.ts). Read first: "Naming".');
 }
 
 /** The manifest of a file on disk, read as a stream. */
@@ -93,17 +93,17 @@ export function buildManifest(path: string, options: { chunkSize?: number; name?
  * all that; and root equal to `expectedRoot` when one is given (the root you asked for).
  */
 export function checkManifest(value: unknown, expectedRoot?: string): Manifest {
-  throw new Error('TODO(milestone 1): validate a received manifest in checkManifest (src/chunking.ts)');
+  throw new Error('TODO(milestone 1): validate a received manifest in checkManifest (src/chunking.ts). Read first: "Naming".');
 }
 
 /** True when `data` is exactly chunk `index` of the manifest: the right length and hash. */
 export function verifyChunk(manifest: Manifest, index: number, data: Uint8Array): boolean {
-  throw new Error('TODO(milestone 1): check a chunk against its hash in verifyChunk (src/chunking.ts)');
+  throw new Error('TODO(milestone 1): check a chunk against its hash in verifyChunk (src/chunking.ts). Read first: "Naming".');
 }
 
 /** Reads chunk `index` of the file at `path`: that range only, never the whole file. */
 export async function readChunk(path: string, manifest: Manifest, index: number): Promise<Buffer> {
-  throw new Error('TODO(milestone 1): read one chunk of a file in readChunk (src/chunking.ts)');
+  throw new Error('TODO(milestone 1): read one chunk of a file in readChunk (src/chunking.ts). Read first: "Naming".');
 }
 
 /**
@@ -112,5 +112,5 @@ export async function readChunk(path: string, manifest: Manifest, index: number)
  * file at `out` (write elsewhere, rename at the end).
  */
 export async function assemble(manifest: Manifest, getChunk: (index: number) => Promise<Uint8Array>, out: string): Promise<void> {
-  throw new Error('TODO(milestone 1): verify and write every chunk in assemble (src/chunking.ts)');
+  throw new Error('TODO(milestone 1): verify and write every chunk in assemble (src/chunking.ts). Read first: "Naming".');
 }

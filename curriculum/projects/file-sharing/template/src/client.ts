@@ -40,36 +40,36 @@ export class PeerConnection {
 
   /** Connects to "host:port"; rejects with ConnectionError if that fails or takes over timeoutMs. */
   static connect(address: string, options: { timeoutMs?: number } = {}): Promise<PeerConnection> {
-    throw new Error('TODO(milestone 2): open a TCP connection in PeerConnection.connect (src/client.ts)');
+    throw new Error('TODO(milestone 2): open a TCP connection in PeerConnection.connect (src/client.ts). Read first: "Sockets and message framing", "TCP".');
   }
 
   get closed(): boolean {
-    throw new Error('TODO(milestone 2): report whether the connection is closed (src/client.ts)');
+    throw new Error('TODO(milestone 2): report whether the connection is closed (src/client.ts). Read first: "Sockets and message framing", "TCP".');
   }
 
   /** Sends one frame and resolves with the answer, which must be of type `expect` (or ERROR). */
   request(type: number, body: Uint8Array, expect: number, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<Frame> {
-    throw new Error('TODO(milestone 2): send a request and match its answer in PeerConnection.request (src/client.ts)');
+    throw new Error('TODO(milestone 2): send a request and match its answer in PeerConnection.request (src/client.ts). Read first: "Sockets and message framing", "TCP".');
   }
 
   /** GET_MANIFEST → the MANIFEST body parsed as JSON (unchecked: use checkManifest). */
   getManifest(root: string, timeoutMs?: number): Promise<unknown> {
-    throw new Error('TODO(milestone 2): ask for a manifest in PeerConnection.getManifest (src/client.ts)');
+    throw new Error('TODO(milestone 2): ask for a manifest in PeerConnection.getManifest (src/client.ts). Read first: "Sockets and message framing", "TCP".');
   }
 
   /** GET_HAVE → the bitfield of the chunks the peer holds (see bitfieldHas in protocol.ts). */
   getHave(root: string, timeoutMs?: number): Promise<Buffer> {
-    throw new Error('TODO(milestone 2): ask which chunks a peer holds in PeerConnection.getHave (src/client.ts)');
+    throw new Error('TODO(milestone 2): ask which chunks a peer holds in PeerConnection.getHave (src/client.ts). Read first: "Sockets and message framing", "TCP".');
   }
 
   /** GET_CHUNK → the chunk's bytes (unverified: that is the caller's job). */
   getChunk(root: string, index: number, timeoutMs?: number): Promise<Buffer> {
-    throw new Error('TODO(milestone 2): ask for a chunk in PeerConnection.getChunk (src/client.ts)');
+    throw new Error('TODO(milestone 2): ask for a chunk in PeerConnection.getChunk (src/client.ts). Read first: "Sockets and message framing", "TCP".');
   }
 
   /** Closes the connection; pending requests reject with ConnectionError. */
   close(): void {
-    throw new Error('TODO(milestone 2): close the connection in PeerConnection.close (src/client.ts)');
+    throw new Error('TODO(milestone 2): close the connection in PeerConnection.close (src/client.ts). Read first: "Sockets and message framing", "TCP".');
   }
 }
 

@@ -96,5 +96,5 @@ export class DownloadError extends Error {
  * (Until then, keep your own simpler storage; swap it for PartialFile when you get there.)
  */
 export async function download(options: DownloadOptions): Promise<DownloadReport> {
-  throw new Error('TODO(milestone 4): download from many peers at once in download (src/download.ts)');
+  throw new Error('TODO(milestone 4): download from many peers at once in download (src/download.ts). Read first: "Architectures", "Processes and threads", "Throughput, latency and the bandwidth-delay product".');
 }

@@ -20,7 +20,7 @@ export class FrameError extends Error {
 
 /** The bytes of one frame: length (1 + body length, uint32 big-endian), type, body. */
 export function encodeFrame(type: number, body: Uint8Array = Buffer.alloc(0)): Buffer {
-  throw new Error('TODO(milestone 2): write the length prefix, type and body in encodeFrame (src/framing.ts)');
+  throw new Error('TODO(milestone 2): write the length prefix, type and body in encodeFrame (src/framing.ts). Read first: "Sockets and message framing", "TCP".');
 }
 
 /**
@@ -31,11 +31,11 @@ export function encodeFrame(type: number, body: Uint8Array = Buffer.alloc(0)): B
  */
 export class FrameDecoder {
   push(bytes: Uint8Array): Frame[] {
-    throw new Error('TODO(milestone 2): reassemble frames across reads in FrameDecoder.push (src/framing.ts)');
+    throw new Error('TODO(milestone 2): reassemble frames across reads in FrameDecoder.push (src/framing.ts). Read first: "Sockets and message framing", "TCP".');
   }
 
   /** Bytes received but not yet part of a returned frame. */
   get bufferedBytes(): number {
-    throw new Error('TODO(milestone 2): count the bytes FrameDecoder holds (src/framing.ts)');
+    throw new Error('TODO(milestone 2): count the bytes FrameDecoder holds (src/framing.ts). Read first: "Sockets and message framing", "TCP".');
   }
 }

@@ -46,5 +46,5 @@ export interface GossipNode {
  * A UDP datagram arrives whole or not at all: no framing needed, but keep it under 60 KiB.
  */
 export function startGossip(options: GossipOptions): Promise<GossipNode> {
-  throw new Error('TODO(milestone 3): gossip membership over UDP in startGossip (src/gossip.ts)');
+  throw new Error('TODO(milestone 3): gossip membership over UDP in startGossip (src/gossip.ts). Read first: "Architectures", "Naming", "Gossip, epidemics and membership", "Distributed hash tables: Chord and Kademlia", "UDP and datagrams", "NAT and NAT traversal".');
 }

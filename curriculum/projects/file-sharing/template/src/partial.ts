@@ -31,5 +31,5 @@ export interface PartialFile {
  * SIGKILL loses nothing the kernel already has: no fsync needed for this milestone.
  */
 export async function openPartial(out: string, manifest: Manifest): Promise<PartialFile> {
-  throw new Error('TODO(milestone 6): find and re-check what an earlier run verified in openPartial (src/partial.ts)');
+  throw new Error('TODO(milestone 6): find and re-check what an earlier run verified in openPartial (src/partial.ts). Read first: "Fault tolerance".');
 }

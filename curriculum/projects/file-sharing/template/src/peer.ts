@@ -37,5 +37,5 @@ export interface PeerServer {
  * serves through startPeer a `have` that grows as it verifies chunks.
  */
 export function startPeer(options: PeerOptions): Promise<PeerServer> {
-  throw new Error('TODO(milestone 2): serve manifests, HAVE and chunks over TCP in startPeer (src/peer.ts)');
+  throw new Error('TODO(milestone 2): serve manifests, HAVE and chunks over TCP in startPeer (src/peer.ts). Read first: "Sockets and message framing", "TCP".');
 }

@@ -20,39 +20,39 @@ export interface PeerBookOptions {
  */
 export class PeerBook {
   constructor(options: PeerBookOptions = {}) {
-    throw new Error('TODO(milestone 5): track failures, suspensions and bans in PeerBook (src/peerbook.ts)');
+    throw new Error('TODO(milestone 5): track failures, suspensions and bans in PeerBook (src/peerbook.ts). Read first: "Fault tolerance", "Gossip, epidemics and membership".');
   }
 
   add(peer: string): void {
-    throw new Error('TODO(milestone 5): PeerBook.add (src/peerbook.ts)');
+    throw new Error('TODO(milestone 5): PeerBook.add (src/peerbook.ts). Read first: "Fault tolerance", "Gossip, epidemics and membership".');
   }
 
   usable(now: number = Date.now()): string[] {
-    throw new Error('TODO(milestone 5): PeerBook.usable (src/peerbook.ts)');
+    throw new Error('TODO(milestone 5): PeerBook.usable (src/peerbook.ts). Read first: "Fault tolerance", "Gossip, epidemics and membership".');
   }
 
   isUsable(peer: string, now: number = Date.now()): boolean {
-    throw new Error('TODO(milestone 5): PeerBook.isUsable (src/peerbook.ts)');
+    throw new Error('TODO(milestone 5): PeerBook.isUsable (src/peerbook.ts). Read first: "Fault tolerance", "Gossip, epidemics and membership".');
   }
 
   recordSuccess(peer: string): void {
-    throw new Error('TODO(milestone 5): PeerBook.recordSuccess (src/peerbook.ts)');
+    throw new Error('TODO(milestone 5): PeerBook.recordSuccess (src/peerbook.ts). Read first: "Fault tolerance", "Gossip, epidemics and membership".');
   }
 
   recordFailure(peer: string, now: number = Date.now()): void {
-    throw new Error('TODO(milestone 5): PeerBook.recordFailure (src/peerbook.ts)');
+    throw new Error('TODO(milestone 5): PeerBook.recordFailure (src/peerbook.ts). Read first: "Fault tolerance", "Gossip, epidemics and membership".');
   }
 
   ban(peer: string, reason: string): void {
-    throw new Error('TODO(milestone 5): PeerBook.ban (src/peerbook.ts)');
+    throw new Error('TODO(milestone 5): PeerBook.ban (src/peerbook.ts). Read first: "Fault tolerance", "Gossip, epidemics and membership".');
   }
 
   isBanned(peer: string): boolean {
-    throw new Error('TODO(milestone 5): PeerBook.isBanned (src/peerbook.ts)');
+    throw new Error('TODO(milestone 5): PeerBook.isBanned (src/peerbook.ts). Read first: "Fault tolerance", "Gossip, epidemics and membership".');
   }
 
   /** Banned peers and why, in the order they were banned. */
   banned(): { peer: string; reason: string }[] {
-    throw new Error('TODO(milestone 5): PeerBook.banned (src/peerbook.ts)');
+    throw new Error('TODO(milestone 5): PeerBook.banned (src/peerbook.ts). Read first: "Fault tolerance", "Gossip, epidemics and membership".');
   }
 }

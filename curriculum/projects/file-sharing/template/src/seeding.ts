@@ -35,5 +35,5 @@ export interface Seeding {
  * (Check your startPeer: one that copies `have` once serves nothing here.)
  */
 export function startSeeding(options: SeedingOptions): Promise<Seeding> {
-  throw new Error('TODO(milestone 5): serve and announce the chunks you verified in startSeeding (src/seeding.ts)');
+  throw new Error('TODO(milestone 5): serve and announce the chunks you verified in startSeeding (src/seeding.ts). Read first: "Fault tolerance", "Gossip, epidemics and membership".');
 }

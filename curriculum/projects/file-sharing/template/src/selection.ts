@@ -9,5 +9,5 @@
  *   are no candidates
  */
 export function pickChunk(candidates: Iterable<number>, counts: ArrayLike<number>, random: () => number = Math.random): number | undefined {
-  throw new Error('TODO(milestone 4): choose the rarest candidate chunk in pickChunk (src/selection.ts)');
+  throw new Error('TODO(milestone 4): choose the rarest candidate chunk in pickChunk (src/selection.ts). Read first: "Architectures", "Processes and threads", "Throughput, latency and the bandwidth-delay product".');
 }

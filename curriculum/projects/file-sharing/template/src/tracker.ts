@@ -26,17 +26,17 @@ export interface Tracker {
  * announces anew. Anything else: ERROR. Bad framing: close that connection.
  */
 export function startTracker(options: TrackerOptions = {}): Promise<Tracker> {
-  throw new Error('TODO(milestone 3): keep announcements and expire silent peers in startTracker (src/tracker.ts)');
+  throw new Error('TODO(milestone 3): keep announcements and expire silent peers in startTracker (src/tracker.ts). Read first: "Architectures", "Naming", "Gossip, epidemics and membership", "Distributed hash tables: Chord and Kademlia", "UDP and datagrams", "NAT and NAT traversal".');
 }
 
 /** One ANNOUNCE to the tracker at "host:port" (requestOnce in client.ts does the talking). */
 export async function announce(tracker: string, peer: string, roots: readonly string[], timeoutMs = 3000): Promise<{ ttlMs: number }> {
-  throw new Error('TODO(milestone 3): send ANNOUNCE in announce (src/tracker.ts)');
+  throw new Error('TODO(milestone 3): send ANNOUNCE in announce (src/tracker.ts). Read first: "Architectures", "Naming", "Gossip, epidemics and membership", "Distributed hash tables: Chord and Kademlia", "UDP and datagrams", "NAT and NAT traversal".');
 }
 
 /** One LOOKUP: the peers the tracker lists for `root`. */
 export async function lookup(tracker: string, root: string, timeoutMs = 3000): Promise<string[]> {
-  throw new Error('TODO(milestone 3): send LOOKUP in lookup (src/tracker.ts)');
+  throw new Error('TODO(milestone 3): send LOOKUP in lookup (src/tracker.ts). Read first: "Architectures", "Naming", "Gossip, epidemics and membership", "Distributed hash tables: Chord and Kademlia", "UDP and datagrams", "NAT and NAT traversal".');
 }
 
 export interface AnnouncerOptions {
@@ -57,5 +57,5 @@ export interface Announcer {
  * (the tracker is down) goes to onError and the heartbeats go on: the peer must outlive its tracker.
  */
 export function startAnnouncer(options: AnnouncerOptions): Announcer {
-  throw new Error('TODO(milestone 3): announce now and every interval in startAnnouncer (src/tracker.ts)');
+  throw new Error('TODO(milestone 3): announce now and every interval in startAnnouncer (src/tracker.ts). Read first: "Architectures", "Naming", "Gossip, epidemics and membership", "Distributed hash tables: Chord and Kademlia", "UDP and datagrams", "NAT and NAT traversal".');
 }

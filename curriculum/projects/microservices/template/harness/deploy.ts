@@ -22,9 +22,15 @@ import { PROJECT_ROOT, ServiceProcess } from './processes.ts';
 /** A file still holding the starter's TODO marker: the milestone's tests fail with it. */
 export function todoIn(path: string): string | undefined {
   const text = readFileSync(join(PROJECT_ROOT, path), 'utf8');
-  const match = /TODO\(milestone \d+\)[^\n]*/.exec(text);
-  return match ? `${path}: ${match[0]}` : undefined;
+  const match = /TODO\(milestone (\d+)\)[^\n]*/.exec(text);
+  return match ? `${path}: ${match[0]} (read first: ${READ_FIRST[Number(match[1])] ?? 'the milestone\'s topics in the roadmap'})` : undefined;
 }
+
+/** The lessons the roadmap lists for milestones 6 and 7 (curriculum: readFirst), by milestone number. */
+const READ_FIRST: Readonly<Record<number, string>> = {
+  6: '"Containers and images"',
+  7: '"Kubernetes", "Rolling updates, disruption budgets and canary releases"',
+};
 
 /** The image every service's compose entry and Kubernetes Deployment must name: shop/<service>:<tag>. */
 export const IMAGE = (service: ServiceName): RegExp => new RegExp(`^shop/${service}:[\\w.-]+$`);

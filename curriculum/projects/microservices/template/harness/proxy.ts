@@ -8,6 +8,7 @@
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Random } from './random.ts';
+import { recordMessage } from './runs.ts';
 
 export type Fate = 'forward' | 'error' | 'drop-response' | 'reset';
 
@@ -180,6 +181,8 @@ export class FaultProxy {
     };
     const fate = this.#fate(described);
     const event = this.log.add({ ...described, proxy: this.name, fate, at });
+    const what = `${described.method} ${described.path}${described.correlationId ? ` correlation ${described.correlationId}` : ''}${idempotencyKey ? ` key ${idempotencyKey}` : ''}`;
+    recordMessage(this.name, `-> ${what}: ${fate === 'forward' ? 'forwarded' : `FAULT ${fate}`}`);
     await this.#sleep(this.#latency());
     while (this.#target === undefined && !this.#closing.signal.aborted) {
       await new Promise<void>((resolve) => this.#targetWaiters.push(resolve));
@@ -201,6 +204,7 @@ export class FaultProxy {
     upstream.on('response', (answer) => {
       readAll(answer).then(
         (text) => {
+          recordMessage(this.name, `<- ${what}: ${answer.statusCode}${fate === 'drop-response' ? ', FAULT the proxy drops this answer' : ''}`);
           if (fate === 'drop-response') {
             req.socket.destroy();
             return;

@@ -57,17 +57,26 @@ test('the registry service speaks the README API', async () => {
 test('startRegistration heartbeats, survives a failed heartbeat, and deregisters on stop', async () => {
   const registryUrl = shop.registry!.url;
   const registration = await startRegistration({ registryUrl, service: 'orders', id: 'o1', url: 'http://127.0.0.1:7', heartbeatMs: 100, log: quiet });
-  assert.deepEqual(await shop.listed('orders'), ['http://127.0.0.1:7'], 'registered before startRegistration resolved');
-  // Two TTLs later it is still there: the heartbeats renew it.
-  await new Promise((resolve) => setTimeout(resolve, 2 * REGISTRY_TTL_MS));
-  assert.deepEqual(await shop.listed('orders'), ['http://127.0.0.1:7'], 'expired although it heartbeats');
-  // The registry forgets it (as after a registry restart): the next heartbeat brings it back.
-  await ask(`${registryUrl}/services/orders/o1`, { method: 'DELETE' });
-  await shop.waitRegistered('orders', (urls) => urls.length === 1, 2000);
-  await registration.stop();
-  assert.deepEqual(await shop.listed('orders'), [], 'stop() must deregister');
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  assert.deepEqual(await shop.listed('orders'), [], 'a heartbeat came after stop()');
+  // Stopped whatever happens: a heartbeat left running would keep this test file from ever exiting.
+  let stopped = false;
+  try {
+    assert.deepEqual(await shop.listed('orders'), ['http://127.0.0.1:7'], 'registered before startRegistration resolved');
+    // Two TTLs later it is still there: the heartbeats renew it.
+    await new Promise((resolve) => setTimeout(resolve, 2 * REGISTRY_TTL_MS));
+    assert.deepEqual(await shop.listed('orders'), ['http://127.0.0.1:7'], 'expired although it heartbeats');
+    // The registry forgets it (as after a registry restart): the next heartbeat brings it back.
+    await ask(`${registryUrl}/services/orders/o1`, { method: 'DELETE' });
+    await shop.waitRegistered('orders', (urls) => urls.length === 1, 2000);
+    stopped = true;
+    await registration.stop();
+    assert.deepEqual(await shop.listed('orders'), [], 'stop() must deregister');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(await shop.listed('orders'), [], 'a heartbeat came after stop()');
+  } finally {
+    if (!stopped) {
+      await registration.stop().catch(() => undefined);
+    }
+  }
   await assert.rejects(
     startRegistration({ registryUrl: 'http://127.0.0.1:1', service: 'orders', id: 'o2', url: 'http://127.0.0.1:8', heartbeatMs: 100, log: quiet }),
     'startRegistration must reject when the first registration fails',

@@ -20,14 +20,14 @@ export class Balancer {
   constructor(source: InstanceSource, options: BalancerOptions) {}
 
   pick(exclude: ReadonlySet<string> = new Set()): string | undefined {
-    throw new Error('TODO(milestone 3): choose an instance, round robin over the healthy ones, in Balancer.pick (src/lib/balancer.ts)');
+    throw new Error('TODO(milestone 3): choose an instance, round robin over the healthy ones, in Balancer.pick (src/lib/balancer.ts). Read first: "Load balancing and dynamic scaling".');
   }
 
   reportFailure(url: string): void {
-    throw new Error('TODO(milestone 3): eject a failed instance in Balancer.reportFailure (src/lib/balancer.ts)');
+    throw new Error('TODO(milestone 3): eject a failed instance in Balancer.reportFailure (src/lib/balancer.ts). Read first: "Load balancing and dynamic scaling".');
   }
 
   reportSuccess(url: string): void {
-    throw new Error('TODO(milestone 3): bring an instance back in Balancer.reportSuccess (src/lib/balancer.ts)');
+    throw new Error('TODO(milestone 3): bring an instance back in Balancer.reportSuccess (src/lib/balancer.ts). Read first: "Load balancing and dynamic scaling".');
   }
 }

@@ -27,5 +27,5 @@ export class ConfigError extends Error {
  * Variables of `env` not in `spec` are ignored. Collects every problem and throws one ConfigError.
  */
 export function loadConfig(spec: readonly VarSpec[], env: Readonly<Record<string, string | undefined>>): ConfigValues {
-  throw new Error('TODO(milestone 1): parse and check the environment in loadConfig (src/lib/config.ts)');
+  throw new Error('TODO(milestone 1): parse and check the environment in loadConfig (src/lib/config.ts). Read first: "The application lifecycle and graceful shutdown", "Application configuration".');
 }

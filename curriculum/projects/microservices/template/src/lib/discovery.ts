@@ -22,21 +22,21 @@ export class RegistryStore {
   }
 
   register(service: string, id: string, url: string): { ttlMs: number } {
-    throw new Error('TODO(milestone 2): add or renew an instance in RegistryStore.register (src/lib/discovery.ts)');
+    throw new Error('TODO(milestone 2): add or renew an instance in RegistryStore.register (src/lib/discovery.ts). Read first: "Service discovery".');
   }
 
   /** False when there was no such instance. */
   deregister(service: string, id: string): boolean {
-    throw new Error('TODO(milestone 2): remove an instance in RegistryStore.deregister (src/lib/discovery.ts)');
+    throw new Error('TODO(milestone 2): remove an instance in RegistryStore.deregister (src/lib/discovery.ts). Read first: "Service discovery".');
   }
 
   list(service: string): Instance[] {
-    throw new Error('TODO(milestone 2): list live instances in RegistryStore.list (src/lib/discovery.ts)');
+    throw new Error('TODO(milestone 2): list live instances in RegistryStore.list (src/lib/discovery.ts). Read first: "Service discovery".');
   }
 
   /** Names of services with at least one live instance, sorted. */
   services(): string[] {
-    throw new Error('TODO(milestone 2): list services in RegistryStore.services (src/lib/discovery.ts)');
+    throw new Error('TODO(milestone 2): list services in RegistryStore.services (src/lib/discovery.ts). Read first: "Service discovery".');
   }
 }
 
@@ -63,12 +63,12 @@ export interface Registration {
  * on its way (or it would register the instance again), and sends DELETE.
  */
 export async function startRegistration(options: RegistrationOptions): Promise<Registration> {
-  throw new Error('TODO(milestone 2): register, heartbeat and deregister in startRegistration (src/lib/discovery.ts)');
+  throw new Error('TODO(milestone 2): register, heartbeat and deregister in startRegistration (src/lib/discovery.ts). Read first: "Service discovery".');
 }
 
 /** GET {registryUrl}/services/{service}: its live instances. Rejects on a network error or a non-200. */
 export async function lookup(registryUrl: string, service: string, timeoutMs = 2000): Promise<Instance[]> {
-  throw new Error('TODO(milestone 2): ask the registry in lookup (src/lib/discovery.ts)');
+  throw new Error('TODO(milestone 2): ask the registry in lookup (src/lib/discovery.ts). Read first: "Service discovery".');
 }
 
 /** Where a caller gets the URLs of a service's instances from. */
@@ -88,5 +88,5 @@ export function staticSource(urls: readonly string[]): InstanceSource {
  * Resolves after the first read (an empty list if it failed).
  */
 export async function registrySource(registryUrl: string, service: string, refreshMs: number, log: Logger): Promise<InstanceSource> {
-  throw new Error('TODO(milestone 2): follow the registry in registrySource (src/lib/discovery.ts)');
+  throw new Error('TODO(milestone 2): follow the registry in registrySource (src/lib/discovery.ts). Read first: "Service discovery".');
 }

@@ -14,6 +14,6 @@ export class IdempotencyStore<T> {
   constructor(options: { ttlMs?: number; now?: () => number } = {}) {}
 
   async run(key: string, fingerprint: string, work: () => Promise<T>): Promise<{ value: T; replayed: boolean }> {
-    throw new Error('TODO(milestone 4): run each key\'s work once in IdempotencyStore.run (src/lib/idempotency.ts)');
+    throw new Error('TODO(milestone 4): run each key\'s work once in IdempotencyStore.run (src/lib/idempotency.ts). Read first: "Resiliency patterns", "Retries and control loops".');
   }
 }

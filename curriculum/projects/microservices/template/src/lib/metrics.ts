@@ -16,11 +16,11 @@ export class Counter {
   }
   /** Adds `by` for this label set (exactly the label names given at creation, else throws). */
   inc(labels: Labels = {}, by = 1): void {
-    throw new Error('TODO(milestone 5): count in Counter.inc (src/lib/metrics.ts)');
+    throw new Error('TODO(milestone 5): count in Counter.inc (src/lib/metrics.ts). Read first: "Observability".');
   }
   /** The current value for this label set (0 if never incremented). */
   get(labels: Labels = {}): number {
-    throw new Error('TODO(milestone 5): read a value in Counter.get (src/lib/metrics.ts)');
+    throw new Error('TODO(milestone 5): read a value in Counter.get (src/lib/metrics.ts). Read first: "Observability".');
   }
 }
 
@@ -35,16 +35,16 @@ export class Gauge {
     this.labelNames = labelNames;
   }
   set(labels: Labels, value: number): void {
-    throw new Error('TODO(milestone 5): Gauge.set (src/lib/metrics.ts)');
+    throw new Error('TODO(milestone 5): Gauge.set (src/lib/metrics.ts). Read first: "Observability".');
   }
   inc(labels: Labels = {}, by = 1): void {
-    throw new Error('TODO(milestone 5): Gauge.inc (src/lib/metrics.ts)');
+    throw new Error('TODO(milestone 5): Gauge.inc (src/lib/metrics.ts). Read first: "Observability".');
   }
   dec(labels: Labels = {}, by = 1): void {
-    throw new Error('TODO(milestone 5): Gauge.dec (src/lib/metrics.ts)');
+    throw new Error('TODO(milestone 5): Gauge.dec (src/lib/metrics.ts). Read first: "Observability".');
   }
   get(labels: Labels = {}): number {
-    throw new Error('TODO(milestone 5): Gauge.get (src/lib/metrics.ts)');
+    throw new Error('TODO(milestone 5): Gauge.get (src/lib/metrics.ts). Read first: "Observability".');
   }
 }
 
@@ -61,7 +61,7 @@ export class Histogram {
     this.buckets = [...buckets].sort((a, b) => a - b);
   }
   observe(labels: Labels, value: number): void {
-    throw new Error('TODO(milestone 5): count an observation in Histogram.observe (src/lib/metrics.ts)');
+    throw new Error('TODO(milestone 5): count an observation in Histogram.observe (src/lib/metrics.ts). Read first: "Observability".');
   }
 }
 
@@ -74,18 +74,18 @@ export class Histogram {
  */
 export class MetricsRegistry {
   counter(name: string, help: string, labelNames: readonly string[] = []): Counter {
-    throw new Error('TODO(milestone 5): create or find a counter in MetricsRegistry.counter (src/lib/metrics.ts)');
+    throw new Error('TODO(milestone 5): create or find a counter in MetricsRegistry.counter (src/lib/metrics.ts). Read first: "Observability".');
   }
 
   gauge(name: string, help: string, labelNames: readonly string[] = []): Gauge {
-    throw new Error('TODO(milestone 5): create or find a gauge in MetricsRegistry.gauge (src/lib/metrics.ts)');
+    throw new Error('TODO(milestone 5): create or find a gauge in MetricsRegistry.gauge (src/lib/metrics.ts). Read first: "Observability".');
   }
 
   histogram(name: string, help: string, labelNames: readonly string[], buckets: readonly number[]): Histogram {
-    throw new Error('TODO(milestone 5): create or find a histogram in MetricsRegistry.histogram (src/lib/metrics.ts)');
+    throw new Error('TODO(milestone 5): create or find a histogram in MetricsRegistry.histogram (src/lib/metrics.ts). Read first: "Observability".');
   }
 
   render(): string {
-    throw new Error('TODO(milestone 5): write the Prometheus text format in MetricsRegistry.render (src/lib/metrics.ts)');
+    throw new Error('TODO(milestone 5): write the Prometheus text format in MetricsRegistry.render (src/lib/metrics.ts). Read first: "Observability".');
   }
 }

@@ -12,12 +12,13 @@ export interface RetryPolicy {
 }
 
 /**
- * The wait before retry number `retry` (1 for the first retry): exponential back-off with full
- * jitter, a uniformly random wait in [0, cap) where cap = min(maxMs, baseMs × 2^(retry − 1)).
- * `random()` returns a float in [0, 1).
+ * The wait before retry number `retry` (1 for the first retry): exponential back-off with jitter, a
+ * random wait within [0, cap] where cap = min(maxMs, baseMs × 2^(retry − 1)). Full jitter, uniform
+ * in [0, cap), is the usual choice; the tests accept any jitter that stays within the cap, spreads
+ * the waits and grows with the cap. `random()` returns a float in [0, 1).
  */
 export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number): number {
-  throw new Error('TODO(milestone 4): exponential back-off with full jitter in backoffDelay (src/lib/resilience.ts)');
+  throw new Error('TODO(milestone 4): exponential back-off with jitter (full jitter, for one) in backoffDelay (src/lib/resilience.ts). Read first: "Resiliency patterns", "Retries and control loops".');
 }
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -40,19 +41,19 @@ export class CircuitBreaker {
   constructor(options: BreakerOptions) {}
 
   get state(): BreakerState {
-    throw new Error('TODO(milestone 4): the breaker\'s state in CircuitBreaker (src/lib/resilience.ts)');
+    throw new Error('TODO(milestone 4): the breaker\'s state in CircuitBreaker (src/lib/resilience.ts). Read first: "Resiliency patterns", "Retries and control loops".');
   }
 
   /** Whether a call may go now; in half-open, true for the one trial call. */
   allow(): boolean {
-    throw new Error('TODO(milestone 4): CircuitBreaker.allow (src/lib/resilience.ts)');
+    throw new Error('TODO(milestone 4): CircuitBreaker.allow (src/lib/resilience.ts). Read first: "Resiliency patterns", "Retries and control loops".');
   }
 
   onSuccess(): void {
-    throw new Error('TODO(milestone 4): CircuitBreaker.onSuccess (src/lib/resilience.ts)');
+    throw new Error('TODO(milestone 4): CircuitBreaker.onSuccess (src/lib/resilience.ts). Read first: "Resiliency patterns", "Retries and control loops".');
   }
 
   onFailure(): void {
-    throw new Error('TODO(milestone 4): CircuitBreaker.onFailure (src/lib/resilience.ts)');
+    throw new Error('TODO(milestone 4): CircuitBreaker.onFailure (src/lib/resilience.ts). Read first: "Resiliency patterns", "Retries and control loops".');
   }
 }

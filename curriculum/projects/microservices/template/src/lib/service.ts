@@ -55,7 +55,7 @@ export interface Service {
  * shutdownGraceMs the rest are cut. Logs `draining` (with `inFlight`) first and `stopped` last.
  */
 export function startService(options: ServiceOptions): Promise<Service> {
-  throw new Error('TODO(milestone 1): serve health, readiness and routes, and drain on shutdown in startService (src/lib/service.ts)');
+  throw new Error('TODO(milestone 1): serve health, readiness and routes, and drain on shutdown in startService (src/lib/service.ts). Read first: "The application lifecycle and graceful shutdown", "Application configuration".');
 }
 
 /**
@@ -63,5 +63,5 @@ export function startService(options: ServiceOptions): Promise<Service> {
  * shutdown(), then `after` (closing clients), and exits 0; 1 if any of them threw.
  */
 export function exitOnSignals(service: Service, log: Logger, before: () => Promise<void>, after: () => Promise<void>): void {
-  throw new Error('TODO(milestone 1): shut down gracefully on SIGTERM in exitOnSignals (src/lib/service.ts)');
+  throw new Error('TODO(milestone 1): shut down gracefully on SIGTERM in exitOnSignals (src/lib/service.ts). Read first: "The application lifecycle and graceful shutdown", "Application configuration".');
 }

@@ -59,6 +59,6 @@ export class Upstream {
   }
 
   async call(method: string, path: string, options: CallOptions = {}): Promise<ClientResponse> {
-    throw new Error('TODO(milestone 3): call an instance chosen by the balancer, failing over, in Upstream.call (src/lib/upstream.ts)');
+    throw new Error('TODO(milestone 3): call an instance chosen by the balancer, failing over, in Upstream.call (src/lib/upstream.ts). Read first: "Load balancing and dynamic scaling".');
   }
 }
