@@ -28,6 +28,18 @@ export interface UiTest {
 const ROOT = join(__dirname, '..', '..');
 /** The whole run's limit: a hung workbench fails the run instead of holding CI. */
 const TIMEOUT_MS = Number(process.env.DS_ROADMAP_UI_TIMEOUT_MS ?? 900_000);
+/** The limit of one test: a test that hangs fails with its screenshot and logs, and the others still run. */
+const TEST_TIMEOUT_MS = 180_000;
+
+function withinLimit<T>(work: Promise<T>, ms: number, name: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`"${name}" gave no verdict within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+/** The limit of one Playwright step (a click, a wait) that names none. */
+const STEP_TIMEOUT_MS = 60_000;
 const VSIX = join(ROOT, 'distributed-systems-roadmap.vsix');
 
 const INJECTED_FAILURE: UiTest = {
@@ -72,6 +84,9 @@ function selected(tests: readonly UiTest[]): UiTest[] {
 async function runGroup(browser: Browser, server: RunningServer, tests: readonly UiTest[], tally: Tally): Promise<void> {
   // One context, so a test can open a second window of the same browser profile.
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  // No click or wait may hang a test: Playwright's own default is no limit. A step that takes longer
+  // fails the test, naming what it waited for, with its screenshot and the windows' logs.
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
   const page: Page = await context.newPage();
   const workbench = new Workbench(page);
   await page.goto(`${server.origin}/?folder=${encodeURIComponent(server.dirs.workspace)}`);
@@ -81,7 +96,7 @@ async function runGroup(browser: Browser, server: RunningServer, tests: readonly
     const testStarted = Date.now();
     try {
       await workbench.dismiss();
-      await test.run(workbench, server);
+      await withinLimit(test.run(workbench, server), TEST_TIMEOUT_MS, test.name);
       tally.passed++;
       console.log(`  ✔ ${test.name} (${Date.now() - testStarted} ms)`);
     } catch (error) {
