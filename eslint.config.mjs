@@ -37,6 +37,27 @@ export default tseslint.config(
     },
   },
   {
+    // The UI tests and the scripts run TypeScript through tsx: a failing assert.ok without a message makes Node
+    // read the source at the compiled line and column to quote the expression, which do not match
+    // the .ts file, and it then spins for minutes (a UI test's retry loop hung the whole run so).
+    files: ['test/ui/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+        { selector: 'TSEnumDeclaration', message: 'Use a union of string literals or an `as const` object.' },
+        {
+          selector: "CallExpression[callee.object.name='assert'][callee.property.name='ok'][arguments.length=1]",
+          message: 'Give assert.ok a message: without one, Node parses the source to quote the expression, which hangs under tsx.',
+        },
+        {
+          selector: "CallExpression[callee.name='assert'][arguments.length=1]",
+          message: 'Give assert a message: without one, Node parses the source to quote the expression, which hangs under tsx.',
+        },
+      ],
+    },
+  },
+  {
     // The pure core must never import vscode: it runs in unit tests without an editor.
     files: ['src/core/**/*.ts'],
     rules: {

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
       await workbench.page.goto(url);
       await workbench.waitReady();
       await workbench.openRoadmapFromActivityBar();
-      await eventually(async () => assert.ok((await workbench.stepRows()).length >= 6), 60_000);
+      await eventually(async () => assert.ok((await workbench.stepRows()).length >= 6, 'the roadmap shows fewer than six steps'), 60_000);
       console.log(`start: the roadmap shows ${(await workbench.stepRows()).length} steps`);
     } finally {
       await browser.close().catch(() => undefined);

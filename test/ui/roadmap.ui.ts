@@ -56,7 +56,10 @@ export const roadmapTests: UiTest[] = [
       assert.match(rows[0].description, /^1–2 months/);
       assert.match(rows[1].description, /^1 month/);
       assert.match(rows[5].description, /^2–3 months/);
-      assert.ok(rows.every((row) => row.checked === 'false'));
+      assert.ok(
+        rows.every((row) => row.checked === 'false'),
+        'a step is ticked on a fresh roadmap',
+      );
       assert.match(await wb.statusBarText(), NOTHING_DONE);
       await wb.screenshot('01-roadmap');
     },
@@ -118,7 +121,10 @@ export const roadmapTests: UiTest[] = [
       await wb.screenshot('04-reset-dialog');
       await wb.answerDialog('Reset');
       await eventually(async () => {
-        assert.ok((await wb.stepRows()).every((row) => row.checked === 'false'));
+        assert.ok(
+          (await wb.stepRows()).every((row) => row.checked === 'false'),
+          'a step is still ticked after Reset Progress…',
+        );
         assert.match(await wb.statusBarText(), NOTHING_DONE);
       });
     },
@@ -256,7 +262,7 @@ export const lessonTests: UiTest[] = [
       assert.deepEqual(after, { y: before, mark: 'same page', focused: 'mark-done' });
       assert.equal(await lesson.locator('[data-answer="1"]').isVisible(), true);
       const openBefore = await openAnswers(wb);
-      assert.ok(openBefore.includes(1));
+      assert.ok(openBefore.includes(1), 'the second answer was not open before the mark');
       assert.equal(await lesson.locator('#mark-done-next').isVisible(), false);
       await wb.screenshot('14-lesson-after-mark-done');
       // Another tab in front, then the lesson again: VS Code rebuilt the page from its saved state.
@@ -316,12 +322,20 @@ export const lessonTests: UiTest[] = [
     name: 'the lesson follows a dark theme',
     run: async (wb) => {
       await openClocksLesson(wb);
-      await wb.runCommand('Preferences: Toggle between Light/Dark Themes');
-      await eventually(async () => assert.ok((await wb.page.locator('.monaco-workbench.vs-dark').count()) > 0));
+      const dark = async () => (await wb.page.locator('.monaco-workbench.vs-dark').count()) > 0;
+      // From whichever theme the window has: the test switches to a dark one and back only when it was light.
+      const wasLight = !(await dark());
+      if (wasLight) {
+        await wb.runCommand('Preferences: Toggle between Light/Dark Themes');
+      }
+      await eventually(async () => assert.ok(await dark(), 'the workbench did not turn dark'));
       await lessonFrame(wb).locator('h1').scrollIntoViewIfNeeded();
       await wb.page.waitForTimeout(1000);
       await wb.screenshot('06-lesson-dark');
-      await wb.runCommand('Preferences: Toggle between Light/Dark Themes');
+      if (wasLight) {
+        await wb.runCommand('Preferences: Toggle between Light/Dark Themes');
+        await eventually(async () => assert.ok(!(await dark()), 'the workbench did not turn light again'));
+      }
     },
   },
 ];
@@ -427,7 +441,7 @@ export const scaffoldTests: UiTest[] = [
       // The step is ticked once the whole plan is written; files appear one by one before that.
       await eventually(async () => assert.equal(await scaffoldStep.getAttribute('aria-checked'), 'true'), 60_000);
       assert.ok(existsSync(join(folder, 'README.md')), 'README.md was not written');
-      assert.ok(existsSync(join(folder, 'test', 'm1-single-node-wal.test.ts')));
+      assert.ok(existsSync(join(folder, 'test', 'm1-single-node-wal.test.ts')), 'the first milestone test was not written');
       assert.ok(existsSync(join(folder, 'harness')), 'the harness was not written');
       assert.match(readFileSync(join(folder, 'package.json'), 'utf8'), /"name": "fault-tolerant-db"/);
       // Then the README opens as a preview and the folder is revealed in the Explorer; the test ends
@@ -460,7 +474,13 @@ export const testingViewTests: UiTest[] = [
       await input.fill(name);
       await input.press('Enter');
       // Another test's README may be open already: the files on disk say this scaffold is done.
-      await eventually(() => Promise.resolve(assert.ok(existsSync(join(server.dirs.workspace, name, 'test', 'm1-chunking-manifests.test.ts')))), 60_000);
+      await eventually(
+        () =>
+          Promise.resolve(
+            assert.ok(existsSync(join(server.dirs.workspace, name, 'test', 'm1-chunking-manifests.test.ts')), 'the first milestone test was not written'),
+          ),
+        60_000,
+      );
       await wb.page.locator('.tab:has-text("Preview README.md")').waitFor({ timeout: 60_000 });
       // Scaffolding ends by revealing the folder in the Explorer: wait for it, so that it does not
       // take the side bar back from the Testing view later.
