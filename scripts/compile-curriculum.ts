@@ -2,7 +2,7 @@
 // template files) and writes dist/curriculum.json, dist/templates.json and the lessons
 // (dist/lessons.json.br). Exits 1 with one
 // `file:line:column: message` line per problem.
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import { compileCurriculum, formatProblem, type CurriculumProblem } from '../src/core/curriculum/compile';
@@ -74,8 +74,8 @@ if (templateProblems.length > 0) {
 
 mkdirSync(dirname(target), { recursive: true });
 // The lessons' Markdown stays out: rendered below into lessons.json, it is read only when a lesson opens.
-writeFileSync(target, JSON.stringify(runtimeCurriculum(result.curriculum)));
-writeFileSync(join(dirname(target), 'templates.json'), JSON.stringify(templates));
+writeWhole(target, JSON.stringify(runtimeCurriculum(result.curriculum)));
+writeWhole(join(dirname(target), 'templates.json'), JSON.stringify(templates));
 // Lessons are rendered here, at build time, so no Markdown parser ships on the activation path;
 // diagrams are checked and inlined so that they take the theme's colours.
 const lessons: Record<string, LessonContent> = {};
@@ -96,12 +96,23 @@ if (diagramIssues.length > 0) {
 // Brotli at its best quality: the VSIX's zip compresses each file alone with Deflate (104 KB for
 // these 320 KB of HTML, 85 KB as Brotli), and a lesson's first open decompresses it in about 1 ms.
 const lessonsText = Buffer.from(JSON.stringify(lessons));
-writeFileSync(
+writeWhole(
   join(dirname(target), 'lessons.json.br'),
   brotliCompressSync(lessonsText, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: lessonsText.length } }),
 );
 const topics = result.curriculum.steps.reduce((sum, step) => sum + step.topics.length, 0);
 console.log(`curriculum: ${result.curriculum.steps.length} steps, ${topics} topics, ${templates.length} templates -> ${relative(root, dirname(target))}`);
+
+/**
+ * Writes a file whole or not at all (a temporary file renamed over it): what reads dist/ while a
+ * build runs (npm test's template proofs beside the package's production build) sees the old file
+ * or the new one, never half of one.
+ */
+function writeWhole(path: string, content: string | Buffer): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, path);
+}
 
 function fail(problems: readonly CurriculumProblem[]): never {
   for (const problem of problems) {

@@ -9,7 +9,8 @@
 // with the last lines of each failed stage, a table of the stages and their times, then
 // "stages: N passed, M failed".
 // The package rebuilds dist/ for production, so nothing that reads dist/ (unit, integration) runs
-// beside it; the template proofs read only dist/templates.json, which both builds write alike.
+// beside it; the template proofs read only dist/templates.json, which both builds write alike and
+// whole (a rename), so they start right after the first build.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -47,7 +48,7 @@ const npm = (...args: string[]) => ['npm', 'run', '--silent', ...args];
 const proof = (project: string): Stage => ({
   name: `templates: ${project}`,
   command: [...npm('test:templates'), '--', project, '--profile', 'ci'],
-  needs: ['package'],
+  needs: ['build'],
   limitSeconds: 30 * 60,
 });
 
@@ -56,18 +57,18 @@ const STAGES: readonly Stage[] = [
   { name: 'build', command: ['node', 'esbuild.js', '--tests'] },
   { name: 'unit', command: npm('test:unit'), needs: ['build'] },
   { name: 'integration', command: [...npm('test:integration'), '--', '--no-build'], needs: ['build'] },
+  // The longest stage first, beside unit and integration: its clusters wait more than they compute.
+  proof('file-sharing'),
   // The UI tests and the harness install this VSIX; CI has no other packaging step.
   { name: 'package', command: npm('package'), failOn: /^\s*WARNING\b/m, needs: ['unit', 'integration'] },
-  // The three proofs (ci profile) take about seven minutes between them: as separate stages they share the workers.
-  proof('fault-tolerant-db'),
-  proof('file-sharing'),
   { name: 'ui', command: [...npm('test:ui'), '--', '--no-package'], needs: ['package'] },
   proof('microservices'),
+  proof('fault-tolerant-db'),
   { name: 'harness', command: npm('test:harness'), needs: ['package'] },
   { name: 'durability', command: npm('test:durability') },
-  { name: 'format', command: npm('format:check') },
   { name: 'lint', command: npm('lint') },
   { name: 'typecheck', command: npm('typecheck') },
+  { name: 'format', command: npm('format:check') },
 ];
 
 function lastLines(text: string, count: number): string {
