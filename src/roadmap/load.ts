@@ -91,7 +91,10 @@ export function loadRoadmap(context: vscode.ExtensionContext, log: vscode.LogOut
   return roadmap;
 }
 
-/** The watcher on the other windows' journals: the first render does not need it, so it starts after. */
+/**
+ * The watcher on the other windows' journals: the first render does not need it, so it starts after,
+ * and then re-reads once, for what another window wrote between the store's opening and the watch.
+ */
 export function startJournalWatcher(context: vscode.ExtensionContext, roadmap: LoadedRoadmap, log: vscode.LogOutputChannel): void {
   const store = roadmap.progress;
   const journalFolder = join(context.globalStorageUri.fsPath, 'progress');
@@ -103,4 +106,5 @@ export function startJournalWatcher(context: vscode.ExtensionContext, roadmap: L
       (error) => log.warn(`Not watching ${journalFolder}: ${String(error)}`),
     ),
   );
+  void reload();
 }
