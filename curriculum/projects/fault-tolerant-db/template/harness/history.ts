@@ -18,6 +18,8 @@ export interface Operation {
   readonly output?: string | null;
   /** How many requests the client sent for it (1: answered at the first try). */
   readonly attempts?: number;
+  /** How many of them the cluster held without serving: no answer in time, or `unavailable` (a refusal naming another node is not one). */
+  readonly held?: number;
 }
 
 export class History {

@@ -4,8 +4,9 @@
 // fifth node joins and the shards are rebalanced onto five nodes; then the first node leaves, the
 // shards are rebalanced onto the remaining four, and it is killed. All the while clients write:
 // nothing acknowledged may be lost, every key stays linearizable, every operation is answered and
-// none needs more than a few tries (counted by the client, not timed: a loaded machine is slower,
-// it does not make a client try more often than a shard that stopped serving does).
+// none is held unserved more than a few times (counted by the client, not timed: a refusal that
+// names another node is routing, answered at once; a request the cluster holds without serving is
+// what a shard that stopped serving gives).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { Cluster } from '../harness/cluster.ts';
@@ -19,8 +20,8 @@ import { placeShards } from '../src/ring.ts';
 const random = createRandom(seedFromEnv(), 'm6');
 const SHARDS = 4;
 const REPLICAS = 3;
-/** Requests one operation may take: a leader handing over costs a hop or two, a shard that stops serving many more. */
-const MAX_ATTEMPTS = 8;
+/** Requests of one operation the cluster may hold unserved (no answer in time, or unavailable): a leader handing over costs one or two. */
+const MAX_HELD = 5;
 const SCHEDULES = 5;
 let cluster: Cluster;
 let started = false;
@@ -52,7 +53,7 @@ test(`${SCHEDULES} simulated schedules: a member replaced through the log while 
   assert.ok(!simulationFailed, batch.failure);
 });
 
-test(`a node joins and another leaves while clients write: no loss, every operation answered, none after more than ${MAX_ATTEMPTS} tries`, { timeout: 90_000 }, async (t) => {
+test(`a node joins and another leaves while clients write: no loss, every operation answered, none held unserved more than ${MAX_HELD} times`, { timeout: 90_000 }, async (t) => {
   if (skipRealRun(t, simulationFailed)) {
     return;
   }
@@ -81,11 +82,12 @@ test(`a node joins and another leaves while clients write: no loss, every operat
   const ops = run.history.ops.filter((o) => o.client !== 'end');
   const unanswered = ops.filter((o) => o.outcome !== 'ok');
   assert.deepEqual(unanswered.map(describe), [], `${unanswered.length} of ${ops.length} operations got no answer during rebalancing`);
-  const most = ops.reduce((worst, o) => ((o.attempts ?? 1) > (worst.attempts ?? 1) ? o : worst));
-  console.log(`[figures] m6 tries: at most ${most.attempts ?? 1} for one operation`);
+  const most = ops.reduce((worst, o) => ((o.held ?? 0) > (worst.held ?? 0) ? o : worst));
+  const tries = Math.max(...ops.map((o) => o.attempts ?? 1));
+  console.log(`[figures] m6 tries: at most ${tries} requests for one operation, at most ${most.held ?? 0} of them held unserved`);
   assert.ok(
-    (most.attempts ?? 1) <= MAX_ATTEMPTS,
-    `${describe(most)} took ${most.attempts ?? 1} tries during rebalancing (at most ${MAX_ATTEMPTS}): a shard stopped serving while it changed members ` +
+    (most.held ?? 0) <= MAX_HELD,
+    `${describe(most)}: the cluster held ${most.held ?? 0} of its ${most.attempts ?? 1} requests without serving them (at most ${MAX_HELD}): a shard stopped serving while it changed members ` +
       `(does its leader keep answering while a new replica catches up, and hand over at once when it is removed?)`,
   );
 });
