@@ -124,20 +124,25 @@ export class KvClient {
     let mayHaveApplied = false;
     let lastError = 'no answer';
     let target = this.#leaderOf.get(request.key) ?? (nodes[this.#rotation % nodes.length] as string);
-    for (let attempt = 0; Date.now() < deadline; attempt++) {
+    let attempt = 0;
+    let held = 0;
+    for (; Date.now() < deadline; attempt++) {
       const reply = await this.#connection(target).call({ ...request, client: this.#identity, seq }, Math.min(this.#options.attemptTimeoutMs, Math.max(1, deadline - Date.now())));
       if (reply?.ok) {
         this.#leaderOf.set(request.key, target);
         const value = reply.value ?? null;
-        this.#record(request, start, 'ok', value);
+        this.#record(request, start, { attempts: attempt + 1, held }, 'ok', value);
         return { ok: true, value };
       }
       if (reply && reply.error === 'bad-request') {
-        this.#record(request, start, mayHaveApplied ? 'unknown' : 'fail');
+        this.#record(request, start, { attempts: attempt + 1, held }, mayHaveApplied ? 'unknown' : 'fail');
         return { ok: false, outcome: mayHaveApplied ? 'unknown' : 'fail', error: reply.message ?? 'bad request' };
       }
       mayHaveApplied ||= !reply || !definitelyNotApplied(reply.error);
       lastError = reply ? reply.error : 'no answer in time';
+      if (!reply || reply.error === 'unavailable') {
+        held++;
+      }
       if (reply && reply.error === 'not-leader' && reply.leader && reply.leader !== target && this.#addresses.has(reply.leader) && attempt % 4 !== 3) {
         target = reply.leader; // a named leader is worth trying at once, a few hops at most
         continue;
@@ -149,7 +154,7 @@ export class KvClient {
       await new Promise((resolve) => setTimeout(resolve, Math.min(backoff, Math.max(0, deadline - Date.now()))));
     }
     const outcome = mayHaveApplied ? 'unknown' : 'fail';
-    this.#record(request, start, outcome);
+    this.#record(request, start, { attempts: attempt, held }, outcome);
     return { ok: false, outcome, error: lastError };
   }
 
@@ -162,10 +167,10 @@ export class KvClient {
     return connection;
   }
 
-  #record(request: { op: 'get' | 'put' | 'delete'; key: string; value?: string }, start: number, outcome: 'ok' | 'fail' | 'unknown', output?: string | null): void {
+  #record(request: { op: 'get' | 'put' | 'delete'; key: string; value?: string }, start: number, tries: { attempts: number; held: number }, outcome: 'ok' | 'fail' | 'unknown', output?: string | null): void {
     if (this.#history) {
       const end = outcome === 'unknown' ? Infinity : this.#history.now();
-      this.#history.record({ client: this.name, ...request, start, end, outcome, ...(outcome === 'ok' ? { output } : {}) });
+      this.#history.record({ client: this.name, ...request, start, end, outcome, ...tries, ...(outcome === 'ok' ? { output } : {}) });
     }
   }
 }

@@ -12,19 +12,12 @@ import { NodeProcess } from './processes.ts';
 import { LinkProxy, type Faults } from './proxy.ts';
 import type { Random } from './random.ts';
 import { recordMessage } from './runs.ts';
+import { nodeSetup, type NodeSetup, type Topology } from './topology.ts';
 
-export interface ClusterOptions {
+/** Spares get their proxies at once and start later, with startNode. */
+export interface ClusterOptions extends Topology {
   readonly name: string;
   readonly random: Random;
-  /** Nodes n1..nN, started at once: the initial members. */
-  readonly nodes: number;
-  /** More ids (after the members) with proxies ready, started later with startNode: for rebalancing. */
-  readonly spares?: number;
-  readonly shards: number;
-  readonly replicas: number;
-  readonly heartbeatMs?: number;
-  readonly electionMs?: number;
-  readonly requestTimeoutMs?: number;
 }
 
 const ADMIN_TIMEOUT_MS = 1000;
@@ -33,6 +26,7 @@ export class Cluster {
   readonly ids: readonly string[];
   readonly members: readonly string[];
   readonly options: ClusterOptions;
+  readonly setup: NodeSetup;
   readonly dir: string;
   readonly #processes = new Map<string, NodeProcess>();
   readonly #ports = new Map<string, number>();
@@ -43,8 +37,9 @@ export class Cluster {
 
   private constructor(options: ClusterOptions) {
     this.options = options;
-    this.ids = Array.from({ length: options.nodes + (options.spares ?? 0) }, (_, i) => `n${i + 1}`);
-    this.members = this.ids.slice(0, options.nodes);
+    this.setup = nodeSetup(options);
+    this.ids = this.setup.ids;
+    this.members = this.setup.members;
     this.dir = mkdtempSync(join(tmpdir(), `fault-tolerant-db-${options.name}-`));
   }
 
@@ -70,12 +65,13 @@ export class Cluster {
   /** Starts (or restarts, same port and data folder) a node and waits for its READY. */
   async startNode(id: string): Promise<void> {
     const o = this.options;
+    const { heartbeatMs, electionMs, requestTimeoutMs } = this.setup;
     recordMessage('harness', `start ${id}`);
     const peers = this.ids.filter((other) => other !== id).map((other) => `${other}=${this.#link(id, other).address}`);
     const proc = new NodeProcess(id, [
       ...['--id', id, '--port', String(this.#ports.get(id) ?? 0), '--data', join(this.dir, id), '--power-loss'],
       ...['--members', this.members.join(','), '--peers', peers.join(','), '--shards', String(o.shards), '--replicas', String(o.replicas)],
-      ...['--heartbeat', String(o.heartbeatMs ?? 30), '--election', String(o.electionMs ?? 300), '--request-timeout', String(o.requestTimeoutMs ?? 800)],
+      ...['--heartbeat', String(heartbeatMs), '--election', String(electionMs), '--request-timeout', String(requestTimeoutMs)],
     ]);
     this.#processes.set(id, proc);
     const { port } = await proc.ready();
@@ -217,6 +213,11 @@ export class Cluster {
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  }
+
+  /** The shard's highest term among the running nodes that answer: each election raises it by one. */
+  async termOf(shard: number): Promise<number> {
+    return Math.max(0, ...(await this.statuses()).map((status) => status.shards[String(shard)]?.term ?? 0));
   }
 
   /** Polls the nodes (of `among`) until every shard has a leader there that committed its term's first entry. */

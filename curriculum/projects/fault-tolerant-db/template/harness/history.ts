@@ -16,6 +16,10 @@ export interface Operation {
   readonly outcome: 'ok' | 'fail' | 'unknown';
   /** What an acknowledged get returned (null: no such key). */
   readonly output?: string | null;
+  /** How many requests the client sent for it (1: answered at the first try). */
+  readonly attempts?: number;
+  /** How many of them the cluster held without serving: no answer in time, or `unavailable` (a refusal naming another node is not one). */
+  readonly held?: number;
 }
 
 export class History {
@@ -24,6 +28,7 @@ export class History {
   readonly #logged: boolean;
   #acknowledged = 0;
   #waiters: { count: number; wake: () => void }[] = [];
+  #watchers: { match: (operation: Operation) => boolean; wake: (operation: Operation) => void }[] = [];
 
   /** `logged`: each operation also goes to .runs/…/history.log (harness/runs.ts); the simulator's histories do not. */
   constructor(logged = true) {
@@ -49,6 +54,20 @@ export class History {
       }
       return true;
     });
+    if (operation.outcome === 'ok') {
+      this.#watchers = this.#watchers.filter((watcher) => {
+        if (watcher.match(operation)) {
+          watcher.wake(operation);
+          return false;
+        }
+        return true;
+      });
+    }
+  }
+
+  /** Resolves with the next acknowledged operation that `match` accepts: how a test waits for service to return. */
+  nextAcknowledged(match: (operation: Operation) => boolean): Promise<Operation> {
+    return new Promise((wake) => this.#watchers.push({ match, wake }));
   }
 
   /** Resolves once `count` operations in all have been acknowledged: how faults are timed. */

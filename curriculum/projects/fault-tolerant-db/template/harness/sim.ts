@@ -17,6 +17,7 @@ import { placeShards, shardOf } from '../src/ring.ts';
 import { assertConsistent } from './checks.ts';
 import { History } from './history.ts';
 import { createRandom, type Random } from './random.ts';
+import { nodeSetup, type Topology } from './topology.ts';
 
 export interface NetworkFaults {
   /** Share of node-to-node messages lost. */
@@ -31,16 +32,9 @@ export interface NetworkFaults {
 
 export const CALM: NetworkFaults = { drop: 0, duplicate: 0, delayMs: [0.5, 2], reorder: false };
 
-export interface SimOptions {
+/** Spares can be started later with start(). */
+export interface SimOptions extends Topology {
   readonly seed: number;
-  /** Nodes n1..nN, the initial members; `spares` more ids can be started later. */
-  readonly nodes: number;
-  readonly spares?: number;
-  readonly shards: number;
-  readonly replicas: number;
-  readonly heartbeatMs?: number;
-  readonly electionMs?: number;
-  readonly requestTimeoutMs?: number;
   /**
    * Share of client requests the network delivers once more, 50 to 400 ms later, its answer lost:
    * only the table of clients' last operations (KvState, and in snapshots) keeps it from applying twice.
@@ -134,13 +128,14 @@ export class Simulation {
 
   constructor(options: SimOptions) {
     this.options = options;
-    this.#heartbeatMs = options.heartbeatMs ?? 30;
-    this.#electionMs = options.electionMs ?? 300;
-    this.#requestTimeoutMs = options.requestTimeoutMs ?? 800;
+    const setup = nodeSetup(options);
+    this.#heartbeatMs = setup.heartbeatMs;
+    this.#electionMs = setup.electionMs;
+    this.#requestTimeoutMs = setup.requestTimeoutMs;
     this.#random = createRandom(options.seed, 'sim');
     this.#net = this.#random.fork('network');
-    this.ids = Array.from({ length: options.nodes + (options.spares ?? 0) }, (_, i) => `n${i + 1}`);
-    this.members = this.ids.slice(0, options.nodes);
+    this.ids = setup.ids;
+    this.members = setup.members;
     this.placement = placeShards(this.members, options.shards, options.replicas);
     for (const id of this.ids) {
       this.#nodes.set(id, { id, files: new Map(), disk: undefined, up: false, started: false, incarnation: 0, serving: 0, replicas: new Map(), hosting: new Set(), dropped: new Set() });

@@ -111,7 +111,7 @@ test('a node killed with SIGKILL under load and restarted keeps every acknowledg
   const history = new History();
   for (const round of [1, 2]) {
     const stop = new AbortController();
-    const run = startLoad(node, { clients: 4, keys: 12, operations: 400, maxMs: 15_000, random: random.fork(`load ${round}`), label: `r${round}c`, reads: 0.2, deletes: 0.1, signal: stop.signal, clientOptions: { deadlineMs: 400 } }, history);
+    const run = startLoad(node, { clients: 4, keys: 12, operations: 400, maxMs: 60_000, random: random.fork(`load ${round}`), label: `r${round}c`, reads: 0.2, deletes: 0.1, signal: stop.signal, clientOptions: { deadlineMs: 400 } }, history);
     await whenAcknowledged(run, round * 150 + random.int(0, 100));
     await node.kill();
     stop.abort();

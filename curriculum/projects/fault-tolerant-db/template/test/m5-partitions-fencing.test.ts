@@ -121,7 +121,7 @@ test('leaders cut off under load, with lost, delayed and duplicated messages: ev
   const messages = cluster.nodeMessages();
   cluster.setFaults({ drop: 0.02, duplicate: 0.02, delayMs: [0, 4] });
   const stop = new AbortController();
-  const run = startLoad(cluster, { clients: 4, keys: 6, operations: 1000, maxMs: 25_000, random: random.fork('load'), signal: stop.signal });
+  const run = startLoad(cluster, { clients: 4, keys: 6, operations: 1000, maxMs: 90_000, random: random.fork('load'), signal: stop.signal });
   let acknowledged = 25;
   for (let round = 0; round < 3; round++) {
     await whenAcknowledged(run, acknowledged);

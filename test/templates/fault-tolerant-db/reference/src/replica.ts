@@ -224,25 +224,15 @@ export class Replica {
   }
 
   #onAppend(m: Extract<PeerMessage, { type: 'append' }>): void {
-    if (m.term < this.#term) {
-      // Fencing: a leader of an older term is told the newer term and steps down.
-      this.#env.send(m.from, { type: 'append-reply', shard: this.#env.shard, term: this.#term, from: this.#env.self, success: false, match: 0, next: 0 });
+    if (!this.#followLeader(m)) {
       return;
     }
-    if (m.term > this.#term) {
-      this.#adoptTerm(m.term);
-    } else if (this.#role !== 'follower') {
-      this.#stepDown();
-    }
-    this.#leader = m.from;
-    this.#heardLeaderAt = this.#env.now();
-    this.#electionAt = this.#env.now() + this.#electionTimeout();
     const snapshotIndex = this.#snapshotIndex();
     if (m.prevIndex < snapshotIndex) {
       // Everything up to the snapshot is committed, the same everywhere: keep only what follows it.
       const last = m.prevIndex + m.entries.length;
       if (last <= snapshotIndex) {
-        this.#env.send(m.from, { type: 'append-reply', shard: this.#env.shard, term: this.#term, from: this.#env.self, success: true, match: last, next: this.#lastIndex() + 1 });
+        this.#answerLeader(m.from, true, last, this.#lastIndex() + 1);
         return;
       }
       m = { ...m, prevIndex: snapshotIndex, prevTerm: this.#termAt(snapshotIndex), entries: m.entries.filter((entry) => entry.i > snapshotIndex) };
@@ -250,7 +240,7 @@ export class Replica {
     if (m.prevIndex > this.#lastIndex() || this.#termAt(m.prevIndex) !== m.prevTerm) {
       // Entries up to our commit index are on every future leader: resend from there.
       const next = Math.min(this.#lastIndex(), this.#commit) + 1;
-      this.#env.send(m.from, { type: 'append-reply', shard: this.#env.shard, term: this.#term, from: this.#env.self, success: false, match: 0, next });
+      this.#answerLeader(m.from, false, 0, next);
       return;
     }
     let changed = false;
@@ -275,23 +265,14 @@ export class Replica {
       this.#commit = Math.max(this.#commit, Math.min(m.commit, match));
       this.#apply();
     }
-    this.#env.send(m.from, { type: 'append-reply', shard: this.#env.shard, term: this.#term, from: this.#env.self, success: true, match, next: match + 1 });
+    this.#answerLeader(m.from, true, match, match + 1);
   }
 
   /** InstallSnapshot: a follower too far behind for the leader's log takes its snapshot instead. */
   #onSnapshot(m: Extract<PeerMessage, { type: 'snapshot' }>): void {
-    if (m.term < this.#term) {
-      this.#env.send(m.from, { type: 'append-reply', shard: this.#env.shard, term: this.#term, from: this.#env.self, success: false, match: 0, next: 0 });
+    if (!this.#followLeader(m)) {
       return;
     }
-    if (m.term > this.#term) {
-      this.#adoptTerm(m.term);
-    } else if (this.#role !== 'follower') {
-      this.#stepDown();
-    }
-    this.#leader = m.from;
-    this.#heardLeaderAt = this.#env.now();
-    this.#electionAt = this.#env.now() + this.#electionTimeout();
     if (m.index > this.#commit) {
       // Entries after the snapshot that agree with it stay; anything else is replaced by it.
       this.#log = this.#termAt(m.index) === m.lastTerm ? this.#log.slice(m.index - this.#snapshotIndex()) : [];
@@ -301,7 +282,33 @@ export class Replica {
       this.#members = this.#currentMembers();
       this.#saveSnapshot();
     }
-    this.#env.send(m.from, { type: 'append-reply', shard: this.#env.shard, term: this.#term, from: this.#env.self, success: true, match: m.index, next: this.#lastIndex() + 1 });
+    this.#answerLeader(m.from, true, m.index, this.#lastIndex() + 1);
+  }
+
+  /**
+   * What an append and a snapshot both start with. One from an older term is refused and its
+   * sender told the newer term, so it steps down (fencing); otherwise this replica follows the
+   * sender, in its term, and hears no need for an election for a while.
+   */
+  #followLeader(m: { readonly term: number; readonly from: string }): boolean {
+    if (m.term < this.#term) {
+      this.#answerLeader(m.from, false, 0, 0);
+      return false;
+    }
+    if (m.term > this.#term) {
+      this.#adoptTerm(m.term);
+    } else if (this.#role !== 'follower') {
+      this.#stepDown();
+    }
+    this.#leader = m.from;
+    this.#heardLeaderAt = this.#env.now();
+    this.#electionAt = this.#env.now() + this.#electionTimeout();
+    return true;
+  }
+
+  /** The one answer to an append or a snapshot: whether it was taken, what this replica now holds up to, and where the leader should go on from. */
+  #answerLeader(to: string, success: boolean, match: number, next: number): void {
+    this.#env.send(to, { type: 'append-reply', shard: this.#env.shard, term: this.#term, from: this.#env.self, success, match, next });
   }
 
   #onAppendReply(m: Extract<PeerMessage, { type: 'append-reply' }>): void {
