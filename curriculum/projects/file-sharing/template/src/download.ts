@@ -87,7 +87,8 @@ export class DownloadError extends Error {
  * 'banned'; report.banned lists it).
  * And a downloader is a peer too. With `serve`, once you have the manifest, startSeeding
  * (seeding.ts) with `have` the live set of chunks you verified, emit 'serving', and leave your own
- * address out of what discovery returns. Other downloaders gain chunks as they go, so ask each
+ * address out of what discovery returns: the address you announce (seeding.address), which behind
+ * a proxy or a NAT is not the port you listen on. Other downloaders gain chunks as they go, so ask each
  * peer GET_HAVE again now and then while it lacks chunks you need. When the download completes,
  * keep serving (now from `out`) and hand the Seeding back in report.seeding; on failure, stop it.
  *

@@ -9,6 +9,11 @@ export interface TrackerOptions {
   readonly port?: number;
   /** How long an announcement lasts without a heartbeat. */
   readonly ttlMs?: number;
+  /**
+   * The clock expiry is judged by, in ms (default Date.now): read it for every announcement and
+   * lookup, never Date.now directly, so that a test can move time by hand.
+   */
+  readonly now?: () => number;
 }
 
 export interface Tracker {

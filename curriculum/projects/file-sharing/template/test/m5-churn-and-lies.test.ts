@@ -230,6 +230,56 @@ test('startSeeding serves and announces the chunks verified so far, including th
   await cluster.waitTracker(file.root, (listed) => !listed.includes(seeding.address));
 });
 
+test('a downloader that serves leaves itself out of the peers it finds, and never asks itself for anything', { timeout: 60_000 }, async () => {
+  const file = await seededFile('self.bin', 16);
+  await tracker();
+  const all = Array.from({ length: file.chunks }, (_, i) => i);
+  const front = all.slice(0, Math.floor(file.chunks / 2));
+  // The downloader reaches the tracker through a proxy, so that the test sees each of its lookups.
+  const trackerProxy = await cluster.startProxy('tracker', {});
+  trackerProxy.setTarget(cluster.tracker!.port);
+  const lookups = (): number => trackerProxy.events().filter((e) => e.kind === 'request' && e.type === Type.Lookup).length;
+  await cluster.startPeer({ name: 'self-front', file: file.path, chunkSize: CHUNK, heartbeatMs: 300, only: formatRanges(front) });
+  await cluster.waitTracker(file.root, (listed) => listed.length === 1);
+  // What the downloader serves is reached through this proxy, and it announces the proxy's address:
+  // as behind a NAT, the address it listens on is not the one others reach it at.
+  const own = await cluster.startProxy('downloader-self', {});
+  const report = download({
+    root: file.root,
+    out: cluster.path('self-out.bin'),
+    tracker: trackerProxy.address,
+    rediscoverMs: 300,
+    giveUpMs: 30_000,
+    serve: { advertise: own.address, heartbeatMs: 300 },
+    onEvent: (event) => {
+      if (event.type === 'serving') {
+        own.setTarget(event.port);
+      }
+    },
+  }).catch((error: Error) => error);
+  // Half of the file is on no peer yet: the download goes on, and asks the tracker again and again,
+  // which now lists the downloader itself. Two lookups after that, a downloader that does not leave
+  // itself out has connected to itself; only then does a peer with the other half join.
+  await cluster.waitTracker(file.root, (listed) => listed.includes(own.address));
+  const listedAt = lookups();
+  await until(`the downloader asked the tracker ${lookups() - listedAt} times after it was listed, not twice: ask it again every rediscoverMs`, () => lookups() >= listedAt + 2);
+  await cluster.startPeer({ name: 'self-back', file: file.path, chunkSize: CHUNK, heartbeatMs: 300, only: formatRanges(all.slice(front.length)) });
+  const outcome = await report;
+  try {
+    assert.ok(!(outcome instanceof Error), `${outcome instanceof Error ? outcome.message : ''}\nthe peer "self-back" joined with the chunks that were missing`);
+    assert.equal(
+      own.stats.connections,
+      0,
+      `the downloader connected to its own address ${own.address} (${own.stats.connections} connections), which the tracker lists because it announces it: ` +
+        'leave the address you announce (seeding.address) out of the peers you discover; the port you listen on is not the address others reach ' +
+        'you at (the lesson "NAT and NAT traversal", read first for milestone 3, says why)',
+    );
+    assert.ok((await readFile(cluster.path('self-out.bin'))).equals(file.content), 'the downloaded file differs from the original');
+  } finally {
+    await (outcome instanceof Error ? undefined : outcome.seeding?.stop());
+  }
+});
+
 test('downloaders feed each other: with the seeders gone, each finishes from the other', { timeout: 90_000 }, async (t) => {
   const file = await seededFile('swarm.bin', 24);
   const address = await tracker();

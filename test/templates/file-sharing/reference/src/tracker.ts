@@ -13,6 +13,11 @@ export interface TrackerOptions {
   readonly port?: number;
   /** How long an announcement lasts without a heartbeat. */
   readonly ttlMs?: number;
+  /**
+   * The clock expiry is judged by, in ms (default Date.now): read it for every announcement and
+   * lookup, never Date.now directly, so that a test can move time by hand.
+   */
+  readonly now?: () => number;
 }
 
 export interface Tracker {
@@ -27,11 +32,12 @@ interface Entry {
 
 export function startTracker(options: TrackerOptions = {}): Promise<Tracker> {
   const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
+  const clock = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
   const sockets = new Set<Socket>();
 
   const sweep = (): void => {
-    const now = Date.now();
+    const now = clock();
     for (const [peer, entry] of entries) {
       if (entry.expiresAt <= now) {
         entries.delete(peer);
@@ -47,12 +53,12 @@ export function startTracker(options: TrackerOptions = {}): Promise<Tracker> {
       const peer = String(body.peer);
       parseAddress(peer);
       const roots = Array.isArray(body.roots) ? body.roots.map(String) : [];
-      entries.set(peer, { roots: new Set(roots), expiresAt: Date.now() + ttlMs });
+      entries.set(peer, { roots: new Set(roots), expiresAt: clock() + ttlMs });
       return encodeFrame(MessageType.AnnounceOk, encodeJson({ ttlMs }));
     }
     if (frame.type === MessageType.Lookup) {
       const root = String(body.root);
-      const now = Date.now();
+      const now = clock();
       const peers = [...entries].filter(([, entry]) => entry.expiresAt > now && entry.roots.has(root)).map(([peer]) => peer);
       return encodeFrame(MessageType.Peers, encodeJson({ peers }));
     }
