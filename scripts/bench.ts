@@ -213,7 +213,7 @@ async function core(): Promise<void> {
     console.log(`  parse curriculum.json                      ${ms(parse)}`);
     console.log(`  toggle, 1,000 records kept                 ${ms(toggle, 3)}  = ${(toggle / floor).toFixed(2)} × floor`);
     console.log(
-      `    journal append (open, write, fdatasync)  ${ms(append, 3)}  = ${(append / appendRun.floor).toFixed(2)} × its floor (${ms(appendRun.floor, 3)})`,
+      `    journal append (one write, O_DSYNC)      ${ms(append, 3)}  = ${(append / appendRun.floor).toFixed(2)} × its floor (${ms(appendRun.floor, 3)})`,
     );
     console.log(`    event fan-out (tree, tally, walkthrough) ${ms(fanOut, 3)}`);
     console.log(`    tree refresh (one step re-presented)     ${ms(refresh, 3)}`);
