@@ -73,6 +73,7 @@ function sizes(): void {
   console.log('sizes (production build)');
   console.log(`  dist/extension.js       ${kb(bytes('dist/extension.js'))}   (budget 60 KB)`);
   console.log(`  dist/projects.js        ${kb(bytes('dist/projects.js'))}   (loaded by the first scaffold or check)`);
+  console.log(`  dist/testing.js         ${kb(bytes('dist/testing.js'))}   (the Testing view's controller, loaded after the first render)`);
   console.log(`  dist/curriculum.json    ${kb(bytes('dist/curriculum.json'))}   (read at activation)`);
   console.log(`  dist/lessons.json.br    ${kb(bytes('dist/lessons.json.br'))}   (Brotli; read when the first lesson opens)`);
   console.log(`  dist/template-files.br  ${kb(bytes('dist/template-files.br'))}   (the three templates' files, Brotli; read when scaffolding)`);
