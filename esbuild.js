@@ -146,8 +146,13 @@ async function main() {
     packTemplateFiles();
   }
   const extension = await esbuild.context({
-    // The extension, and the project commands it loads on first use (src/projects/index.ts).
-    entryPoints: { extension: path.join(root, 'src', 'extension.ts'), projects: path.join(root, 'src', 'projects', 'index.ts') },
+    // The extension; the project commands it loads on first use (src/projects/index.ts); the Testing
+    // view's controller, which it loads after the first render (src/testing/controller.ts).
+    entryPoints: {
+      extension: path.join(root, 'src', 'extension.ts'),
+      projects: path.join(root, 'src', 'projects', 'index.ts'),
+      testing: path.join(root, 'src', 'testing', 'controller.ts'),
+    },
     bundle: true,
     format: 'cjs',
     platform: 'node',
@@ -156,7 +161,7 @@ async function main() {
     sourcemap: !production,
     sourcesContent: false,
     outdir: path.join(root, 'dist'),
-    external: ['vscode', './projects.js'],
+    external: ['vscode', './projects.js', './testing.js'],
     // The time the bundle starts evaluating, so activation's log line can report module load.
     banner: { js: '"use strict";var __dsRoadmapLoadStart = performance.now();' },
     metafile: true,

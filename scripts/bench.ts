@@ -73,6 +73,7 @@ function sizes(): void {
   console.log('sizes (production build)');
   console.log(`  dist/extension.js       ${kb(bytes('dist/extension.js'))}   (budget 60 KB)`);
   console.log(`  dist/projects.js        ${kb(bytes('dist/projects.js'))}   (loaded by the first scaffold or check)`);
+  console.log(`  dist/testing.js         ${kb(bytes('dist/testing.js'))}   (the Testing view's controller, loaded after the first render)`);
   console.log(`  dist/curriculum.json    ${kb(bytes('dist/curriculum.json'))}   (read at activation)`);
   console.log(`  dist/lessons.json.br    ${kb(bytes('dist/lessons.json.br'))}   (Brotli; read when the first lesson opens)`);
   console.log(`  dist/template-files.br  ${kb(bytes('dist/template-files.br'))}   (the three templates' files, Brotli; read when scaffolding)`);
@@ -213,7 +214,7 @@ async function core(): Promise<void> {
     console.log(`  parse curriculum.json                      ${ms(parse)}`);
     console.log(`  toggle, 1,000 records kept                 ${ms(toggle, 3)}  = ${(toggle / floor).toFixed(2)} × floor`);
     console.log(
-      `    journal append (open, write, fdatasync)  ${ms(append, 3)}  = ${(append / appendRun.floor).toFixed(2)} × its floor (${ms(appendRun.floor, 3)})`,
+      `    journal append (one write, O_DSYNC)      ${ms(append, 3)}  = ${(append / appendRun.floor).toFixed(2)} × its floor (${ms(appendRun.floor, 3)})`,
     );
     console.log(`    event fan-out (tree, tally, walkthrough) ${ms(fanOut, 3)}`);
     console.log(`    tree refresh (one step re-presented)     ${ms(refresh, 3)}`);

@@ -9,7 +9,7 @@ import { compileCurriculum, formatProblem, type CurriculumProblem } from '../src
 import { compileTemplate } from '../src/core/curriculum/templates';
 import { runtimeCurriculum } from '../src/core/curriculum/model';
 import { diagramProblems } from '../src/core/lesson/diagram';
-import { renderInlineMarkdown, renderLessonMarkdown } from '../src/core/lesson/markdown';
+import { lessonContent } from '../src/core/lesson/markdown';
 import type { LessonContent } from '../src/core/lesson/page';
 import type { CompiledTemplate } from '../src/core/scaffold/template';
 
@@ -73,22 +73,21 @@ if (templateProblems.length > 0) {
 }
 
 mkdirSync(dirname(target), { recursive: true });
-// The lessons' Markdown stays out: rendered below into lessons.json, it is read only when a lesson opens.
+// What only a lesson page reads stays out (runtimeCurriculum): it goes below into lessons.json.br, read when a lesson opens.
 writeWhole(target, JSON.stringify(runtimeCurriculum(result.curriculum)));
 writeWhole(join(dirname(target), 'templates.json'), JSON.stringify(templates));
-// Lessons are rendered here, at build time, so no Markdown parser ships on the activation path;
-// diagrams are checked and inlined so that they take the theme's colours.
+// Lessons are rendered here, at build time, so no Markdown parser ships on the activation path.
+// Diagrams are checked here; the lesson panel inlines them from media/diagrams/ (which the
+// walkthroughs show too), so that they take the theme's colours and ship once.
 const lessons: Record<string, LessonContent> = {};
 const diagramIssues: CurriculumProblem[] = [];
 for (const topic of result.curriculum.steps.flatMap((step) => step.topics)) {
-  let diagramSvg: string | undefined;
   if (topic.diagram) {
-    diagramSvg = readFileSync(join(root, topic.diagram.file), 'utf8');
-    for (const problem of diagramProblems(diagramSvg)) {
+    for (const problem of diagramProblems(readFileSync(join(root, topic.diagram.file), 'utf8'))) {
       diagramIssues.push({ file: topic.diagram.file, line: 1, column: 1, message: `${problem} (diagram of topic "${topic.id}").` });
     }
   }
-  lessons[topic.id] = { html: renderLessonMarkdown(topic.lesson), tryItHtml: renderInlineMarkdown(topic.tryIt), ...(diagramSvg ? { diagramSvg } : {}) };
+  lessons[topic.id] = lessonContent(topic);
 }
 if (diagramIssues.length > 0) {
   fail(diagramIssues);

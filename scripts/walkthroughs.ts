@@ -3,7 +3,8 @@
 // without it, checks that the committed files are what the curriculum generates and exits 1 if not.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import type { Curriculum } from '../src/core/curriculum/model';
+import { brotliDecompressSync } from 'node:zlib';
+import { withLessonText, type Curriculum, type TopicLessonText } from '../src/core/curriculum/model';
 import type { CompiledTemplate } from '../src/core/scaffold/template';
 import { generateWalkthroughs, NLS_PREFIX } from '../src/core/walkthrough/generate';
 
@@ -11,7 +12,14 @@ const root = join(__dirname, '..');
 const write = process.argv.includes('--write');
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(join(root, path), 'utf8')) as T;
 
-const generated = generateWalkthroughs(readJson<Curriculum>('dist/curriculum.json'), readJson<CompiledTemplate[]>('dist/templates.json'));
+// The topics' reading and try-it text ship with the lessons, not in curriculum.json.
+const lessons = JSON.parse(brotliDecompressSync(readFileSync(join(root, 'dist', 'lessons.json.br'))).toString('utf8')) as Record<string, TopicLessonText>;
+const curriculum = withLessonText(readJson<Curriculum>('dist/curriculum.json'), lessons);
+if (!curriculum) {
+  console.error('walkthroughs: dist/lessons.json.br lacks a topic of dist/curriculum.json: run "npm run build" first.');
+  process.exit(1);
+}
+const generated = generateWalkthroughs(curriculum, readJson<CompiledTemplate[]>('dist/templates.json'));
 const manifestPath = join(root, 'package.json');
 const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { contributes: Record<string, unknown> };
 const nlsPath = join(root, 'package.nls.json');

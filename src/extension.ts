@@ -11,7 +11,7 @@ import type { Roadmap, RoadmapContext } from './roadmap/roadmap';
 import { loadRoadmap, startJournalWatcher } from './roadmap/load';
 import { TemplateCatalog } from './roadmap/templates';
 import { registerWalkthroughContext } from './walkthrough/contextKeys';
-import { registerMilestoneTests, type MilestoneTests } from './testing/controller';
+import type * as Testing from './testing/controller';
 import { PhaseTimer } from './core/util/phases';
 
 /** Set by the bundle's first line (esbuild.js banner); absent when the sources run unbundled. */
@@ -30,7 +30,7 @@ export interface RoadmapApi {
   /** The step-6 templates; the integration tests replace them with fixtures. */
   readonly templates: TemplateCatalog;
   /** The Testing view's controller of the milestones. */
-  readonly tests?: MilestoneTests;
+  readonly tests?: Testing.MilestoneTests;
   /** The spaced review; tests move its clock to make a topic fall due. */
   readonly reviews?: ReviewBoard;
   /** The progress value as VS Code stored it, once the summary write a change left for later is done, to check persistence. */
@@ -73,8 +73,8 @@ export function activate(context: vscode.ExtensionContext): RoadmapApi {
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(WebviewTypes.lesson, lessons ?? closeLesson));
   const plan = roadmap.ok ? registerPlanView(context.subscriptions, roadmap) : undefined;
   // The Testing view's controller lists the workspace's projects: made after the first render, or on the first read of the API's `tests`.
-  let tests: MilestoneTests | undefined;
-  const milestoneTests = () => (roadmap.ok ? (tests ??= registerMilestoneTests(context.subscriptions, ctx, roadmap, projectCommands)) : undefined);
+  let tests: Testing.MilestoneTests | undefined;
+  const milestoneTests = () => (roadmap.ok ? (tests ??= testing().registerMilestoneTests(context.subscriptions, ctx, roadmap, projectCommands)) : undefined);
   if (roadmap.ok) {
     // Off the path of the first render; a view that stays hidden (activated by a command) waits 1 s.
     void afterFirstRender(tree, 1000).then(() => {
@@ -100,6 +100,12 @@ export function activate(context: vscode.ExtensionContext): RoadmapApi {
     reviews,
     storedProgress: () => storedProgress(context, roadmap),
   };
+}
+
+/** The Testing view's controller, bundled apart (dist/testing.js, next to this bundle): the first render does not need it. */
+function testing(): typeof Testing {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./testing.js') as typeof Testing;
 }
 
 async function storedProgress(context: vscode.ExtensionContext, roadmap: Roadmap): Promise<unknown> {

@@ -15,6 +15,7 @@ import {
   lessonStateMessage,
   parseLessonMessage,
   parseLessonViewState,
+  MISSING_LESSON_CONTENT,
   renderLessonPage,
   type LessonContent,
   type LessonReviewMessage,
@@ -144,13 +145,14 @@ export class LessonPanels implements vscode.Disposable, vscode.WebviewPanelSeria
     const { panel } = entry;
     const webview = panel.webview;
     const media = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extensionUri, 'media', name)).toString();
-    const lessons = await this.loadLessons();
+    const [lessons, diagramSvg] = await Promise.all([this.loadLessons(), topic.diagram && this.readDiagram(topic.diagram.file)]);
     panel.title = topic.title;
     webview.html = renderLessonPage({
       step,
       stepNumber: this.roadmap.curriculum.steps.indexOf(step) + 1,
       topic,
-      content: lessons[topic.id] ?? { html: '' },
+      content: lessons[topic.id] ?? MISSING_LESSON_CONTENT,
+      ...(diagramSvg ? { diagramSvg } : {}),
       done: this.roadmap.progress.isDone(topic.id),
       reviewText: lessonReviewText(this.reviews.state(topic.id), this.reviews.now()),
       links: lessonLinks(this.roadmap.curriculum, step, topic),
@@ -198,7 +200,15 @@ export class LessonPanels implements vscode.Disposable, vscode.WebviewPanelSeria
     }
   }
 
-  /** dist/lessons.json.br: the lessons' HTML, rendered and compressed at build time; read once, on the first lesson. */
+  /** A topic's diagram, read from media/diagrams/ (where the walkthroughs show it too) to inline; undefined, logged, when it cannot be read. */
+  private readDiagram(file: string): Promise<string | undefined> {
+    return readFile(vscode.Uri.joinPath(this.ctx.extensionUri, ...file.split('/')).fsPath, 'utf8').catch((error: unknown) => {
+      this.ctx.log.error(`Could not read the diagram ${file}`, error);
+      return undefined;
+    });
+  }
+
+  /** dist/lessons.json.br: the lessons' HTML and text, rendered and compressed at build time; read once, on the first lesson. */
   private loadLessons(): Promise<Readonly<Record<string, LessonContent>>> {
     // A damaged file (cut off, not Brotli, not JSON) is logged like a missing one: the lessons show without their text.
     this.lessons ??= readFile(vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'lessons.json.br').fsPath)

@@ -73,7 +73,7 @@ export function loadRoadmap(context: vscode.ExtensionContext, log: vscode.LogOut
   const signingKey = ensureSigningKey(context.globalState, StateKeys.signingKey);
   signingKey.stored.catch((error: unknown) => log.error('Could not store the signing key of your progress files.', error));
   timer?.mark('signing key');
-  context.subscriptions.push(store, projects);
+  context.subscriptions.push(store, journal, projects);
   if (problems.length > 0) {
     const kept = [setAsideKey && vscode.l10n.t('globalState key "{0}"', setAsideKey), ...setAsideFiles.map((name) => join(journalFolder, name))].filter(
       Boolean,

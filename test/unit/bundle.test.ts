@@ -31,4 +31,17 @@ describe('extension bundle', () => {
       'dist/projects.js does not hold the check command',
     );
   });
+
+  it('keeps the Testing view controller in dist/testing.js, loaded after the first render', () => {
+    assert.deepEqual(
+      activationInputs().filter((input) => /src\/testing\//.test(input)),
+      [],
+    );
+    const outputs = (JSON.parse(readFileSync(distFile('meta.json'), 'utf8')) as Meta).outputs;
+    const testing = Object.entries(outputs).find(([file]) => file.endsWith('dist/testing.js'))?.[1];
+    assert.ok(
+      testing && Object.keys(testing.inputs).some((input) => input.endsWith('src/testing/controller.ts')),
+      'dist/testing.js does not hold the controller',
+    );
+  });
 });

@@ -18,29 +18,68 @@ export type RoadmapData = z.infer<typeof roadmapSchema>;
 /** One curriculum/topics/<step-id>.yaml as validated. */
 export type TopicFileData = z.infer<typeof topicFileSchema>;
 
-/** A topic as its YAML file has it, the lesson's Markdown included (the build renders it into dist/lessons.json). */
+/** A topic as its YAML file has it, the lesson's Markdown included (the build renders it into dist/lessons.json.br). */
 export type TopicSource = z.infer<typeof topicSchema>;
-/** A topic as the extension loads it from dist/curriculum.json: without the lesson's Markdown, which only the build reads. */
-export type Topic = Omit<TopicSource, 'lesson'>;
+/**
+ * What of a topic only its lesson page (and the walkthrough generator) reads: it ships in
+ * dist/lessons.json.br beside the rendered lesson, not in dist/curriculum.json, which activation
+ * reads and the tree needs only titles, ids, hours and summaries of.
+ */
+export type TopicLessonText = Pick<TopicSource, 'reading' | 'papers' | 'selfCheck' | 'tryIt'>;
+/** A topic as the extension loads it from dist/curriculum.json: without what only its lesson page reads. */
+export type Topic = Omit<TopicSource, 'lesson' | keyof TopicLessonText>;
+/** A topic with its lesson's text, as the walkthrough generator reads it (withLessonText). */
+export type TopicWithText = Topic & TopicLessonText;
 export type Paper = z.infer<typeof paperSchema>;
 export type Milestone = z.infer<typeof milestoneSchema>;
 export type Project = z.infer<typeof projectSchema>;
+/** The curriculum with topics of type T: as loaded (Topic), with their text (TopicWithText), or as compiled (TopicSource). */
+export type CurriculumOf<T extends Topic> = Omit<RoadmapData, 'steps'> & { readonly steps: readonly StepOf<T>[] };
+export type StepOf<T extends Topic> = z.infer<typeof stepSchema> & { readonly topics: readonly T[] };
 /** A step with its topics (from its topic file; none for a project step). */
-export type Step = z.infer<typeof stepSchema> & { readonly topics: readonly Topic[] };
-/** The compiled curriculum: the roadmap with every step's topics. */
-export type Curriculum = Omit<RoadmapData, 'steps'> & { readonly steps: readonly Step[] };
+export type Step = StepOf<Topic>;
+/** The compiled curriculum as the extension loads it (dist/curriculum.json). */
+export type Curriculum = CurriculumOf<Topic>;
+/** The curriculum with each topic's lesson text, for the walkthrough generator. */
+export type CurriculumWithText = CurriculumOf<TopicWithText>;
 /** The curriculum as the build compiles it from its sources, lessons' Markdown included. */
-export type SourceCurriculum = Omit<RoadmapData, 'steps'> & { readonly steps: readonly (Omit<Step, 'topics'> & { readonly topics: readonly TopicSource[] })[] };
+export type SourceCurriculum = CurriculumOf<TopicSource>;
 
-/** What dist/curriculum.json holds: the curriculum without the lessons' Markdown (rendered into dist/lessons.json). */
+/** What dist/curriculum.json holds: the curriculum without the lessons' Markdown and TopicLessonText. */
 export function runtimeCurriculum(source: SourceCurriculum): Curriculum {
+  const lessonOnly = new Set<string>(['lesson', 'reading', 'papers', 'selfCheck', 'tryIt'] satisfies (keyof TopicSource)[]);
   return {
     ...source,
     steps: source.steps.map((step) => ({
       ...step,
-      topics: step.topics.map((topic) => Object.fromEntries(Object.entries(topic).filter(([key]) => key !== 'lesson')) as Topic),
+      topics: step.topics.map((topic) => Object.fromEntries(Object.entries(topic).filter(([key]) => !lessonOnly.has(key))) as Topic),
     })),
   };
+}
+
+/** A topic's lesson text (from its source, or from a lesson's content with more beside it), and nothing else. */
+export function lessonText(from: TopicLessonText): TopicLessonText {
+  return { reading: from.reading, ...(from.papers ? { papers: from.papers } : {}), selfCheck: from.selfCheck, tryIt: from.tryIt };
+}
+
+/**
+ * The curriculum of dist/curriculum.json joined with each topic's text from dist/lessons.json.br;
+ * undefined when a topic has no text there (a damaged or older build).
+ */
+export function withLessonText(curriculum: Curriculum, texts: Readonly<Record<string, TopicLessonText | undefined>>): CurriculumWithText | undefined {
+  const steps: StepOf<TopicWithText>[] = [];
+  for (const step of curriculum.steps) {
+    const topics: TopicWithText[] = [];
+    for (const topic of step.topics) {
+      const text = texts[topic.id];
+      if (!text) {
+        return undefined;
+      }
+      topics.push({ ...topic, ...lessonText(text) });
+    }
+    steps.push({ ...step, topics });
+  }
+  return { ...curriculum, steps };
 }
 export type Textbook = z.infer<typeof textbookSchema>;
 export type Duration = z.infer<typeof durationSchema>;

@@ -1,6 +1,8 @@
 // Build-time rendering of lesson Markdown to HTML with markdown-it, raw HTML disabled: a lesson
 // can format text and link to web pages, never inject markup or script.
 import MarkdownIt from 'markdown-it';
+import { lessonText, type TopicSource } from '../curriculum/model';
+import type { LessonContent } from './page';
 
 const markdown = new MarkdownIt({ html: false, linkify: false, typographer: true });
 // Images come from the topic's diagram, shipped with the extension; a lesson never loads one from the web.
@@ -17,4 +19,9 @@ export function renderLessonMarkdown(source: string): string {
 /** One paragraph's worth of Markdown (code spans, emphasis, links) without the enclosing <p>: the lesson's "Try it" text. */
 export function renderInlineMarkdown(source: string): string {
   return markdown.renderInline(source);
+}
+
+/** What the build writes for a topic into dist/lessons.json.br: its lesson and "Try it" rendered, and its lesson text. */
+export function lessonContent(topic: TopicSource): LessonContent {
+  return { html: renderLessonMarkdown(topic.lesson), tryItHtml: renderInlineMarkdown(topic.tryIt), ...lessonText(topic) };
 }

@@ -2,7 +2,7 @@
 // with a nonce, no inline handlers, every curriculum string escaped. Pure: the adapter supplies
 // the webview's CSP source, the nonce and the URIs of the script, style and diagram.
 import * as l10n from '@vscode/l10n';
-import { formatAuthors, type Curriculum, type Step, type Topic } from '../curriculum/model';
+import { formatAuthors, type Curriculum, type Step, type Topic, type TopicLessonText } from '../curriculum/model';
 import { BOX_INTERVAL_DAYS, describeDue, type ReviewState } from '../review/schedule';
 
 export interface LessonLinks {
@@ -26,21 +26,27 @@ export interface LinkedTopic {
   readonly step?: { readonly number: number; readonly title: string };
 }
 
-/** What the build writes per topic into dist/lessons.json. */
-export interface LessonContent {
+/**
+ * What the build writes per topic into dist/lessons.json.br: the lesson rendered, and the text
+ * only the lesson page shows (reading, papers, self-checks, try-it), which dist/curriculum.json leaves out.
+ */
+export interface LessonContent extends TopicLessonText {
   /** The lesson's Markdown rendered by markdown-it with raw HTML disabled. */
   readonly html: string;
-  /** The topic's diagram, checked by diagramProblems at build time, to inline. */
-  readonly diagramSvg?: string;
-  /** The topic's "Try it" text rendered as inline Markdown, raw HTML disabled (absent in old builds: then the plain text is shown). */
-  readonly tryItHtml?: string;
+  /** The topic's "Try it" text rendered as inline Markdown, raw HTML disabled. */
+  readonly tryItHtml: string;
 }
+
+/** What a lesson shows when dist/lessons.json.br could not be read (the panel logs why): its title, summary and concepts. */
+export const MISSING_LESSON_CONTENT: LessonContent = { html: '', tryItHtml: '', tryIt: '', reading: { guide: '' }, selfCheck: [] };
 
 export interface LessonPageInput {
   readonly step: Step;
   readonly stepNumber: number;
   readonly topic: Topic;
   readonly content: LessonContent;
+  /** The topic's diagram (its file under media/, checked by diagramProblems at build time), to inline. */
+  readonly diagramSvg?: string;
   readonly done: boolean;
   /** Where the topic stands in the spaced review, in words (lessonReviewText). */
   readonly reviewText: string;
@@ -195,16 +201,17 @@ export function renderLessonPage(input: LessonPageInput): string {
   const reading = book
     ? `<p>${esc(l10n.t('{0} by {1}', TITLE_MARK, formatAuthors(book.authors))).replace(TITLE_MARK, `<cite>${esc(book.title)}</cite>`)}${book.edition ? `, ${esc(book.edition)}` : ''}</p>`
     : '';
-  const chapters = topic.reading.chapters?.length
-    ? `<p>${esc(topic.reading.chapters.length === 1 ? l10n.t('Chapter: {0}', topic.reading.chapters.join('; ')) : l10n.t('Chapters: {0}', topic.reading.chapters.join('; ')))}</p>`
+  const { reading: topicReading, papers: paperList, selfCheck } = input.content;
+  const chapters = topicReading.chapters?.length
+    ? `<p>${esc(topicReading.chapters.length === 1 ? l10n.t('Chapter: {0}', topicReading.chapters.join('; ')) : l10n.t('Chapters: {0}', topicReading.chapters.join('; ')))}</p>`
     : '';
-  const papers = (topic.papers ?? [])
+  const papers = (paperList ?? [])
     .map(
       (paper) =>
         `<li>${esc(formatAuthors(paper.authors))} (${paper.year}). <cite>${esc(paper.title)}</cite>${paper.venue ? `. ${esc(paper.venue)}` : ''}.${paperLink(paper)}</li>`,
     )
     .join('');
-  const questions = topic.selfCheck
+  const questions = selfCheck
     .map(
       (check, i) =>
         `<li><p ${content}>${esc(check.question)}</p><details><summary>${esc(l10n.t('Show answer'))}</summary><p ${content} data-answer="${i}">${esc(check.answer)}</p>` +
@@ -219,15 +226,11 @@ export function renderLessonPage(input: LessonPageInput): string {
     )
     .join('');
   // Inlined, not an <img>, so that currentColor takes the theme's foreground colour.
-  const diagram =
-    input.content.diagramSvg && topic.diagram
-      ? `<figure ${content}>${input.content.diagramSvg}<figcaption>${esc(topic.diagram.alt)}</figcaption></figure>`
-      : '';
+  const diagram = input.diagramSvg && topic.diagram ? `<figure ${content}>${input.diagramSvg}<figcaption>${esc(topic.diagram.alt)}</figcaption></figure>` : '';
   const nav = (target: LinkedTopic | undefined, label: string) =>
     target
       ? `<button class="secondary" data-action="openTopic" data-topic="${esc(target.id)}">${esc(target.step ? l10n.t('{0}, in step {1}: {2}', label, target.step.number, target.title) : l10n.t('{0}: {1}', label, target.title))}</button>`
       : '';
-  const tryIt = input.content.tryItHtml ?? esc(topic.tryIt);
 
   return `<!DOCTYPE html>
 <html lang="${esc(input.language)}">
@@ -248,9 +251,9 @@ export function renderLessonPage(input: LessonPageInput): string {
 <main>
 ${diagram}
 <section class="lesson" ${content}>${input.content.html}</section>
-<section><h2>${esc(l10n.t('Read'))}</h2>${reading}${chapters}<p ${content}>${esc(topic.reading.guide)}</p>${papers ? `<h3>${esc(l10n.t('Papers'))}</h3><ul>${papers}</ul>` : ''}</section>
+<section><h2>${esc(l10n.t('Read'))}</h2>${reading}${chapters}<p ${content}>${esc(topicReading.guide)}</p>${papers ? `<h3>${esc(l10n.t('Papers'))}</h3><ul>${papers}</ul>` : ''}</section>
 <section><h2>${esc(l10n.t('Check yourself'))}</h2><ol class="questions">${questions}</ol><p id="review-status" role="status" aria-live="polite">${esc(input.reviewText)}</p></section>
-<section><h2>${esc(l10n.t('Try it'))}</h2><p class="try-it" ${content}>${tryIt}</p></section>
+<section><h2>${esc(l10n.t('Try it'))}</h2><p class="try-it" ${content}>${input.content.tryItHtml}</p></section>
 ${usedIn ? `<section><h2>${esc(l10n.t('Used in'))}</h2><ul class="used-in">${usedIn}</ul></section>` : ''}
 </main>
 <footer>

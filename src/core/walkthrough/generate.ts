@@ -2,7 +2,16 @@
 // walkthroughs/) from the curriculum, so content is changed in one place. Pure: the script
 // writes or verifies the output.
 import { Commands, ContextKeys, Events, Views } from '../../constants';
-import { formatAuthors, formatDuration, milestoneKey, type Curriculum, type Project, type Step, type Topic } from '../curriculum/model';
+import {
+  formatAuthors,
+  formatDuration,
+  milestoneKey,
+  type Curriculum,
+  type CurriculumWithText,
+  type Project,
+  type StepOf,
+  type TopicWithText,
+} from '../curriculum/model';
 import type { CompiledTemplate } from '../scaffold/template';
 import { commandLink, escapeMarkdown } from '../util/markdown';
 import { WalkthroughContext, WalkthroughIds } from './keys';
@@ -68,7 +77,7 @@ function externalize(walkthroughs: readonly Walkthrough[]): { walkthroughs: Walk
 
 const ROOT = 'walkthroughs';
 
-export function generateWalkthroughs(curriculum: Curriculum, templates: readonly CompiledTemplate[]): GeneratedWalkthroughs {
+export function generateWalkthroughs(curriculum: CurriculumWithText, templates: readonly CompiledTemplate[]): GeneratedWalkthroughs {
   const files = new Map<string, string>();
   const markdown = (path: string, content: string): WalkthroughMedia => {
     files.set(`${ROOT}/${path}`, `${content.trim()}\n`);
@@ -170,7 +179,7 @@ function startHere(curriculum: Curriculum, markdown: Markdown): Walkthrough {
   };
 }
 
-function stepWalkthrough(step: Step, number: number, markdown: Markdown): Walkthrough {
+function stepWalkthrough(step: StepOf<TopicWithText>, number: number, markdown: Markdown): Walkthrough {
   const steps: WalkthroughStep[] = step.topics.map((topic) => ({
     id: WalkthroughIds.topicStep(topic.id),
     title: topic.title,
@@ -206,7 +215,7 @@ function descriptionText(text: string): string {
   return text.replace(/\[/g, '(').replace(/\]/g, ')');
 }
 
-function topicMarkdown(step: Step, topic: Topic): string {
+function topicMarkdown(step: StepOf<TopicWithText>, topic: TopicWithText): string {
   const lines = [
     `# ${escapeMarkdown(topic.title)}`,
     '',

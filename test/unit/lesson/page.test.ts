@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { compileCurriculum, formatProblem } from '../../../src/core/curriculum/compile';
 import type { SourceCurriculum as Curriculum } from '../../../src/core/curriculum/model';
-import { renderInlineMarkdown, renderLessonMarkdown } from '../../../src/core/lesson/markdown';
+import { lessonContent, renderInlineMarkdown, renderLessonMarkdown } from '../../../src/core/lesson/markdown';
 import { lessonLinks, lessonReviewText, lessonStateMessage, parseLessonMessage, parseLessonViewState, renderLessonPage } from '../../../src/core/lesson/page';
 
 const PAYLOADS = readFileSync(join(__dirname, '..', '..', 'fixtures', 'xss-payloads.txt'), 'utf8')
@@ -56,7 +56,7 @@ function page(curriculum: Curriculum, language = 'en'): string {
     step,
     stepNumber: 1,
     topic,
-    content: { html: renderLessonMarkdown(topic.lesson), tryItHtml: renderInlineMarkdown(topic.tryIt) },
+    content: lessonContent(topic),
     done: false,
     reviewText: 'Not in your review yet.',
     links: lessonLinks(curriculum, step, topic),
@@ -150,7 +150,7 @@ describe('lesson page', () => {
       step,
       stepNumber: 1,
       topic: withLinks,
-      content: { html: '' },
+      content: lessonContent(withLinks),
       done: false,
       reviewText: 'Not in your review yet.',
       links: lessonLinks(curriculum, step, withLinks),
@@ -277,7 +277,7 @@ describe('lesson page', () => {
       step: first,
       stepNumber: 1,
       topic: last,
-      content: { html: '' },
+      content: lessonContent(last),
       done: false,
       reviewText: 'Not in your review yet.',
       links: forward,
@@ -299,7 +299,7 @@ describe('lesson page', () => {
         step,
         stepNumber: 1,
         topic: step.topics[index],
-        content: { html: '' },
+        content: lessonContent(step.topics[index]),
         done,
         reviewText: 'Not in your review yet.',
         links: lessonLinks(curriculum, step, step.topics[index]),

@@ -10,9 +10,6 @@ const topic = (id: string, hours: number): Topic => ({
   hours,
   summary: 's',
   concepts: ['c'],
-  reading: { guide: 'g' },
-  selfCheck: [],
-  tryIt: 't',
 });
 
 /** Step one: 1–2 months, 20 h; step two: 3 weeks, 8 h; projects: 2–3 months, one project of 30 h. */

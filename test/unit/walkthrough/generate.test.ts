@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
 import { Commands } from '../../../src/constants';
-import { milestoneKey, type Curriculum } from '../../../src/core/curriculum/model';
+import { milestoneKey, withLessonText, type Curriculum, type TopicLessonText } from '../../../src/core/curriculum/model';
 import type { CompiledTemplate } from '../../../src/core/scaffold/template';
 import { generateWalkthroughs, type GeneratedWalkthroughs, type Walkthrough } from '../../../src/core/walkthrough/generate';
 import { contextKeySuffix, WalkthroughContext } from '../../../src/core/walkthrough/keys';
@@ -28,7 +29,9 @@ function resolved(generated: GeneratedWalkthroughs): Walkthrough[] {
 }
 
 function shipped() {
-  const curriculum = JSON.parse(readFileSync(distFile('curriculum.json'), 'utf8')) as Curriculum;
+  const texts = JSON.parse(brotliDecompressSync(readFileSync(distFile('lessons.json.br'))).toString('utf8')) as Record<string, TopicLessonText>;
+  const curriculum = withLessonText(JSON.parse(readFileSync(distFile('curriculum.json'), 'utf8')) as Curriculum, texts);
+  assert.ok(curriculum, 'dist/lessons.json.br lacks a topic of dist/curriculum.json');
   const templates = JSON.parse(readFileSync(distFile('templates.json'), 'utf8')) as CompiledTemplate[];
   const generated = generateWalkthroughs(curriculum, templates);
   return { curriculum, templates, generated: { ...generated, walkthroughs: resolved(generated) }, listed: generated.walkthroughs };
