@@ -463,6 +463,14 @@ async function recordOutcome(
       failures: outcome.failures.slice(0, 20),
       failedInARow,
     });
+  } else if (outcome.kind === 'unverified') {
+    // Not evidence: the completion (if any) is left as it was, and the tree shows "unverified".
+    await roadmap.projects.recordCheck(key, {
+      at,
+      outcome: 'unverified',
+      summary: vscode.l10n.t('{0} of {1} tests did not run', outcome.skipped, outcome.tests),
+      notRun: outcome.reasons.slice(0, 20),
+    });
   } else {
     await roadmap.projects.recordCheck(key, { at, outcome: 'crashed', summary: outcome.reason });
   }
@@ -496,6 +504,16 @@ function showOutcome(roadmap: LoadedRoadmap, milestone: Milestone, result: Check
         void vscode.commands.executeCommand(Commands.openLesson, choice.id);
       }
     });
+  } else if (outcome.kind === 'unverified') {
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t(
+        '"{0}" is unverified: no test failed, but {1} of {2} did not run, so it is not recorded as done. {3}',
+        milestone.title,
+        outcome.skipped,
+        outcome.tests,
+        outcome.reasons.slice(0, 2).join('; '),
+      ),
+    );
   } else {
     void vscode.window.showErrorMessage(vscode.l10n.t('"{0}" could not be checked: {1}.', milestone.title, outcome.reason));
   }

@@ -22,6 +22,12 @@ export interface RecordedRun {
   output: string;
 }
 
+/** The milestones of a run with a failing test, and those with a test that did not run. */
+interface MilestonesSeen {
+  readonly failed: Set<vscode.TestItem>;
+  readonly skipped: Set<vscode.TestItem>;
+}
+
 interface ItemData {
   readonly kind: 'project' | 'milestone' | 'test';
   readonly project: Project;
@@ -236,7 +242,7 @@ export class MilestoneTests implements vscode.Disposable {
     if (target) {
       run.started(target);
     }
-    const failedByItem = new Set<vscode.TestItem>();
+    const seen: MilestonesSeen = { failed: new Set(), skipped: new Set() };
     try {
       const result = await this.projectCommands().runMilestoneCheck(
         this.ctx,
@@ -244,7 +250,7 @@ export class MilestoneTests implements vscode.Disposable {
         { project, milestone },
         {
           token,
-          onEvents: (events) => this.report(run, project, milestones, events, failedByItem),
+          onEvents: (events) => this.report(run, project, milestones, events, seen),
         },
       );
       if (!result || !target) {
@@ -252,10 +258,12 @@ export class MilestoneTests implements vscode.Disposable {
       }
       const { outcome } = result;
       for (const item of milestoneItems.slice(0, -1)) {
-        if (item && !failedByItem.has(item)) {
-          run.passed(item);
-        } else if (item) {
+        if (item && seen.failed.has(item)) {
           run.failed(item, new vscode.TestMessage(vscode.l10n.t('A test of this milestone failed: check it again once it passes.')));
+        } else if (item && seen.skipped.has(item)) {
+          run.skipped(item);
+        } else if (item) {
+          run.passed(item);
         }
       }
       if (outcome.kind === 'passed') {
@@ -271,6 +279,12 @@ export class MilestoneTests implements vscode.Disposable {
           run.hints = result.hints;
         }
         run.failed(target, messages);
+      } else if (outcome.kind === 'unverified') {
+        // The Testing view has no "unverified": the milestone shows as skipped, with why, never as passed.
+        run.skipped(target);
+        run.appendOutput(
+          `\r\n${vscode.l10n.t('"{0}" is unverified: {1} of {2} tests did not run: {3}', milestone.title, outcome.skipped, outcome.tests, outcome.reasons.join('; '))}\r\n`,
+        );
       } else {
         run.errored(target, new vscode.TestMessage(vscode.l10n.t('The check could not finish: {0}.', outcome.reason)));
       }
@@ -303,7 +317,7 @@ export class MilestoneTests implements vscode.Disposable {
             this.roadmap,
             { project: data.project, milestone: data.milestone },
             { file: data.file, path: data.path },
-            { token, onEvents: (events) => this.report(run, data.project, data.project.milestones ?? [], events, new Set()) },
+            { token, onEvents: (events) => this.report(run, data.project, data.project.milestones ?? [], events, { failed: new Set(), skipped: new Set() }) },
           );
           if (outcome?.kind === 'crashed') {
             run.errored(item, new vscode.TestMessage(vscode.l10n.t('The test could not run: {0}.', outcome.reason)));
@@ -319,7 +333,8 @@ export class MilestoneTests implements vscode.Disposable {
   }
 
   /** Shows each result as it arrives, on the test's item (made when the file did not declare it plainly). */
-  private report(run: Run, project: Project, milestones: readonly Milestone[], events: readonly TestEvent[], failedMilestones: Set<vscode.TestItem>): void {
+  private report(run: Run, project: Project, milestones: readonly Milestone[], events: readonly TestEvent[], seen: MilestonesSeen): void {
+    const { failed: failedMilestones, skipped: skippedMilestones } = seen;
     for (const event of events) {
       if (event.kind === 'output') {
         run.appendOutput(event.text.replace(/\r?\n/g, '\r\n'));
@@ -350,7 +365,8 @@ export class MilestoneTests implements vscode.Disposable {
           run.appendOutput(`✖ ${event.path.join(' › ')}: ${event.failure?.message.split('\n')[0] ?? ''}\r\n`, undefined, item);
         }
       } else {
-        // Skipped or todo: never a pass.
+        // Skipped or todo: never a pass, nor its milestone's.
+        skippedMilestones.add(milestoneItem);
         run.skipped(item);
       }
     }

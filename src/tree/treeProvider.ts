@@ -34,6 +34,7 @@ const MILESTONE_ICONS: Readonly<Record<MilestoneState, vscode.ThemeIcon>> = {
   'self-reported': new vscode.ThemeIcon('check', new vscode.ThemeColor('charts.yellow')),
   verified: new vscode.ThemeIcon('verified-filled', PASSED),
   failing: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  unverified: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('testing.iconSkipped')),
 };
 
 const DETAIL_ICONS = {

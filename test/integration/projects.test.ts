@@ -105,6 +105,27 @@ describe('Step-6 projects in a real VS Code', function () {
     assert.match(typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? ''), /keys are balanced across shards/);
   });
 
+  it('checks a milestone with a test that did not run: unverified, not done, with the reason in the tree', async () => {
+    // Milestone 3 of the fixture has a live test that skips itself ("no cluster here"); milestone 2 is made to pass.
+    const flag = vscode.Uri.joinPath(folder, 'balanced.flag');
+    await vscode.workspace.fs.writeFile(flag, new Uint8Array());
+    try {
+      const outcome = await vscode.commands.executeCommand<CheckOutcome | undefined>('dsRoadmap.checkMilestone', 'fault-tolerant-db/replication');
+      assert.deepEqual(outcome, { kind: 'unverified', tests: 5, skipped: 1, reasons: ['milestone 3 against a live cluster: no cluster here'] });
+    } finally {
+      await vscode.workspace.fs.delete(flag);
+    }
+    assert.ok(api.roadmap.ok);
+    assert.equal(api.roadmap.progress.isDone('fault-tolerant-db/replication'), false, 'a skipped test is never evidence');
+    const check = api.roadmap.projects.lastCheck('fault-tolerant-db/replication');
+    assert.equal(check?.outcome, 'unverified');
+    assert.deepEqual(check?.notRun, ['milestone 3 against a live cluster: no cluster here']);
+    const { provider, milestone } = milestoneNode(api, 'fault-tolerant-db/replication');
+    const item = provider.getTreeItem(milestone);
+    assert.match(String(item.description), /^\d+ h · unverified$/);
+    assert.match(typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? ''), /- milestone 3 against a live cluster: no cluster here/);
+  });
+
   it('refuses a second check of a milestone while the first runs, and records one honest outcome', async () => {
     assert.ok(api.roadmap.ok);
     const slow = vscode.Uri.joinPath(folder, 'slow.flag');

@@ -197,6 +197,22 @@ describe('The Testing view on a project whose milestone skips a test', function 
     // Milestone 2 fails on purpose in this fixture, so the check of milestone 3 fails too.
     assert.equal(recorded.states.get(milestone.id)?.state, 'failed');
     assert.equal(recorded.states.get('milestone/fault-tolerant-db/single-node-wal')?.state, 'passed');
+
+    // With milestone 2 made to pass, nothing fails: the milestone with a test that did not run is
+    // skipped (unverified), never passed, and the milestones before it pass.
+    const flag = vscode.Uri.joinPath(folder, 'balanced.flag');
+    await vscode.workspace.fs.writeFile(flag, new Uint8Array());
+    try {
+      const again = new vscode.CancellationTokenSource();
+      await tests.checkProfile.runHandler(new vscode.TestRunRequest([milestone], undefined, tests.checkProfile), again.token);
+      again.dispose();
+    } finally {
+      await vscode.workspace.fs.delete(flag);
+    }
+    const second = tests.lastRun;
+    assert.ok(second && second !== recorded, 'the second run was not recorded');
+    assert.equal(second.states.get(milestone.id)?.state, 'skipped');
+    assert.equal(second.states.get('milestone/fault-tolerant-db/consistent-hashing')?.state, 'passed');
   });
 });
 

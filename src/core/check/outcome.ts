@@ -5,7 +5,12 @@ import type { CompiledTemplate } from '../scaffold/template';
 import type { TapReport } from './tap';
 
 export type CheckOutcome =
-  | { readonly kind: 'passed'; readonly tests: number; readonly skipped: number }
+  | { readonly kind: 'passed'; readonly tests: number; readonly skipped: 0 }
+  /**
+   * Nothing failed, but some tests did not run (skipped or todo): a live run that needs a Docker
+   * engine or a Kubernetes cluster this machine lacks, say. Never evidence of the milestone.
+   */
+  | { readonly kind: 'unverified'; readonly tests: number; readonly skipped: number; readonly reasons: readonly string[] }
   | { readonly kind: 'failed'; readonly tests: number; readonly failed: number; readonly failures: readonly string[] }
   | { readonly kind: 'crashed'; readonly reason: string };
 
@@ -28,7 +33,17 @@ export function judgeRun(exitCode: number | undefined, report: TapReport | undef
     const failures = (report?.failures ?? []).map((failure) => (failure.error ? `${failure.path.join(' › ')}: ${failure.error}` : failure.path.join(' › ')));
     return { kind: 'failed', tests: summary.tests, failed: Math.max(failed, failures.length, 1), failures };
   }
-  return { kind: 'passed', tests: summary.tests, skipped: summary.skipped + summary.todo };
+  const skipped = summary.skipped + summary.todo;
+  if (skipped > 0) {
+    const reasons = (report?.notRun ?? []).map((test) => `${test.path.join(' › ')}: ${test.reason || l10n.t('skipped without a reason')}`);
+    return {
+      kind: 'unverified',
+      tests: summary.tests,
+      skipped,
+      reasons: reasons.length > 0 ? reasons : [l10n.t('{0} tests did not run', skipped)],
+    };
+  }
+  return { kind: 'passed', tests: summary.tests, skipped: 0 };
 }
 
 export interface CheckCommand {

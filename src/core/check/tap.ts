@@ -1,5 +1,6 @@
 // Reads node:test's TAP output (--test-reporter=tap): the summary counts and every failing test
-// with its suite path and first error line.
+// with its suite path and first error line, and every test that did not run (skipped or todo) with
+// its reason.
 
 export interface TapSummary {
   readonly tests: number;
@@ -16,13 +17,22 @@ export interface TapFailure {
   readonly error?: string;
 }
 
+/** A test that did not run: `t.skip(reason)`, `{ skip }`, `t.todo(reason)` or `{ todo }`. */
+export interface TapNotRun {
+  readonly path: readonly string[];
+  readonly directive: 'SKIP' | 'TODO';
+  /** The reason the test gave; empty when it gave none. */
+  readonly reason: string;
+}
+
 export interface TapReport {
   /** Undefined when the run ended before node:test printed its summary. */
   readonly summary?: TapSummary;
   readonly failures: readonly TapFailure[];
+  readonly notRun: readonly TapNotRun[];
 }
 
-const RESULT = /^(\s*)(not ok|ok) \d+(?: - (.*?))?(?: # (?:SKIP|TODO)\b.*)?$/;
+const RESULT = /^(\s*)(not ok|ok) \d+(?: - (.*?))?(?: # (SKIP|TODO)\b ?(.*))?$/;
 const SUBTEST = /^(\s*)# Subtest: (.*)$/;
 const COUNTER = /^# (tests|pass|fail|cancelled|skipped|todo) (\d+)$/;
 
@@ -30,6 +40,7 @@ export function parseTap(text: string): TapReport {
   const lines = text.split(/\r?\n/);
   const counters = new Map<string, number>();
   const failures: TapFailure[] = [];
+  const notRun: TapNotRun[] = [];
   /** Open subtests by indentation, to name a failing test by its suites. */
   const stack: { indent: number; name: string }[] = [];
 
@@ -62,7 +73,11 @@ export function parseTap(text: string): TapReport {
     if (stack.length > 0 && stack[stack.length - 1].indent === indent) {
       stack.pop();
     }
-    if (result[2] === 'not ok') {
+    const directive = result[4];
+    if (directive === 'SKIP' || directive === 'TODO') {
+      // node:test counts a todo test that fails as todo, not as a failure: it did not count.
+      notRun.push({ path: [...suites, name], directive, reason: unescapeName(result[5] ?? '').trim() });
+    } else if (result[2] === 'not ok') {
       const details = yamlBlock(lines, i + 1, indent);
       // A suite fails when a test inside it fails; report the tests, not their suites.
       if (details.type !== 'suite') {
@@ -81,7 +96,7 @@ export function parseTap(text: string): TapReport {
         todo: counters.get('todo') ?? 0,
       }
     : undefined;
-  return { summary, failures };
+  return { summary, failures, notRun };
 }
 
 /** The `type` and first line of `error` from the YAML diagnostics block after a result line. */

@@ -13,10 +13,13 @@ export interface ScaffoldRecord {
 
 export interface CheckRecord {
   readonly at: string;
-  readonly outcome: 'passed' | 'failed' | 'crashed';
+  /** 'unverified': nothing failed, but tests did not run (no Docker engine, no cluster): not evidence. */
+  readonly outcome: 'passed' | 'failed' | 'crashed' | 'unverified';
   /** One line: "14 tests passed", "2 of 14 tests failed", the crash reason. */
   readonly summary: string;
   readonly failures?: readonly string[];
+  /** The tests that did not run, each with its reason ("live run: no Docker engine answered"). */
+  readonly notRun?: readonly string[];
   /** Failed checks in a row up to this one (decides which hints show). */
   readonly failedInARow?: number;
 }
@@ -114,7 +117,7 @@ function readRecords(raw: unknown): StoredProjectRecords {
     scaffolds: Object.fromEntries(Object.entries(scaffolds ?? {}).filter(([, r]) => typeof r?.folder === 'string' && typeof r.at === 'string')),
     checks: Object.fromEntries(
       Object.entries(checks ?? {}).filter(
-        ([, r]) => typeof r?.at === 'string' && ['passed', 'failed', 'crashed'].includes(r.outcome) && typeof r.summary === 'string',
+        ([, r]) => typeof r?.at === 'string' && ['passed', 'failed', 'crashed', 'unverified'].includes(r.outcome) && typeof r.summary === 'string',
       ),
     ),
   };

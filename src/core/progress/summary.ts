@@ -6,7 +6,7 @@ import { milestoneKey } from '../curriculum/model';
 import type { CheckRecord, ScaffoldRecord } from './projectRecords';
 
 export type StepState = 'not-started' | 'in-progress' | 'done';
-export type MilestoneState = 'not-started' | 'self-reported' | 'verified' | 'failing';
+export type MilestoneState = 'not-started' | 'self-reported' | 'verified' | 'failing' | 'unverified';
 
 /** What the summaries need to know: the progress store and the machine-local project records. */
 export interface ProgressView {
@@ -61,9 +61,9 @@ export function topicsLeftUnderStepMark(step: Step, progress: ProgressView): num
 export function milestoneState(key: string, progress: ProgressView): MilestoneState {
   const record = progress.get(key);
   const check = progress.lastCheck?.(key);
-  // A failed check newer than the recorded completion shows as failing; the completion is kept.
+  // A failed or unverified check newer than the recorded completion shows as such; the completion is kept.
   if (check && check.outcome !== 'passed' && (!record || check.at >= record.at)) {
-    return 'failing';
+    return check.outcome === 'unverified' ? 'unverified' : 'failing';
   }
   if (record?.state !== 'done') {
     return 'not-started';

@@ -69,7 +69,9 @@ function nextMilestone(project: Project, progress: ProgressView): (NextItem & { 
     const key = milestoneKey(project.id, milestone.id);
     return { milestone, number: index + 1, key, state: milestoneState(key, progress) };
   });
-  const pick = milestones.find((entry) => entry.state === 'failing') ?? milestones.find((entry) => entry.state === 'not-started');
+  // An unverified milestone is not done: it stays next until a check verifies it or the learner marks it.
+  const pick =
+    milestones.find((entry) => entry.state === 'failing') ?? milestones.find((entry) => entry.state === 'not-started' || entry.state === 'unverified');
   return pick && { kind: 'milestone', project, milestone: pick.milestone, number: pick.number, key: pick.key, failing: pick.state === 'failing' };
 }
 

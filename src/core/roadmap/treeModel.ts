@@ -164,6 +164,8 @@ export function milestoneStateLabel(state: MilestoneState): string {
       return l10n.t('verified');
     case 'failing':
       return l10n.t('failing');
+    case 'unverified':
+      return l10n.t('unverified');
   }
 }
 
@@ -267,6 +269,12 @@ export function presentMilestone(node: MilestoneNode, progress: ProgressView): P
     lines.push('', l10n.t('Last check {0}: {1}', check.at.slice(0, 16).replace('T', ' '), escapeMarkdown(check.summary)));
     for (const failure of (check.failures ?? []).slice(0, 5)) {
       lines.push(`- ${escapeMarkdown(failure)}`);
+    }
+    if (check.outcome === 'unverified') {
+      lines.push('', l10n.t('Nothing failed, but these tests did not run, so the milestone is not verified:'));
+      for (const reason of (check.notRun ?? []).slice(0, 5)) {
+        lines.push(`- ${escapeMarkdown(reason)}`);
+      }
     }
   }
   const when = state === 'verified' && record ? ` ${record.at.slice(0, 10)}` : '';

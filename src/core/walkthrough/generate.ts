@@ -138,7 +138,7 @@ function startHere(curriculum: Curriculum, markdown: Markdown): Walkthrough {
           '# How progress works',
           '',
           '- **Topics and steps**: tick the checkbox in the roadmap, or press *Mark Done* in a lesson. A step is complete when all its topics are: marking a step complete marks the topics left done (the roadmap asks first), and marking it incomplete marks its topics not done. The projects step is complete when one project has every milestone done.',
-          "- **Project milestones** are *verified*: *Check Milestone* runs the milestone's tests, and those of every earlier milestone, in a terminal. A pass is recorded with the time, the number of tests, the Node.js version and the git commit of your project.",
+          "- **Project milestones** are *verified*: *Check Milestone* runs the milestone's tests, and those of every earlier milestone, in a terminal. A pass is recorded with the time, the number of tests, the Node.js version and the git commit of your project. A check where no test failed but some did not run (a live test that needs a Docker engine or a Kubernetes cluster this computer lacks) shows as *unverified*, with the reason, and is not recorded as done.",
           '- Your progress is kept by VS Code and follows you to other machines through Settings Sync.',
           '- The ticks in these walkthroughs mirror the roadmap. VS Code does not let an extension clear a walkthrough tick: after *Reset Progress*, the roadmap is the one to trust.',
         ].join('\n'),

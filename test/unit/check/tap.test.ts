@@ -13,7 +13,40 @@ describe('parseTap and judgeRun', () => {
     const report = parseTap(tap('pass'));
     assert.deepEqual(report.summary, { tests: 4, pass: 3, fail: 0, cancelled: 0, skipped: 1, todo: 0 });
     assert.deepEqual(report.failures, []);
-    assert.deepEqual(judgeRun(0, report), { kind: 'passed', tests: 4, skipped: 1 });
+    assert.deepEqual(report.notRun, [{ path: ['later'], directive: 'SKIP', reason: '' }]);
+    // A skipped test is never a pass: the run is unverified, and says which test did not run.
+    assert.deepEqual(judgeRun(0, report), { kind: 'unverified', tests: 4, skipped: 1, reasons: ['later: skipped without a reason'] });
+  });
+
+  it('calls a run whose tests all passed but some were skipped or todo unverified, with each reason', () => {
+    const report = parseTap(tap('unverified'));
+    assert.deepEqual(report.summary, { tests: 4, pass: 1, fail: 0, cancelled: 0, skipped: 2, todo: 1 });
+    assert.deepEqual(report.notRun, [
+      { path: ['live run'], directive: 'SKIP', reason: 'no Docker engine answered `docker info` within 5 s' },
+      { path: ['plain skip'], directive: 'SKIP', reason: '' },
+      { path: ['k8s'], directive: 'TODO', reason: 'needs a cluster' },
+    ]);
+    assert.deepEqual(judgeRun(0, report), {
+      kind: 'unverified',
+      tests: 4,
+      skipped: 3,
+      reasons: ['live run: no Docker engine answered `docker info` within 5 s', 'plain skip: skipped without a reason', 'k8s: needs a cluster'],
+    });
+  });
+
+  it('does not count a failing todo test as a failure, nor as a pass', () => {
+    const report = parseTap(
+      "TAP version 13\n# Subtest: later\nnot ok 1 - later # TODO write it\n  ---\n  type: 'test'\n  ...\n1..1\n# tests 1\n# pass 0\n# fail 0\n# cancelled 0\n# skipped 0\n# todo 1\n",
+    );
+    assert.deepEqual(report.failures, []);
+    assert.deepEqual(judgeRun(0, report), { kind: 'unverified', tests: 1, skipped: 1, reasons: ['later: write it'] });
+  });
+
+  it('calls a run where every test ran and passed passed', () => {
+    const report = parseTap(
+      "TAP version 13\n# Subtest: a\nok 1 - a\n  ---\n  type: 'test'\n  ...\n1..1\n# tests 1\n# pass 1\n# fail 0\n# cancelled 0\n# skipped 0\n# todo 0\n",
+    );
+    assert.deepEqual(judgeRun(0, report), { kind: 'passed', tests: 1, skipped: 0 });
   });
 
   it('names each failing test by its suites with its first error line, not the suites themselves', () => {

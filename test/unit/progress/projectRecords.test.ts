@@ -24,6 +24,13 @@ describe('ProjectRecords', () => {
     assert.equal(new ProjectRecords(shared, 'projects').scaffold('file-sharing')?.folder, 'file:///new');
   });
 
+  it('keeps an unverified check, with the tests that did not run, across a reopen', async () => {
+    const shared = new FakeMemento();
+    const record = { at: '2026-01-02T00:00:00.000Z', outcome: 'unverified', summary: '1 of 9 tests did not run', notRun: ['live run: no cluster'] } as const;
+    await new ProjectRecords(shared, 'projects').recordCheck('microservices/kubernetes', record);
+    assert.deepEqual(new ProjectRecords(shared, 'projects').lastCheck('microservices/kubernetes'), record);
+  });
+
   it('drops unreadable stored entries instead of failing', () => {
     const records = new ProjectRecords(new FakeMemento({ projects: { version: 1, scaffolds: { x: { folder: 3 } }, checks: 'no' } }), 'projects');
     assert.equal(records.scaffold('x'), undefined);

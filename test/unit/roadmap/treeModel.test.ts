@@ -143,6 +143,19 @@ describe('roadmap tree model', () => {
     assert.equal(milestoneState('kv/wal', view({ 'kv/wal': { origin: 'verified' } }, failedEarlier)), 'verified');
   });
 
+  it('shows a check whose tests did not all run as unverified, never as verified, with the reasons', () => {
+    const unverified = {
+      'kv/ring': { at: T2, outcome: 'unverified', summary: '1 of 5 tests did not run', notRun: ['live run: no Docker engine answered'] } as CheckRecord,
+    };
+    assert.equal(milestoneState('kv/ring', view({}, unverified)), 'unverified');
+    // Newer than a completion, it shows instead of it (the completion is kept, as for a failure).
+    assert.equal(milestoneState('kv/ring', view({ 'kv/ring': { origin: 'verified' } }, unverified)), 'unverified');
+    const shown = presentMilestone(milestoneNode(1), view({}, unverified));
+    assert.equal(shown.description, 'unverified');
+    assert.match(shown.tooltipMarkdown, /1 of 5 tests did not run/);
+    assert.match(shown.tooltipMarkdown, /- live run: no Docker engine answered/);
+  });
+
   it("shows a verified milestone's evidence and a failing one's failed tests in the tooltip", () => {
     const verified = presentMilestone(milestoneNode(0), view({ 'kv/wal': { origin: 'verified', evidence: { tests: 12, commit: 'abc' } } }));
     assert.equal(verified.description, 'verified 2026-01-01');
