@@ -18,6 +18,7 @@ import { TestEventReader, type TestEvent } from '../core/check/testEvents';
 import { findProject, findTopic, type Milestone, type Project } from '../core/curriculum/model';
 import { milestoneKey } from '../core/curriculum/model';
 import type { CompiledTemplate } from '../core/scaffold/template';
+import type { CheckRecord } from '../core/progress/projectRecords';
 import type { LoadedRoadmap, RoadmapContext } from '../roadmap/roadmap';
 
 export interface MilestoneRef {
@@ -454,27 +455,28 @@ async function recordOutcome(
       ...(commit ? { commit } : {}),
     };
     await roadmap.progress.setDone(key, true, 'verified', evidence);
-    await roadmap.projects.recordCheck(key, { at, outcome: 'passed', summary: vscode.l10n.t('{0} tests passed', outcome.tests) });
-  } else if (outcome.kind === 'failed') {
-    await roadmap.projects.recordCheck(key, {
-      at,
-      outcome: 'failed',
-      summary: vscode.l10n.t('{0} of {1} tests failed', outcome.failed, outcome.tests),
-      failures: outcome.failures.slice(0, 20),
-      failedInARow,
-    });
-  } else if (outcome.kind === 'unverified') {
-    // Not evidence: the completion (if any) is left as it was, and the tree shows "unverified".
-    await roadmap.projects.recordCheck(key, {
-      at,
-      outcome: 'unverified',
-      summary: vscode.l10n.t('{0} of {1} tests did not run', outcome.skipped, outcome.tests),
-      notRun: outcome.reasons.slice(0, 20),
-    });
-  } else {
-    await roadmap.projects.recordCheck(key, { at, outcome: 'crashed', summary: outcome.reason });
   }
+  // Only a pass is evidence: after any other outcome the completion (if any) is left as it was.
+  await roadmap.projects.recordCheck(key, { at, ...checkRecord(outcome), ...(outcome.kind === 'failed' ? { failedInARow } : {}) });
   return failedInARow;
+}
+
+/** What the projects' records keep of an outcome, besides its time. */
+function checkRecord(outcome: CheckOutcome): Omit<CheckRecord, 'at'> {
+  switch (outcome.kind) {
+    case 'passed':
+      return { outcome: 'passed', summary: vscode.l10n.t('{0} tests passed', outcome.tests) };
+    case 'failed':
+      return { outcome: 'failed', summary: vscode.l10n.t('{0} of {1} tests failed', outcome.failed, outcome.tests), failures: outcome.failures.slice(0, 20) };
+    case 'unverified':
+      return {
+        outcome: 'unverified',
+        summary: vscode.l10n.t('{0} of {1} tests did not run', outcome.skipped, outcome.tests),
+        notRun: outcome.reasons.slice(0, 20),
+      };
+    case 'crashed':
+      return { outcome: 'crashed', summary: outcome.reason };
+  }
 }
 
 /** The project's HEAD commit when it is a git repository; never fails the check. */
