@@ -4,7 +4,9 @@
 // throwaway namespace, waits for every rollout, and deletes the namespace. Only local clusters:
 // this never touches a context that could be shared.
 import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { ServiceName } from '../src/config.ts';
 import { baseImageArgs, mustDocker } from './docker.ts';
 
@@ -100,23 +102,35 @@ export class ThrowawayNamespace {
     must(kubectl(['delete', 'pod', pod, '--namespace', this.name, '--wait=false']), `delete pod ${pod}`);
   }
 
-  /** Forwards a free local port to a Service's port; resolves once kubectl says which. */
-  portForward(service: string, port: number): Promise<{ url: string; stop: () => void }> {
+  /** Forwards a free local port to a Service's port; resolves once kubectl prints which (within 20 s). */
+  async portForward(service: string, port: number): Promise<{ url: string; stop: () => void }> {
     const child = spawn('kubectl', ['port-forward', '--namespace', this.name, `service/${service}`, `:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill();
-        reject(new Error('kubectl port-forward did not start within 20 s'));
-      }, 20_000);
+    const stop = (): void => void child.kill();
+    const printed = new Promise<string>((resolve) => {
       createInterface({ input: child.stdout }).on('line', (line) => {
         const local = /127\.0\.0\.1:(\d+)/.exec(line)?.[1];
-        if (local) {
-          clearTimeout(timer);
-          resolve({ url: `http://127.0.0.1:${local}`, stop: () => child.kill() });
+        if (local !== undefined) {
+          resolve(local);
         }
       });
-      child.on('exit', () => reject(new Error('kubectl port-forward exited')));
     });
+    const fails = (why: string) => (): never => {
+      throw new Error(`kubectl port-forward ${why}`);
+    };
+    const timer = new AbortController();
+    try {
+      const local = await Promise.race([
+        printed,
+        once(child, 'exit').then(fails('exited')),
+        delay(20_000, undefined, { signal: timer.signal }).then(fails('printed no port within 20 s')),
+      ]);
+      return { url: `http://127.0.0.1:${local}`, stop };
+    } catch (error) {
+      stop();
+      throw error;
+    } finally {
+      timer.abort();
+    }
   }
 
   remove(): void {
