@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { CONFIG_SPECS, ENTRY_FILES, SERVICES, STATEFUL, type ServiceName } from '../src/config.ts';
 import { HEALTH_PATH, READY_PATH } from '../src/lib/http.ts';
-import { IMAGE, composeEnv, readCompose, readDockerfile, todoIn, valueProblem, type ComposeService, type Dockerfile } from '../harness/deploy.ts';
+import { IMAGE, composeEnv, readCompose, readDockerfile, todoIn, valueProblem, type ComposeService, type Dockerfile, type Instruction } from '../harness/deploy.ts';
 import { ContainerShop, engineAbsence, mustDocker, sweepStale } from '../harness/docker.ts';
 import { failed, figures, formatFigures, runLoad } from '../harness/load.ts';
 import { PROJECT_ROOT } from '../harness/processes.ts';
@@ -32,7 +32,21 @@ function missingProgram(base: string, healthcheck: string): string | undefined {
   return /\bwget\b/.test(healthcheck) && !/alpine/.test(base) ? 'wget' : undefined;
 }
 
-test('the deployment files are written (no TODO(milestone 6) left)', () => {
+/** How many of the checks above the live test failed: in a proof's bug run (ROADMAP_PROOF_FAST=1) the live test then has nothing to add. */
+let staticFailures = 0;
+/** A check that reads the files, counted in staticFailures when it fails. */
+const staticTest = (name: string, body: () => void): void => {
+  test(name, () => {
+    try {
+      body();
+    } catch (error) {
+      staticFailures++;
+      throw error;
+    }
+  });
+};
+
+staticTest('the deployment files are written (no TODO(milestone 6) left)', () => {
   const todos = FILES.map(todoIn).filter((t) => t !== undefined);
   assert.deepEqual(todos, [], `still to do:\n${todos.join('\n')}`);
 });
@@ -60,7 +74,7 @@ function finalStage(file: Dockerfile) {
 }
 
 for (const service of SERVICES) {
-  test(`docker/${service}.Dockerfile: multi-stage, small, non-root, with a healthcheck that agrees with the code`, () => {
+  staticTest(`docker/${service}.Dockerfile: multi-stage, small, non-root, with a healthcheck that agrees with the code`, () => {
     const todo = todoIn(dockerfilePath(service));
     assert.equal(todo, undefined, todo);
     const file = readDockerfile(dockerfilePath(service));
@@ -77,7 +91,9 @@ for (const service of SERVICES) {
     assert.ok(user !== 'root' && user !== '0', `${file.path}: USER ${user} is root`);
 
     const copies = all('COPY').concat(all('ADD'));
-    const copied = (what: RegExp) => copies.some((copy) => copy.text.split(/\s+/).filter((w) => !w.startsWith('--')).slice(0, -1).some((source) => what.test(source)));
+    // The sources of each COPY or ADD (all its words but the last, options left out; the JSON form too).
+    const sources = (copy: Instruction) => (copy.exec ?? copy.text.split(/\s+/).filter((w) => w !== '' && !w.startsWith('--'))).slice(0, -1);
+    const copied = (what: RegExp) => copies.some((copy) => sources(copy).some((source) => what.test(source)));
     assert.ok(copied(/(^|\/)src\/?$/), `${file.path}: the final stage never copies src/ (COPY --from=<build stage> /app/src ./src): the image would have no code to run`);
     assert.ok(copied(/(^|\/)package(\*)?\.json$/), `${file.path}: the final stage never copies package.json, which tells node that src/ holds ES modules ("type": "module")`);
     for (const copy of copies) {
@@ -112,7 +128,7 @@ for (const service of SERVICES) {
   });
 }
 
-test('compose.yaml is valid Compose and agrees with the Dockerfiles and the code', () => {
+staticTest('compose.yaml is valid Compose and agrees with the Dockerfiles and the code', () => {
   const todo = todoIn('compose.yaml');
   assert.equal(todo, undefined, todo);
   const { compose, problems } = readCompose('compose.yaml');
@@ -175,6 +191,10 @@ const random = createRandom(seedFromEnv(), 'm6');
 test('the shop runs in containers: built from your Dockerfiles, every container healthy, load through the gateway survives a SIGKILLed catalog, no process runs as root', async (t) => {
   const todos = FILES.map(todoIn).filter((todo) => todo !== undefined);
   assert.deepEqual(todos, [], `still to do:\n${todos.join('\n')}`);
+  if (process.env.ROADMAP_PROOF_FAST === '1' && staticFailures > 0) {
+    t.skip(`${staticFailures} check(s) of the files failed already; a proof's bug run stops there`);
+    return;
+  }
   const absent = await engineAbsence();
   if (absent !== undefined) {
     t.skip(absent);
