@@ -300,9 +300,12 @@ async function main(): Promise<number> {
         `  ! DS_ROADMAP_NO_DOCKER=1: no container is run; the live container tests skip, and these bugs were NOT proven: ${unproven.map((b) => b.id).join(', ')}`,
       );
       process.env.ROADMAP_NO_DOCKER = '1';
+      delete process.env.ROADMAP_REQUIRE_DOCKER;
       proof = { ...proof, bugs: proof.bugs.filter((bug) => !bug.needsDocker) };
     } else if (proof.docker) {
       delete process.env.ROADMAP_NO_DOCKER;
+      // The live container tests fail rather than skip from here on: the reference must really run in containers.
+      process.env.ROADMAP_REQUIRE_DOCKER = '1';
       const docker = ensureDocker();
       engineStarted ||= docker.started;
       if (docker.problem !== undefined) {
