@@ -259,10 +259,13 @@ test('the shop runs in containers: built from your Dockerfiles, every container 
     await killing;
     const before = samples.filter((s) => s.end < killedAt);
     const after = samples.filter((s) => s.start >= killedAt);
-    const budget = Math.ceil(after.length * 0.01);
+    // The error budget is zero: in flight or not, a call that the dead catalog cannot answer is a GET
+    // the gateway retries on the other one (milestones 3 and 4). Measured: the reference fails none
+    // of about 200 requests after the kill, a gateway that does not fail over fails about 1 %.
+    const budget = 0;
     t.diagnostic(formatFigures('through the gateway before the SIGKILL', figures(before)));
     t.diagnostic(formatFigures(`after docker kill -s KILL ${victim.name}`, figures(after)));
-    t.diagnostic(`error budget after the kill: ${after.filter(failed).length} failed of ${budget} allowed (1 %)`);
+    t.diagnostic(`error budget after the kill: ${after.filter(failed).length} failed, ${budget} allowed`);
     const describe = (list: typeof samples): string => list.filter(failed).slice(0, 3).map((s) => `#${s.index} ${s.status} ${s.error ?? ''}`).join('; ');
     assert.equal(before.filter(failed).length, 0, `requests failed through the containers before the kill: ${describe(before)}`);
     assert.ok(after.length >= 200, `only ${after.length} requests in the 30 s after the kill: the load stalled`);
