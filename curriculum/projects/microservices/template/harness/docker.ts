@@ -89,14 +89,19 @@ export async function sweepStale(): Promise<void> {
     }
   };
   for (const kind of ['container', 'network', 'image'] as const) {
+    // Listed by label, then inspected for the pid in it (`ls --format` cannot show an image's labels).
+    const ids = (await docker([kind, 'ls', '--quiet', ...(kind === 'container' ? ['-a'] : []), '--filter', `label=${LABEL}`])).stdout
+      .split('\n')
+      .filter(Boolean);
+    if (ids.length === 0) {
+      continue;
+    }
     const listed = await docker([
       kind,
-      'ls',
-      ...(kind === 'container' ? ['-a'] : []),
-      '--filter',
-      `label=${LABEL}`,
+      'inspect',
       '--format',
-      `{{.ID}} {{.Label "${LABEL}"}}`,
+      `{{.Id}} {{index ${kind === 'network' ? '.Labels' : '.Config.Labels'} "${LABEL}"}}`,
+      ...new Set(ids),
     ]);
     const stale = listed.stdout
       .split('\n')
