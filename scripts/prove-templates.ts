@@ -32,6 +32,8 @@ interface ProofBug {
   readonly caughtBy: readonly string[];
   /** This bug's seeds in the ci profile, when not the profile's bugSeeds (a bug whose catch depends on the seed). */
   readonly ciSeeds?: readonly number[];
+  /** Only a run in real containers catches it: not proven when the proof runs without a Docker engine. */
+  readonly needsDocker?: boolean;
 }
 
 interface Profile {
@@ -45,6 +47,8 @@ interface Proof extends Profile {
   readonly bugJobs?: number;
   /** The quick profile (`--profile ci`): fewer reference seeds, each bug on the seeds that catch it every time. */
   readonly ci?: Profile;
+  /** Its tests build and run containers: the proof starts a Docker engine and builds the local base image first. */
+  readonly docker?: boolean;
   readonly bugs: readonly ProofBug[];
 }
 
@@ -145,6 +149,7 @@ async function runMilestone(
   seed: number | undefined,
   only: boolean,
   fast = false,
+  timeoutMs = 300_000,
 ): Promise<Run> {
   const tap = join(project, `.proof-${milestone}-${seed ?? 'default'}.tap`);
   const command = checkCommand(only ? { ...template, milestones: template.milestones.filter((m) => m.id === milestone) } : template, milestone, tap);
@@ -160,7 +165,7 @@ async function runMilestone(
   }
   const started = Date.now();
   const status = await new Promise<number | null>((resolve) => {
-    const child = spawn(node, [...command.args], { cwd: project, env, timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(node, [...command.args], { cwd: project, env, timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.on('error', () => resolve(null));
@@ -224,6 +229,24 @@ function installDependencies(project: string, node: string): void {
   }
 }
 
+/**
+ * A Docker engine and the local base image for a template whose tests run containers
+ * (scripts/docker/): installs and starts dockerd where it can (root, apt-get). Answers whether this
+ * call started the engine (then the proof stops it at the end), or the reason there is none.
+ */
+function ensureDocker(): { started: boolean; problem?: string } {
+  const script = (name: string, arg?: string) =>
+    spawnSync('bash', [join(ROOT, 'scripts', 'docker', name), ...(arg ? [arg] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const before = script('engine.sh', 'status').status === 0;
+  const engine = script('engine.sh', 'ensure');
+  if (engine.status !== 0) {
+    return { started: false, problem: `${engine.stdout}${engine.stderr}`.trim() };
+  }
+  const base = script('base-image.sh');
+  console.log(`  ${`${engine.stdout}${base.stdout}`.trim().split('\n').join('\n  ')}`);
+  return { started: !before, problem: base.status === 0 ? undefined : `${base.stdout}${base.stderr}`.trim() };
+}
+
 async function main(): Promise<number> {
   const node = ensureServer().node;
   const templates = JSON.parse(readFileSync(join(ROOT, 'dist', 'templates.json'), 'utf8')) as CompiledTemplate[];
@@ -242,6 +265,7 @@ async function main(): Promise<number> {
   }
   let passed = 0;
   let failed = 0;
+  let engineStarted = false;
   const record = (ok: boolean, title: string, detail = '') => {
     if (ok) {
       passed++;
@@ -266,14 +290,38 @@ async function main(): Promise<number> {
       record(false, `${template.project}: no test/templates/${template.project}/proof.yaml`);
       continue;
     }
-    const proof = parse(readFileSync(proofFile, 'utf8')) as Proof;
+    let proof = parse(readFileSync(proofFile, 'utf8')) as Proof;
     console.log(`${template.project} (profile ${profile})`);
+    // Runs that build and start containers take minutes more than the others.
+    const timeoutMs = proof.docker ? 600_000 : 300_000;
+    if (proof.docker && process.env.DS_ROADMAP_NO_DOCKER === '1') {
+      const unproven = proof.bugs.filter((bug) => bug.needsDocker);
+      console.log(
+        `  ! DS_ROADMAP_NO_DOCKER=1: no container is run; the live container tests skip, and these bugs were NOT proven: ${unproven.map((b) => b.id).join(', ')}`,
+      );
+      process.env.ROADMAP_NO_DOCKER = '1';
+      delete process.env.ROADMAP_REQUIRE_DOCKER;
+      proof = { ...proof, bugs: proof.bugs.filter((bug) => !bug.needsDocker) };
+    } else if (proof.docker) {
+      delete process.env.ROADMAP_NO_DOCKER;
+      // The live container tests fail rather than skip from here on: the reference must really run in containers.
+      process.env.ROADMAP_REQUIRE_DOCKER = '1';
+      const docker = ensureDocker();
+      engineStarted ||= docker.started;
+      if (docker.problem !== undefined) {
+        record(
+          false,
+          `${template.project} runs containers, and no Docker engine or base image could be had (set DS_ROADMAP_NO_DOCKER=1 to prove the rest without them):\n${docker.problem}`,
+        );
+        continue;
+      }
+    }
 
     const phase = { starter: 0, reference: 0, bugs: 0 };
     const starter = await scaffoldStarter(template);
     installDependencies(starter, node);
     for (const [index, milestone] of template.milestones.entries()) {
-      const run = await runMilestone(node, starter, template, milestone.id, undefined, true);
+      const run = await runMilestone(node, starter, template, milestone.id, undefined, true, false, timeoutMs);
       // For the right reason: the TODO of this milestone, or of an earlier one whose work it builds on.
       const todos = [...`${run.outcome.kind === 'failed' ? run.outcome.failures.join('\n') : ''}\n${run.output}`.matchAll(/TODO\(milestone (\d+)\)/g)].map(
         (match) => Number(match[1]),
@@ -292,7 +340,7 @@ async function main(): Promise<number> {
     overlay(join(ROOT, 'test', 'templates', template.project, 'reference'), reference);
     const last = template.milestones[template.milestones.length - 1].id;
     for (const seed of referenceSeedsOf(proof, profile)) {
-      const run = await runMilestone(node, reference, template, last, seed, false);
+      const run = await runMilestone(node, reference, template, last, seed, false, false, timeoutMs);
       const ok = run.outcome.kind === 'passed';
       phase.reference += run.seconds;
       record(
@@ -319,7 +367,7 @@ async function main(): Promise<number> {
     const catchOn = async (bug: Proof['bugs'][number], seed: number): Promise<{ catcher: string | undefined; seconds: number }> => {
       let seconds = 0;
       for (const milestone of bug.caughtBy) {
-        const run = await runMilestone(node, folderOf(bug), template, milestone, seed, true, true);
+        const run = await runMilestone(node, folderOf(bug), template, milestone, seed, true, true, timeoutMs);
         seconds += run.seconds;
         if (run.outcome.kind === 'failed') {
           return { catcher: milestone, seconds };
@@ -359,6 +407,9 @@ async function main(): Promise<number> {
     );
     rmSync(starter, { recursive: true, force: true });
     rmSync(reference, { recursive: true, force: true });
+  }
+  if (engineStarted) {
+    spawnSync('bash', [join(ROOT, 'scripts', 'docker', 'engine.sh'), 'stop'], { stdio: 'inherit' });
   }
   console.log(`${passed} passed, ${failed} failed`);
   return failed > 0 || passed === 0 ? 1 : 0;

@@ -47,8 +47,10 @@ export interface Instruction {
 }
 
 export interface Stage {
-  /** The image, e.g. "node:22-alpine" (or an earlier stage's name). */
+  /** The image, e.g. "node:22-bookworm-slim" (or an earlier stage's name), with ARG defaults resolved. */
   readonly from: string;
+  /** The image as written, e.g. "${BASE_IMAGE}". */
+  readonly fromAsWritten: string;
   /** `AS <name>`, if any. */
   readonly name: string | undefined;
   readonly instructions: readonly Instruction[];
@@ -57,6 +59,8 @@ export interface Stage {
 export interface Dockerfile {
   readonly path: string;
   readonly stages: readonly Stage[];
+  /** The ARGs declared before the first FROM, with their defaults ("" when none): what FROM may use. */
+  readonly args: Readonly<Record<string, string>>;
   /** Syntax problems the parser found (unknown instructions, missing arguments…). */
   readonly problems: readonly string[];
 }
@@ -78,8 +82,15 @@ const KNOWN = new Set(['FROM', 'RUN', 'CMD', 'LABEL', 'EXPOSE', 'ENV', 'ADD', 'C
 export function readDockerfile(path: string): Dockerfile {
   const source = readFileSync(join(PROJECT_ROOT, path), 'utf8');
   const parsed = DockerfileParser.parse(source);
-  const stages: { from: string; name: string | undefined; instructions: Instruction[] }[] = [];
+  const stages: { from: string; fromAsWritten: string; name: string | undefined; instructions: Instruction[] }[] = [];
+  const args: Record<string, string> = {};
   const problems: string[] = [];
+  // FROM ${BASE_IMAGE} (or $BASE_IMAGE, or ${BASE_IMAGE:-default}) takes the ARG's default, as a build without --build-arg does.
+  const resolve = (text: string): string =>
+    text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_, braced?: string, fallback?: string, bare?: string) => {
+      const value = args[(braced ?? bare) as string];
+      return value === undefined || value === '' ? (fallback ?? '') : value;
+    });
   for (const instruction of parsed.getInstructions()) {
     const keyword = instruction.getKeyword().toUpperCase();
     const line = instruction.getRange().start.line + 1;
@@ -91,14 +102,17 @@ export function readDockerfile(path: string): Dockerfile {
       problems.push(`${path}:${line}: ${keyword} without arguments`);
     }
     if (keyword === 'FROM') {
-      const args = text.split(/\s+/).filter((a) => !a.startsWith('--'));
-      const as = args.findIndex((a) => a.toUpperCase() === 'AS');
-      stages.push({ from: args[0] ?? '', name: as >= 0 ? args[as + 1] : undefined, instructions: [] });
+      const words = text.split(/\s+/).filter((a) => !a.startsWith('--'));
+      const as = words.findIndex((a) => a.toUpperCase() === 'AS');
+      stages.push({ from: resolve(words[0] ?? ''), fromAsWritten: words[0] ?? '', name: as >= 0 ? words[as + 1] : undefined, instructions: [] });
       continue;
     }
     const stage = stages[stages.length - 1];
     if (!stage) {
-      if (keyword !== 'ARG') {
+      if (keyword === 'ARG') {
+        const [name = '', ...value] = text.trim().split('=');
+        args[name] = value.join('=').replace(/^"|"$/g, '');
+      } else {
         problems.push(`${path}:${line}: ${keyword} before the first FROM`);
       }
       continue;
@@ -107,7 +121,7 @@ export function readDockerfile(path: string): Dockerfile {
     const command = keyword === 'HEALTHCHECK' ? text.replace(/^(\s*--\S+\s+)*/, '').replace(/^CMD\s+/i, '') : text;
     stage.instructions.push({ keyword, text, exec: execForm(command), line });
   }
-  return { path, stages, problems };
+  return { path, stages, args, problems };
 }
 
 // ---- Compose ----
