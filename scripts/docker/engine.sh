@@ -26,6 +26,11 @@ ensure() {
     echo "docker engine: installing Debian's docker.io"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
+    # On a machine with systemd the package starts its own dockerd: use that one, not a second.
+    if answers; then
+      echo "docker engine: docker.io installed; its service answers ($(docker version --format '{{.Server.Version}}' 2>/dev/null))"
+      return 0
+    fi
   fi
   mkdir -p "$STATE" "$(dirname "$LOG")"
   # No systemd here: dockerd runs in the background, in its own session so that it outlives the
