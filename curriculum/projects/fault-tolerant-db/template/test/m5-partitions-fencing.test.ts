@@ -140,7 +140,7 @@ test('leaders cut off under load, with lost, delayed and duplicated messages: ev
     const leader = await cluster.leaderOf(shard);
     assert.ok(leader, `shard ${shard} has no leader${cluster.stderrs()}`);
     cluster.partition([leader]);
-    await cluster.waitForLeaders(10_000, cluster.ids.filter((id) => id !== leader));
+    await cluster.waitForLeaders(undefined, cluster.ids.filter((id) => id !== leader));
     acknowledged = run.history.ops.filter((o) => o.outcome === 'ok').length + 30;
     await whenAcknowledged(run, acknowledged);
     cluster.healAll();
