@@ -220,14 +220,28 @@ export class Cluster {
     return Math.max(0, ...(await this.statuses()).map((status) => status.shards[String(shard)]?.term ?? 0));
   }
 
-  /** Polls the nodes (of `among`) until every shard has a leader there that committed its term's first entry. */
-  async waitForLeaders(timeoutMs = 10_000, among: readonly string[] = this.ids): Promise<void> {
+  /**
+   * Polls the nodes (of `among`) until every shard has a leader there that committed its term's
+   * first entry: its commit index reached the last index it had when first seen leading that term
+   * (which holds the entry it appended at election). Not "commit equals last index": under a client
+   * load a leader always has entries in flight, and a poll may never see the two equal. The bound
+   * is generous (an election takes milliseconds) and its message names the shards without one.
+   */
+  async waitForLeaders(timeoutMs = 20_000, among: readonly string[] = this.ids): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    const firstSeen = new Map<string, number>();
     for (;;) {
       const ready = new Set<number>();
       for (const status of await this.statuses(among)) {
         for (const [shard, s] of Object.entries(status.shards)) {
-          if (s.role === 'leader' && s.commit === s.lastIndex && s.commit > 0) {
+          if (s.role !== 'leader') {
+            continue;
+          }
+          const reign = `${shard} ${status.node} ${s.term}`;
+          if (!firstSeen.has(reign)) {
+            firstSeen.set(reign, s.lastIndex);
+          }
+          if (s.commit > 0 && s.commit >= (firstSeen.get(reign) as number)) {
             ready.add(Number(shard));
           }
         }

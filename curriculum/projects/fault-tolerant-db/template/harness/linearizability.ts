@@ -69,7 +69,9 @@ function relevant(history: readonly Operation[]): Operation[] {
 /**
  * A small history that is still not linearizable: the shortest prefix in time that fails, then
  * every operation removed that can go without making it pass (a put stays while a kept get
- * returns its value, or the story would no longer make sense).
+ * returns its value, or the story would no longer make sense). The removal goes over the history
+ * again until a pass removes nothing: a put kept because of a get that a later step removed can
+ * go on the next pass (one pass left 23 operations where 2 told the story).
  */
 export function minimalViolation(history: readonly Operation[]): Operation[] {
   const ops = relevant(history);
@@ -89,14 +91,18 @@ export function minimalViolation(history: readonly Operation[]): Operation[] {
     }
   }
   let kept = prefix(ends[low] ?? Infinity);
-  for (let i = 0; i < kept.length; ) {
-    const candidate = kept[i] as Operation;
-    const readLater = candidate.op === 'put' && kept.some((o) => o.op === 'get' && o.output === candidate.value);
-    const without = kept.filter((_, j) => j !== i);
-    if (!readLater && !checkRegister(without).ok) {
-      kept = without;
-    } else {
-      i++;
+  for (let removed = true; removed; ) {
+    removed = false;
+    for (let i = 0; i < kept.length; ) {
+      const candidate = kept[i] as Operation;
+      const readLater = candidate.op === 'put' && kept.some((o) => o.op === 'get' && o.output === candidate.value);
+      const without = kept.filter((_, j) => j !== i);
+      if (!readLater && !checkRegister(without).ok) {
+        kept = without;
+        removed = true;
+      } else {
+        i++;
+      }
     }
   }
   return kept;

@@ -7,7 +7,11 @@ import { createInterface } from 'node:readline';
 import { recordStderr } from './runs.ts';
 
 export const PROJECT_ROOT = join(import.meta.dirname, '..');
-const READY_TIMEOUT_MS = 20_000;
+/**
+ * A bound, not a race: a node that exits before READY fails at once (below); this only stops one
+ * that hangs. Starting Node on TypeScript took over 20 s at a load average of 40 on two cores.
+ */
+const READY_TIMEOUT_MS = 60_000;
 
 export class NodeProcess {
   readonly name: string;

@@ -34,6 +34,8 @@ export interface Schedule {
   readonly load: { readonly clients: number; readonly keys: number; readonly reads?: number; readonly deletes?: number };
   /** Virtual milliseconds of load and faults, before the verdict's healing. */
   readonly durationMs: number;
+  /** When clients stop starting operations, if before durationMs. */
+  readonly loadUntilMs?: number;
   readonly steps: readonly Step[];
   /** Crash each shard's leader in turn at the end and read again (needs elections). */
   readonly rotateLeaders: boolean;
@@ -211,10 +213,24 @@ function snapshots(seed: number): Schedule {
   };
 }
 
-/** The harness's own check that a failure replays: replication, then every disk lost at once. */
+/**
+ * The harness's own check that a failure replays: replication's lossy network, then every disk
+ * lost at once. It must fail on every seed, so nothing may hide the loss: no crash before it (a
+ * leader down for most of the run left no acknowledged write to lose), no deletes (a key whose
+ * last write deleted it reads null after the loss too), and clients start nothing after it (a key
+ * written again would hide the loss of that key; only the operations in flight, one per client,
+ * can still land, on fewer keys than there are).
+ */
 function catastrophe(seed: number): Schedule {
   const base = replication(seed);
-  return { ...base, name: 'catastrophe', durationMs: 2000, steps: [...base.steps.filter((step) => step.at < 1500), { at: 1500, do: 'lose-every-disk' }] };
+  return {
+    ...base,
+    name: 'catastrophe',
+    load: { ...base.load, deletes: 0 },
+    durationMs: 2000,
+    loadUntilMs: 1500,
+    steps: [...base.steps.filter((step) => step.do === 'network'), { at: 1500, do: 'lose-every-disk' }],
+  };
 }
 
 export const SCHEDULES: Readonly<Record<string, (seed: number) => Schedule>> = {
@@ -257,7 +273,7 @@ export async function runSchedule(schedule: Schedule, options: { keep?: readonly
       return true;
     });
   });
-  const load = sim.load({ ...schedule.load, until: schedule.durationMs });
+  const load = sim.load({ ...schedule.load, until: schedule.loadUntilMs ?? schedule.durationMs });
   await sim.runUntil(schedule.durationMs);
   // Let the operations in flight end (a client's deadline) and the steps finish.
   await sim.drive(Promise.all([...running, load.done]), 15_000);
@@ -427,9 +443,10 @@ function perform(sim: Simulation, step: Step, index: number, say: (text: string)
       return undefined;
     }
     case 'lose-every-disk':
-      // A catastrophe no replication survives: the harness's own test of replaying a failure.
+      // A catastrophe no replication survives: the harness's own test of replaying a failure. A
+      // node that is down loses its disk too (it would otherwise come back with every write).
       say('every node crashes and its disk is erased; they restart empty');
-      for (const id of sim.ids.filter((id) => sim.isUp(id))) {
+      for (const id of sim.ids.filter((id) => sim.node(id).started)) {
         sim.crash(id);
         sim.node(id).files.clear();
         sim.start(id);

@@ -85,9 +85,11 @@ test('the node speaks the JSON line protocol: put, get, delete, and bad requests
   const node = await startedNode();
   const connection = new Connection(`127.0.0.1:${node.port}`);
   try {
+    // A bound, not a race: a node that answers at all answers in milliseconds; 10 s only keeps a
+    // node that never answers from hanging the test, and says which request it was.
     const call = async (body: Record<string, unknown>) => {
-      const reply = await connection.call(body, 2000);
-      assert.ok(reply, `no answer to ${JSON.stringify(body)} within 2 s`);
+      const reply = await connection.call(body, 10_000);
+      assert.ok(reply, `no answer to ${JSON.stringify(body)} within 10 s: answer every request line with one reply line`);
       return reply;
     };
     assert.deepEqual(await call({ op: 'get', key: 'proto' }), { id: 1, ok: true, value: null });

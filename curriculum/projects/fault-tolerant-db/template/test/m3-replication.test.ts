@@ -34,6 +34,21 @@ after(async () => {
 
 let simulated: Batch | undefined;
 
+/**
+ * How long a write that must succeed may take: a bound, not a race. A healthy cluster answers in
+ * milliseconds; the bound only stops a write that never succeeds, with a message saying which.
+ */
+const WRITE_BOUND_MS = 20_000;
+
+/** Polls `check` every 20 ms until it holds; fails with `what` after a generous 30 s bound. */
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await check())) {
+    assert.ok(Date.now() < deadline, what);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 test(`${SCHEDULES} simulated schedules: followers crash and are cut off on a lossy, reordering network, and every replica ends with the leader's log`, { timeout: 120_000 }, async () => {
   simulated = await simulate('m3 simulation', 'replication', SCHEDULES);
   simulationFailed = simulated.failure !== undefined;
@@ -77,7 +92,7 @@ test('a leader cut off from both backups acknowledges no write', async (t) => {
   const key = keyOnShard(shardOf, shard, SHARDS, 'alone');
   const history = new History();
   const messages = cluster.nodeMessages();
-  const before = await cluster.client('before', history).put(key, 'before');
+  const before = await cluster.client('before', history, { deadlineMs: WRITE_BOUND_MS }).put(key, 'before');
   assert.ok(before.ok, `the first put failed: ${!before.ok && before.error}${cluster.stderrs()}`);
   cluster.partition([leader]);
   const answer = await cluster.client('cutoff', history, { nodes: [leader], deadlineMs: 1000 }).put(key, 'while-alone');
@@ -98,7 +113,7 @@ test('with one backup down writes go on, and the backup catches up when it comes
   const [down, other] = random.shuffle(cluster.ids.filter((id) => id !== leader)) as [string, string];
   const history = new History();
   const messages = cluster.nodeMessages();
-  const client = cluster.client('writer', history);
+  const client = cluster.client('writer', history, { deadlineMs: WRITE_BOUND_MS });
   const keys = Array.from({ length: 12 }, (_, i) => keyOnShard(shardOf, shard, SHARDS, `catchup${i}`));
   await cluster.kill(down);
   for (const key of keys) {
@@ -106,8 +121,14 @@ test('with one backup down writes go on, and the backup catches up when it comes
     assert.ok(answer.ok, `put ${key} with ${down} down: ${!answer.ok && answer.error}${cluster.stderrs()}`);
   }
   await cluster.startNode(down);
-  // Now the other backup goes: only the returning one can make a majority with the leader, so
-  // these writes succeed only if it took the entries it missed.
+  // The other backup goes only once the returning one holds the leader's whole log (its status
+  // says so), not after some time: then only the returning one can make a majority with the
+  // leader, and these writes succeed only if it took the entries it missed and takes new ones.
+  const leaderLog = (await cluster.status(leader)).shards[String(shard)]?.lastIndex ?? 0;
+  await until(
+    `${down} came back but its log never reached the leader's index ${leaderLog} on shard ${shard}: when a follower's log does not match, step back and resend what it missed${cluster.stderrs()}`,
+    async () => ((await cluster.status(down).catch(() => undefined))?.shards[String(shard)]?.lastIndex ?? 0) >= leaderLog,
+  );
   await cluster.kill(other);
   for (const key of keys.slice(0, 4)) {
     const answer = await client.put(key, `${key}-2`);

@@ -123,7 +123,13 @@ test('peer processes announce and heartbeat; a killed peer is forgotten, the oth
   const survivors = sorted(peers.filter((peer) => peer !== victim).map((peer) => peer.address));
   await cluster.waitTracker(root, (listed) => sorted(listed).join() === survivors.join());
   await sleep(1000);
-  assert.deepEqual(sorted(await trackerLookup(cluster.tracker!.port, root)), survivors, 'the live peers are still listed a ttl later');
+  // A ttl later the survivors' heartbeats still list them. Not checked at one instant: a peer the
+  // machine's load keeps from heartbeating for a ttl looks dead and drops out (stress seed 76474,
+  // load 30); its next heartbeat must list it again, which a tracker that does not renew a peer's
+  // time at each heartbeat never does.
+  await cluster
+    .waitTracker(root, (listed) => sorted(listed).join() === survivors.join())
+    .catch((error: Error) => assert.fail(`the live peers are not listed a ttl later, though they heartbeat: ${error.message}`));
 });
 
 test('gossip finds every peer with the tracker dead, and forgets a dead peer, even the seed', { timeout: 60_000 }, async () => {
@@ -161,5 +167,7 @@ test('gossip finds every peer with the tracker dead, and forgets a dead peer, ev
   cleanups.push(() => late.close());
   await eventually('a newcomer finds the survivors without the seed', () => sorted(late.lookup(root)), (found) => found.join() === survivors.join());
   await sleep(gossip.ttlMs * 1.5);
-  assert.deepEqual(sorted(late.lookup(root)), survivors, 'the dead seed does not come back through stale gossip');
+  // What this checks is the seed's absence; a survivor that missed a round under load may be
+  // missing for a moment, which is not a stale entry.
+  assert.ok(!late.lookup(root).includes(seed.address), `the dead seed ${seed.address} came back through stale gossip: ${JSON.stringify(late.lookup(root))}`);
 });
