@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { recordStderr } from './runs.ts';
+import { recordStderr, recordStdout } from './runs.ts';
 import { ENTRY_FILES, type ServiceName } from '../src/config.ts';
 
 export const PROJECT_ROOT = join(import.meta.dirname, '..');
@@ -37,6 +37,7 @@ export class ServiceProcess {
       recordStderr(name, this.child.pid, text);
     });
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
+      recordStdout(name, this.child.pid, `${line}\n`);
       try {
         this.logs.push(JSON.parse(line) as LogLine);
       } catch {

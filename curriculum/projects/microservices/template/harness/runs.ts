@@ -78,7 +78,16 @@ function appendMarked(file: string, line: string): void {
 
 /** A process's stderr, appended to `<name>.stderr.log`; a new pid under the same name (a restart) gets a header line. */
 export function recordStderr(name: string, pid: number | undefined, text: string): void {
-  const file = `${name.replace(/[^\w.-]/g, '_')}.stderr.log`;
+  recordOutput(name, pid, 'stderr', text);
+}
+
+/** A process's stdout (its JSON log lines), appended to `<name>.stdout.log` the same way. */
+export function recordStdout(name: string, pid: number | undefined, text: string): void {
+  recordOutput(name, pid, 'stdout', text);
+}
+
+function recordOutput(name: string, pid: number | undefined, stream: 'stderr' | 'stdout', text: string): void {
+  const file = `${name.replace(/[^\w.-]/g, '_')}.${stream}.log`;
   if (!started.has(file) || started.get(file) !== pid) {
     const restart = started.has(file);
     started.set(file, pid);
@@ -124,7 +133,8 @@ function writeSummary(): void {
     ...(others.length > 0 ? ['Also failed:', ...others.map((f) => `- ${f.test}: ${f.message.split('\n')[0]}`), ''] : []),
     `Run it again: \`npm run check -- ${number} --seed ${seed}\`${first && !first.test.startsWith('(') ? `, or this test alone: \`npm run check -- ${number} --seed ${seed} --test ${JSON.stringify(first.test.split(' > ').pop())}\`` : ''}.`,
     '',
-    'In this folder: `*.stderr.log` (each process, all its restarts), `messages.log` (the proxies: time, link, message, fault),',
+    'In this folder: `*.stderr.log` and `*.stdout.log` (each process, all its restarts; stdout holds its JSON log lines),',
+    '`messages.log` (the proxies: time, link, message, fault),',
     '`history.log` (operations: start .. end, client, operation, outcome), and what the failing tests attached.',
     'Times are milliseconds since the test file started; a "=== test ===" line starts what each test logged.',
     '',

@@ -87,7 +87,9 @@ test('Upstream fails over from a dead instance; a dead service gives 502, no ins
     breaker: new CircuitBreaker({ threshold: 1000, coolDownMs: 1000 }),
   });
   for (let i = 0; i < 10; i++) {
-    const answer = await upstream.call('GET', '/x');
+    const answer = await upstream.call('GET', '/x').catch((error: unknown) =>
+      assert.fail(`call ${i} over a live and a dead instance failed (${String(error)}): on a refused connection, report the instance and try another`),
+    );
     assert.equal(answer.status, 200);
     assert.deepEqual(answer.json, { from: 'live' });
   }
