@@ -7,18 +7,12 @@
 // Only a milestone test file run by `node --test` records anything; the CLI tools never do.
 import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { after, afterEach, beforeEach } from 'node:test';
+import { afterEach, beforeEach } from 'node:test';
 import { performance } from 'node:perf_hooks';
 
 export const RUNS_DIR = join(import.meta.dirname, '..', '.runs');
 const FLUSH_AT = 64 * 1024;
 const MAX_MESSAGE_CHARS = 400;
-/**
- * How long a test file may stay open once its tests are done and its clean-up has begun. A timer,
- * server or socket left open (a heartbeat never stopped, a server never closed) would otherwise
- * keep the file, and the whole check, running until something kills it, with no verdict.
- */
-const LINGER_MS = 20_000;
 
 const testFile = process.argv[1] ?? '';
 const recording = process.env.NODE_TEST_CONTEXT !== undefined && /\.test\.ts$/.test(testFile);
@@ -78,16 +72,7 @@ function appendMarked(file: string, line: string): void {
 
 /** A process's stderr, appended to `<name>.stderr.log`; a new pid under the same name (a restart) gets a header line. */
 export function recordStderr(name: string, pid: number | undefined, text: string): void {
-  recordOutput(name, pid, 'stderr', text);
-}
-
-/** A process's stdout (its JSON log lines), appended to `<name>.stdout.log` the same way. */
-export function recordStdout(name: string, pid: number | undefined, text: string): void {
-  recordOutput(name, pid, 'stdout', text);
-}
-
-function recordOutput(name: string, pid: number | undefined, stream: 'stderr' | 'stdout', text: string): void {
-  const file = `${name.replace(/[^\w.-]/g, '_')}.${stream}.log`;
+  const file = `${name.replace(/[^\w.-]/g, '_')}.stderr.log`;
   if (!started.has(file) || started.get(file) !== pid) {
     const restart = started.has(file);
     started.set(file, pid);
@@ -131,10 +116,9 @@ function writeSummary(): void {
     '',
     ...(first ? ['```', first.message.split('\n').slice(0, 80).join('\n'), '```', ''] : []),
     ...(others.length > 0 ? ['Also failed:', ...others.map((f) => `- ${f.test}: ${f.message.split('\n')[0]}`), ''] : []),
-    `Run it again: \`npm run check -- ${number} --seed ${seed}\`${first && !first.test.startsWith('(') ? `, or this test alone: \`npm run check -- ${number} --seed ${seed} --test ${JSON.stringify(first.test.split(' > ').pop())}\`` : ''}.`,
+    `Run it again: \`npm run check -- ${number} --seed ${seed}\`${first ? `, or this test alone: \`npm run check -- ${number} --seed ${seed} --test ${JSON.stringify(first.test.split(' > ').pop())}\`` : ''}.`,
     '',
-    'In this folder: `*.stderr.log` and `*.stdout.log` (each process, all its restarts; stdout holds its JSON log lines),',
-    '`messages.log` (the proxies: time, link, message, fault),',
+    'In this folder: `*.stderr.log` (each process, all its restarts), `messages.log` (the proxies: time, link, message, fault),',
     '`history.log` (operations: start .. end, client, operation, outcome), and what the failing tests attached.',
     'Times are milliseconds since the test file started; a "=== test ===" line starts what each test logged.',
     '',
@@ -180,22 +164,6 @@ if (recording) {
       writeFileSync(join(RUN_DIR, file), text);
     }
     save();
-  });
-  // Registered before the test file's own `after` (this module is imported first), so it also
-  // bounds a clean-up that never ends. Unref'd: a file that closes everything exits at once.
-  after(() => {
-    setTimeout(() => {
-      // Node's list of what keeps the event loop alive; PipeWrap includes this file's own output.
-      const open = process.getActiveResourcesInfo().join(', ');
-      const message =
-        `the tests are done, but ${LINGER_MS / 1000} s later something still keeps this test file running (${open}): ` +
-        'stop what you start: clear the heartbeat timer in Registration.stop(), the refresh timer in InstanceSource.close(), ' +
-        'close the server and its connections in shutdown() (read first: "The application lifecycle and graceful shutdown", "Service discovery").';
-      process.stderr.write(`\n${message}\n`);
-      failures.push({ test: '(after the last test)', message });
-      save();
-      process.exit(1);
-    }, LINGER_MS).unref();
   });
   process.on('exit', (code) => {
     if (failures.length === 0 && code === 0 && !process.exitCode) {
