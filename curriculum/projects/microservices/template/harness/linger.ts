@@ -20,8 +20,9 @@ if (RECORDING) {
       const open = process.getActiveResourcesInfo().join(', ');
       const message =
         `the tests are done, but ${LINGER_MS / 1000} s later something still keeps this test file running (${open}): ` +
-        'stop what you start: clear the heartbeat timer in Registration.stop(), the refresh timer in InstanceSource.close(), ' +
-        'close the server and its connections in shutdown() (read first: "The application lifecycle and graceful shutdown", "Service discovery").';
+        'stop what you start: clear the heartbeat timer in Registration.stop() and the refresh timer in InstanceSource.close(), ' +
+        'and in shutdown() close the server and clear the grace timer once the drain is done ' +
+        '(read first: "The application lifecycle and graceful shutdown", "Service discovery").';
       process.stderr.write(`\n${message}\n`);
       try {
         writeFileSync(join(RUN_DIR, 'still-open.txt'), `${message}\n`);
