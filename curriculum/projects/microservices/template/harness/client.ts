@@ -65,3 +65,20 @@ export async function eventually<T>(what: string, read: () => Promise<T>, check:
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/**
+ * Waits for `promise`, but not forever: after timeoutMs (far more than a working solution needs,
+ * so a slow machine only makes a test longer) it rejects with `what`, which names what was awaited
+ * and what to build. A bound on a wait, never a judgement of how fast something was.
+ */
+export async function within<T>(what: string, promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} (waited ${timeoutMs} ms)`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -5,13 +5,40 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { recordStderr } from './runs.ts';
+import { writeFileSync } from 'node:fs';
+import { afterEach } from 'node:test';
+import './linger.ts';
+import { RECORDING, RUN_DIR, recordStderr } from './runs.ts';
 import { ENTRY_FILES, type ServiceName } from '../src/config.ts';
 
 export const PROJECT_ROOT = join(import.meta.dirname, '..');
 const READY_TIMEOUT_MS = 20_000;
 
 export type LogLine = Readonly<Record<string, unknown>> & { readonly msg?: string };
+
+/** Every process started by this test file, in order: their log lines go to .runs/ when a test fails. */
+const started: ServiceProcess[] = [];
+
+/** Writes each process's stdout (its JSON log lines), all processes of one name in one file. */
+function recordLogs(): void {
+  const byName = new Map<string, string[]>();
+  for (const proc of started) {
+    const lines = byName.get(proc.name) ?? [];
+    lines.push(`--- ${proc.name} (pid ${proc.child.pid ?? '?'}) ---`, ...proc.logs.map((line) => ('notJson' in line ? String(line.notJson) : JSON.stringify(line))));
+    byName.set(proc.name, lines);
+  }
+  for (const [name, lines] of byName) {
+    writeFileSync(join(RUN_DIR, `${name.replace(/[^\w.-]/g, '_')}.stdout.log`), `${lines.join('\n')}\n`);
+  }
+}
+
+if (RECORDING) {
+  afterEach((t) => {
+    if ((t as { passed?: boolean }).passed === false) {
+      recordLogs();
+    }
+  });
+}
 
 export class ServiceProcess {
   readonly name: string;
@@ -25,6 +52,7 @@ export class ServiceProcess {
 
   constructor(name: string, service: ServiceName, env: Readonly<Record<string, string>>) {
     this.name = name;
+    started.push(this);
     this.child = spawn(process.execPath, [join(PROJECT_ROOT, ENTRY_FILES[service])], {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],

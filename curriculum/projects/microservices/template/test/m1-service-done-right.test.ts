@@ -10,7 +10,7 @@ import { ConfigError, loadConfig } from '../src/lib/config.ts';
 import { HttpError, type Route } from '../src/lib/http.ts';
 import { createLogger, type Logger } from '../src/lib/log.ts';
 import { startService, type Service } from '../src/lib/service.ts';
-import { ask } from '../harness/client.ts';
+import { ask, within, type Answer } from '../harness/client.ts';
 import { ServiceProcess } from '../harness/processes.ts';
 import { createRandom, seedFromEnv } from '../harness/random.ts';
 
@@ -125,36 +125,62 @@ test('health, readiness, routes, errors as JSON, and the instance header', async
   assert.equal((await ask(`${service.url}/healthz`)).status, 200, 'not ready is not unhealthy');
 });
 
-test('shutdown drains: the request in flight completes, new connections are refused, then it resolves', async () => {
-  const { service, release, entered } = await serviceWithSlowRoute(5000);
-  const inFlight = ask(`${service.url}/slow`);
-  await entered;
+// The drain and the grace are judged by the order of events, never by a stopwatch: a slow machine
+// only makes these tests longer, and each test's own timeout is the only clock.
+const TEST_TIMEOUT_MS = 60_000;
+/** Longer than a test may take, yet finite, so that a failed test's file still ends. */
+const OUTLASTS_TEST_MS = 2 * TEST_TIMEOUT_MS;
+/** How long a test waits for one event of yours before it fails saying which: far more than it takes. */
+const WAIT_MS = 20_000;
+
+/** Waits until the handler of GET /slow runs; fails at once if the request is answered without it. */
+async function handlerEntered(entered: Promise<void>, request: Promise<Answer>): Promise<void> {
+  const answered = request.then((answer) => {
+    throw new Error(`GET /slow was answered ${answer.status} ${answer.error ?? answer.text} before its handler ran: route each request to its handler`);
+  });
+  await within('the handler of GET /slow never ran: route each request to its handler', Promise.race([entered, answered]), WAIT_MS);
+}
+
+test('shutdown drains: the request in flight completes, new connections are refused, then it resolves', { timeout: TEST_TIMEOUT_MS }, async () => {
+  // A grace longer than the test: only the request finishing can end this drain.
+  const { service, release, entered } = await serviceWithSlowRoute(OUTLASTS_TEST_MS);
+  const inFlight = ask(`${service.url}/slow`, { timeoutMs: OUTLASTS_TEST_MS });
+  await handlerEntered(entered, inFlight);
   let resolved = false;
   const stopping = service.shutdown().then(() => (resolved = true));
-  await new Promise((resolve) => setImmediate(resolve));
-  const refused = await ask(`${service.url}/healthz`, { timeoutMs: 2000 });
-  assert.equal(refused.status, 0, `a new connection during the drain should be refused, got ${refused.status}`);
-  assert.equal(resolved, false, 'shutdown() resolved while a request was still in flight');
-  release();
-  const answer = await inFlight;
+  // Released whatever happens: with this grace, a request held open would hold the file open too.
+  try {
+    await new Promise((resolve) => setImmediate(resolve));
+    const refused = await ask(`${service.url}/healthz`, { timeoutMs: 2000 });
+    assert.equal(refused.status, 0, `a new connection during the drain should be refused, got ${refused.status}`);
+    assert.equal(resolved, false, 'shutdown() resolved while a request was still in flight');
+  } finally {
+    release();
+  }
+  const answer = await within('the request in flight got no answer once its handler finished: let it complete during the drain', inFlight, WAIT_MS);
   assert.equal(answer.status, 200, `the request in flight should complete, got ${answer.status} ${answer.error ?? ''}`);
   assert.deepEqual(answer.json, { done: true });
-  await stopping;
+  await within('shutdown() did not resolve once the last request completed: resolve when the server has closed', stopping, WAIT_MS);
 });
 
-test('shutdown cuts what is still running after the grace period', async () => {
+test('shutdown cuts what is still running after the grace period', { timeout: TEST_TIMEOUT_MS }, async () => {
+  // The handler never finishes and the client waits longer than the test: only the grace can end
+  // this shutdown. Without a cut the test times out (and its file ends when the client gives up).
   const { service, entered } = await serviceWithSlowRoute(300);
-  const stuck = ask(`${service.url}/slow`);
-  await entered;
-  const started = Date.now();
-  await service.shutdown();
-  const took = Date.now() - started;
-  assert.ok(took >= 250 && took < 3000, `shutdown took ${took} ms with a 300 ms grace`);
-  assert.equal((await stuck).status, 0, 'the stuck request is cut');
+  const stuck = ask(`${service.url}/slow`, { timeoutMs: OUTLASTS_TEST_MS });
+  await handlerEntered(entered, stuck);
+  await within(
+    'shutdown() with a request that never finishes did not resolve: after shutdownGraceMs, close the connections still open and resolve',
+    service.shutdown(),
+    WAIT_MS,
+  );
+  const cut = await within('the stuck request was not cut when shutdown() resolved: destroy the connections still open after the grace', stuck, WAIT_MS);
+  assert.equal(cut.status, 0, `the stuck request should be cut at the grace, got ${cut.status}`);
 });
 
 function startInventory(env: Record<string, string> = {}): ServiceProcess {
-  const proc = new ServiceProcess('inventory', 'inventory', { SHUTDOWN_GRACE_MS: '5000', ...env });
+  // A grace longer than the test: a request in flight can only be ended by its own completion.
+  const proc = new ServiceProcess('inventory', 'inventory', { SHUTDOWN_GRACE_MS: String(OUTLASTS_TEST_MS), ...env });
   cleanups.push(() => proc.kill());
   return proc;
 }
@@ -174,7 +200,7 @@ test('a service process logs JSON lines, answers health and readiness, and refus
   }
   const bad = new ServiceProcess('inventory-bad', 'inventory', { PORT: 'eighty' });
   cleanups.push(() => bad.kill());
-  const code = await bad.exited;
+  const code = await within('the process with PORT=eighty did not exit: refuse a bad environment at start (log it, exit 1)', bad.exited, WAIT_MS);
   assert.notEqual(code, 0, 'a bad PORT must stop the process');
   assert.ok(
     bad.logs.some((line) => JSON.stringify(line).includes('PORT')),
@@ -182,7 +208,7 @@ test('a service process logs JSON lines, answers health and readiness, and refus
   );
 });
 
-test('SIGTERM in the middle of a request: the request completes and the process exits 0', async () => {
+test('SIGTERM in the middle of a request: the request completes and the process exits 0', { timeout: TEST_TIMEOUT_MS }, async () => {
   const proc = startInventory();
   const port = await proc.listening();
   assert.equal((await ask(`http://127.0.0.1:${port}/readyz`)).status, 200);
@@ -203,16 +229,21 @@ test('SIGTERM in the middle of a request: the request completes and the process 
       `Expect: 100-continue\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
   );
   while (!answer.includes('100 Continue')) {
-    await Promise.race([new Promise<void>((resolve) => (wake = resolve)), closed]);
+    await within(
+      `no "100 Continue" for a request that asked for one (got ${JSON.stringify(answer.slice(0, 200))}): serve requests with node:http's server`,
+      Promise.race([new Promise<void>((resolve) => (wake = resolve)), closed]),
+      WAIT_MS,
+    );
     assert.ok(!socket.closed, `the connection closed before "100 Continue": ${answer}`);
   }
   const mark = proc.logs.length;
   proc.child.kill('SIGTERM');
-  await proc.waitLog('"draining" after SIGTERM', (line) => line.msg === 'draining', 5000, mark);
+  await proc.waitLog('"draining" after SIGTERM', (line) => line.msg === 'draining', undefined, mark);
   assert.equal((await ask(`http://127.0.0.1:${port}/healthz`, { timeoutMs: 2000 })).status, 0, 'new connections are refused while draining');
   socket.write(body.slice(10));
-  await closed;
+  await within('the connection of the request in flight was never closed after SIGTERM: answer it, then close it and exit', closed, WAIT_MS);
   assert.match(answer, /HTTP\/1\.1 201/, `the request in flight should get its 201, got: ${answer.slice(0, 300) || 'nothing'}`);
-  assert.equal(await proc.exited, 0, `exit code after SIGTERM: ${proc.stderr}`);
+  const code = await within('the process did not exit after its last request completed: stop every timer and server, then exit 0', proc.exited, WAIT_MS);
+  assert.equal(code, 0, `exit code after SIGTERM: ${proc.stderr}`);
   assert.ok(proc.logs.some((line) => line.msg === 'stopped'), 'no "stopped" log line');
 });

@@ -14,8 +14,8 @@ export interface RetryPolicy {
 /**
  * The wait before retry number `retry` (1 for the first retry): exponential back-off with jitter, a
  * random wait within [0, cap] where cap = min(maxMs, baseMs × 2^(retry − 1)). Full jitter, uniform
- * in [0, cap), is the usual choice; the tests accept any jitter that stays within the cap, spreads
- * the waits and grows with the cap. `random()` returns a float in [0, 1).
+ * in [0, cap), is the usual choice; the tests accept any jitter within [0, cap] whose waits spread
+ * over a tenth of the cap or more and grow with the cap. `random()` returns a float in [0, 1).
  */
 export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number): number {
   throw new Error('TODO(milestone 4): exponential back-off with jitter (full jitter, for one) in backoffDelay (src/lib/resilience.ts). Read first: "Resiliency patterns", "Retries and control loops".');
