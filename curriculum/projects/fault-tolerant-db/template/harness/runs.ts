@@ -118,17 +118,32 @@ function writeSummary(): void {
     ...(others.length > 0 ? ['Also failed:', ...others.map((f) => `- ${f.test}: ${f.message.split('\n')[0]}`), ''] : []),
     `Run it again: \`npm run check -- ${number} --seed ${seed}\`${first ? `, or this test alone: \`npm run check -- ${number} --seed ${seed} --test ${JSON.stringify(first.test.split(' > ').pop())}\`` : ''}.`,
     '',
-    'In this folder: `*.stderr.log` (each process, all its restarts), `messages.log` (the proxies: time, link, message, fault),',
-    '`history.log` (operations: start .. end, client, operation, outcome), and what the failing tests attached.',
-    'Times are milliseconds since the test file started; a "=== test ===" line starts what each test logged.',
+    'In this folder (times are milliseconds since the test file started; a "=== test ===" line starts what each test logged):',
     '',
     ...readdirSync(RUN_DIR)
       .filter((file) => file !== 'SUMMARY.md')
       .sort()
-      .map((file) => `- ${file}`),
+      .map((file) => `- ${file}${describe(file)}`),
     '',
   ];
   writeFileSync(join(RUN_DIR, 'SUMMARY.md'), lines.join('\n'));
+}
+
+/** What a file of the folder holds, by its name: only the files this run wrote are listed. */
+function describe(file: string): string {
+  if (file.endsWith('.stderr.log')) {
+    return ": the process's stderr, all its restarts";
+  }
+  if (file.endsWith('.stdout.log')) {
+    return ": the process's stdout (its log lines)";
+  }
+  if (file === 'messages.log') {
+    return ': the proxies (time, link, message, what the fault injector did)';
+  }
+  if (file === 'history.log') {
+    return ': the operations (start .. end, client, operation, outcome)';
+  }
+  return ': attached by a failing test';
 }
 
 function save(): void {
