@@ -9,6 +9,12 @@
 #   FRESH_TEST='npm run test:integration' sudo bash ...   # something shorter than `npm test`
 #   FRESH_ROOTFS=/srv/x FRESH_KEEP=1 ...                  # where the chroot lives; keep it after
 #
+# Docker: the microservices proof in `npm test` builds and runs containers. A chroot cannot run a
+# dockerd of its own (it has no cgroup mounts), so this machine's engine is started here
+# (scripts/docker/engine.sh, stopped again at the end if it started it) and its socket is bound into
+# the chroot: there `npm test` installs Debian's docker.io itself and finds that engine answering.
+# What this does not prove is starting dockerd on a fresh machine; CI, on one, does.
+#
 # Needs root, the npm registry and Debian's mirror. Output and timings: $FRESH_ROOTFS/root/check.log
 # and the last lines printed here.
 set -euo pipefail
@@ -32,12 +38,14 @@ if [[ ! -e $BASE/.complete ]]; then
 fi
 
 unmount_all() {
+  umount -l "$ROOTFS/run/docker.sock" 2>/dev/null || true
   for mount in proc dev/pts dev sys; do
     if mountpoint -q "$ROOTFS/$mount"; then umount -l "$ROOTFS/$mount"; fi
   done
 }
 cleanup() {
   unmount_all
+  DS_ROADMAP_DOCKER_STATE=/run/ds-roadmap-fresh-docker bash "$REPO/scripts/docker/engine.sh" stop || true
   [[ -n ${FRESH_KEEP:-} ]] || rm -rf --one-file-system "$ROOTFS"
 }
 unmount_all
@@ -77,6 +85,11 @@ done
 mount --bind /dev "$ROOTFS/dev"
 mount --bind /dev/pts "$ROOTFS/dev/pts"
 mount --bind /sys "$ROOTFS/sys"
+DS_ROADMAP_DOCKER_STATE=/run/ds-roadmap-fresh-docker bash "$REPO/scripts/docker/engine.sh" ensure
+mkdir -p "$ROOTFS/run" && touch "$ROOTFS/run/docker.sock"
+# No service starts inside the chroot (docker.io's install would try to start a dockerd of its own).
+printf '#!/bin/sh\nexit 101\n' >"$ROOTFS/usr/sbin/policy-rc.d" && chmod +x "$ROOTFS/usr/sbin/policy-rc.d"
+mount --bind /run/docker.sock "$ROOTFS/run/docker.sock"
 
 cat >"$ROOTFS/root/check.sh" <<EOF
 set -uo pipefail
