@@ -117,8 +117,18 @@ function readRecords(raw: unknown): StoredProjectRecords {
     scaffolds: Object.fromEntries(Object.entries(scaffolds ?? {}).filter(([, r]) => typeof r?.folder === 'string' && typeof r.at === 'string')),
     checks: Object.fromEntries(
       Object.entries(checks ?? {}).filter(
-        ([, r]) => typeof r?.at === 'string' && ['passed', 'failed', 'crashed', 'unverified'].includes(r.outcome) && typeof r.summary === 'string',
+        ([, r]) =>
+          typeof r?.at === 'string' &&
+          ['passed', 'failed', 'crashed', 'unverified'].includes(r.outcome) &&
+          typeof r.summary === 'string' &&
+          optionalLines(r.failures) &&
+          optionalLines(r.notRun),
       ),
     ),
   };
+}
+
+/** Absent, or a list of strings (the tree lists them line by line). */
+function optionalLines(value: unknown): boolean {
+  return value === undefined || (Array.isArray(value) && value.every((line) => typeof line === 'string'));
 }

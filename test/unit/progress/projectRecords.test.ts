@@ -31,6 +31,27 @@ describe('ProjectRecords', () => {
     assert.deepEqual(new ProjectRecords(shared, 'projects').lastCheck('microservices/kubernetes'), record);
   });
 
+  it('drops a check whose failing or not-run tests are not a list of lines', () => {
+    const at = '2026-01-02T00:00:00.000Z';
+    const records = new ProjectRecords(
+      new FakeMemento({
+        projects: {
+          version: 1,
+          scaffolds: {},
+          checks: {
+            'a/b': { at, outcome: 'unverified', summary: 's', notRun: 7 },
+            'a/c': { at, outcome: 'failed', summary: 's', failures: [1] },
+            'a/d': { at, outcome: 'unverified', summary: 's', notRun: ['x: no cluster'] },
+          },
+        },
+      }),
+      'projects',
+    );
+    assert.equal(records.lastCheck('a/b'), undefined);
+    assert.equal(records.lastCheck('a/c'), undefined);
+    assert.deepEqual(records.lastCheck('a/d')?.notRun, ['x: no cluster']);
+  });
+
   it('drops unreadable stored entries instead of failing', () => {
     const records = new ProjectRecords(new FakeMemento({ projects: { version: 1, scaffolds: { x: { folder: 3 } }, checks: 'no' } }), 'projects');
     assert.equal(records.scaffold('x'), undefined);
