@@ -147,11 +147,13 @@ async function main() {
   }
   const extension = await esbuild.context({
     // The extension; the project commands it loads on first use (src/projects/index.ts); the Testing
-    // view's controller, which it loads after the first render (src/testing/controller.ts).
+    // view's controller, which it loads after the first render (src/testing/controller.ts); the lesson
+    // panels, loaded when the first lesson opens (src/lesson/index.ts).
     entryPoints: {
       extension: path.join(root, 'src', 'extension.ts'),
       projects: path.join(root, 'src', 'projects', 'index.ts'),
       testing: path.join(root, 'src', 'testing', 'controller.ts'),
+      lessons: path.join(root, 'src', 'lesson', 'index.ts'),
     },
     bundle: true,
     format: 'cjs',
@@ -161,7 +163,7 @@ async function main() {
     sourcemap: !production,
     sourcesContent: false,
     outdir: path.join(root, 'dist'),
-    external: ['vscode', './projects.js', './testing.js'],
+    external: ['vscode', './projects.js', './testing.js', './lessons.js'],
     // The time the bundle starts evaluating, so activation's log line can report module load.
     banner: { js: '"use strict";var __dsRoadmapLoadStart = performance.now();' },
     metafile: true,

@@ -12,7 +12,7 @@ import { nextItem } from './core/roadmap/next';
 import type { RoadmapNode } from './core/roadmap/treeModel';
 import { WalkthroughIds } from './core/walkthrough/keys';
 import { showFailure } from './errors';
-import type { LessonPanels } from './lesson/lessonPanel';
+import type { LazyLessonPanels } from './lesson/lazy';
 import { setDone, setDoneWithTopics } from './progress/actions';
 import type * as ProjectCommands from './projects/index';
 import type { MilestoneRef } from './projects/check';
@@ -24,7 +24,7 @@ type Handler = (...args: unknown[]) => Promise<unknown>;
 
 /** Adapters that commands drive, created after the curriculum loaded. */
 export interface CommandTargets {
-  readonly lessons?: LessonPanels;
+  readonly lessons?: LazyLessonPanels;
 }
 
 export function registerCommands(extensionContext: vscode.ExtensionContext, ctx: RoadmapContext, targets: CommandTargets): void {

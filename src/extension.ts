@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { StateKeys, WebviewTypes } from './constants';
 import { projectCommands, registerCommands } from './commands';
 import { registerWorkspaceMirror } from './progress/workspaceMirror';
-import { LessonPanels } from './lesson/lessonPanel';
+import { LazyLessonPanels } from './lesson/lazy';
 import { afterFirstRender, registerRoadmapTree, revealMilestone, type RoadmapTree } from './tree/register';
 import type { Roadmap, RoadmapContext } from './roadmap/roadmap';
 import { loadRoadmap, startJournalWatcher } from './roadmap/load';
@@ -25,7 +25,7 @@ import { ReviewBoard } from './review/reviewBoard';
 export interface RoadmapApi {
   readonly roadmap: Roadmap;
   readonly tree: RoadmapTree;
-  readonly lessons?: LessonPanels;
+  readonly lessons?: LazyLessonPanels;
   readonly plan?: PlanProvider;
   /** The step-6 templates; the integration tests replace them with fixtures. */
   readonly templates: TemplateCatalog;
@@ -64,7 +64,9 @@ export function activate(context: vscode.ExtensionContext): RoadmapApi {
   const tree = registerRoadmapTree(context, roadmap, log, reviews);
   timer.mark('view registration');
   const lessons =
-    roadmap.ok && reviews ? new LessonPanels(ctx, roadmap, reviews, (project, milestone) => revealMilestone(tree, roadmap, project, milestone)) : undefined;
+    roadmap.ok && reviews
+      ? new LazyLessonPanels([ctx, roadmap, reviews, (project, milestone) => revealMilestone(tree, roadmap, project, milestone)])
+      : undefined;
   if (lessons) {
     context.subscriptions.push(lessons);
   }

@@ -44,4 +44,17 @@ describe('extension bundle', () => {
       'dist/testing.js does not hold the controller',
     );
   });
+
+  it('keeps the lesson panels in dist/lessons.js, loaded when the first lesson opens', () => {
+    assert.deepEqual(
+      activationInputs().filter((input) => /src\/lesson\/(lessonPanel|index)\.ts$|src\/core\/lesson\//.test(input)),
+      [],
+    );
+    const outputs = (JSON.parse(readFileSync(distFile('meta.json'), 'utf8')) as Meta).outputs;
+    const lessons = Object.entries(outputs).find(([file]) => file.endsWith('dist/lessons.js'))?.[1];
+    assert.ok(
+      lessons && Object.keys(lessons.inputs).some((input) => input.endsWith('src/lesson/lessonPanel.ts')),
+      'dist/lessons.js does not hold the lesson panels',
+    );
+  });
 });
