@@ -1,10 +1,25 @@
 // `npm run bench`: prints the figures the budgets are about, never asserts them (machines are
 // shared and noisy): bundle and package sizes; the cost of a progress toggle and of a full load
 // with 1,000 records, broken down and set next to the floor the disk allows (one append +
-// fdatasync, measured in the same run); the tree; and activation in a real VS Code, from its log,
-// over several window loads. Every figure is a median; every target is printed with its figure.
+// fdatasync, measured in the same run); the tree; activation in a real VS Code, from its log,
+// over several window loads; and that VS Code's extension-host heap after two rounds of 1,000
+// toggles clicked in the tree. Every figure is a median; every target is printed with its figure.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, rmSync, statSync, writeSync, fdatasyncSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  writeFileSync,
+  openSync,
+  closeSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeSync,
+  fdatasyncSync,
+} from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCompiledCurriculum } from '../src/core/curriculum/load';
@@ -28,6 +43,7 @@ import {
 import { JournalFiles } from '../src/progress/journalFiles';
 import { LoadedRoadmap } from '../src/roadmap/roadmap';
 import { FakeMemento } from '../test/fakes/memento';
+import type { Page } from 'playwright-core';
 import { launchBrowser } from './vscode/browser';
 import { ensureServer, startServer } from './vscode/server';
 
@@ -45,6 +61,10 @@ async function median(runs: number, fn: () => unknown): Promise<number> {
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   return middle(times);
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 }
 
 function middle(values: readonly number[]): number {
@@ -74,6 +94,7 @@ function sizes(): void {
   console.log(`  dist/extension.js       ${kb(bytes('dist/extension.js'))}   (budget 60 KB)`);
   console.log(`  dist/projects.js        ${kb(bytes('dist/projects.js'))}   (loaded by the first scaffold or check)`);
   console.log(`  dist/testing.js         ${kb(bytes('dist/testing.js'))}   (the Testing view's controller, loaded after the first render)`);
+  console.log(`  dist/lessons.js         ${kb(bytes('dist/lessons.js'))}   (the lesson panels, loaded when the first lesson opens)`);
   console.log(`  dist/curriculum.json    ${kb(bytes('dist/curriculum.json'))}   (read at activation)`);
   console.log(`  dist/lessons.json.br    ${kb(bytes('dist/lessons.json.br'))}   (Brotli; read when the first lesson opens)`);
   console.log(`  dist/template-files.br  ${kb(bytes('dist/template-files.br'))}   (the three templates' files, Brotli; read when scaffolding)`);
@@ -247,7 +268,6 @@ function heapUsed(): number {
  * extension's listeners, then what 1,000 toggles leave behind.
  */
 async function memory(): Promise<void> {
-  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
   const folder = mkdtempSync(join(tmpdir(), 'ds-roadmap-bench-'));
   try {
     const start = heapUsed();
@@ -358,9 +378,175 @@ async function activation(): Promise<void> {
     console.log('targets');
     console.log(target('activation, as the log reports it', ms(total, 1), '≤ 25 ms, six steps shown', total <= 25 && steps.every((count) => count === 6)));
     console.log(target('curriculum + progress load', ms(progressLoad, 1), '≤ 10 ms', progressLoad <= 10));
+    await hostMemory(page);
   } finally {
     await browser.close();
     server.stop();
+  }
+}
+
+/** The extension host that runs this extension: the one holding its progress journal open. */
+function ourExtensionHost(): number | undefined {
+  const hosts = readdirSync('/proc').filter((entry) => {
+    try {
+      return /^\d+$/.test(entry) && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('--type=extensionHost');
+    } catch {
+      return false;
+    }
+  });
+  return hosts.map(Number).find((pid) => {
+    try {
+      return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+        try {
+          return readlinkSync(`/proc/${pid}/fd/${fd}`).includes('ds-roadmap.distributed-systems-roadmap');
+        } catch {
+          return false;
+        }
+      });
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The inspector's WebSocket address once SIGUSR1 has opened it (Node's default, 127.0.0.1:9229). */
+async function openInspector(pid: number): Promise<string | undefined> {
+  process.kill(pid, 'SIGUSR1');
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    try {
+      const targets = (await (await fetch('http://127.0.0.1:9229/json/list')).json()) as { webSocketDebuggerUrl: string }[];
+      if (targets[0]) {
+        return targets[0].webSocketDebuggerUrl;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return undefined;
+}
+
+/**
+ * The extension host's V8 heap after a full collection (over the inspector that SIGUSR1 opens in
+ * it), once the roadmap is shown and again after 1,000 toggles clicked in the tree, each waited for
+ * until its checkbox shows it. The host runs VS Code's own extensions too: the growth, not the
+ * size, is this extension's.
+ */
+async function hostMemory(page: Page): Promise<void> {
+  const pid = ourExtensionHost();
+  const url = pid === undefined ? undefined : await openInspector(pid);
+  if (!url) {
+    console.log(`  extension host heap: ${pid === undefined ? 'no extension host holds the journal open' : 'its inspector did not open'} (not measured)`);
+    return;
+  }
+  const socket = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    socket.addEventListener('open', resolve, { once: true });
+    socket.addEventListener('error', reject, { once: true });
+  });
+  let next = 0;
+  const call = (method: string): Promise<Record<string, unknown>> =>
+    new Promise((resolve) => {
+      const id = ++next;
+      const onMessage = (event: MessageEvent) => {
+        const message = JSON.parse(String(event.data)) as { id?: number; result?: Record<string, unknown> };
+        if (message.id === id) {
+          socket.removeEventListener('message', onMessage);
+          resolve(message.result ?? {});
+        }
+      };
+      socket.addEventListener('message', onMessage);
+      socket.send(JSON.stringify({ id, method }));
+    });
+  // Two full collections 200 ms apart: objects held only by a WeakRef or waiting for a finalizer
+  // survive the first.
+  const heap = async () => {
+    await call('HeapProfiler.collectGarbage');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await call('HeapProfiler.collectGarbage');
+    return Number((await call('Runtime.getHeapUsage')).usedSize);
+  };
+  // DS_ROADMAP_BENCH_HEAP_SNAPSHOTS=<folder>: also writes a .heapsnapshot at each point (open them in
+  // Chrome DevTools' Memory tab and compare, to find what grows).
+  const snapshots = process.env.DS_ROADMAP_BENCH_HEAP_SNAPSHOTS;
+  const snapshot = async (name: string): Promise<void> => {
+    if (!snapshots) {
+      return;
+    }
+    const chunks: string[] = [];
+    const onChunk = (event: MessageEvent) => {
+      const message = JSON.parse(String(event.data)) as { method?: string; params?: { chunk: string } };
+      if (message.method === 'HeapProfiler.addHeapSnapshotChunk' && message.params) {
+        chunks.push(message.params.chunk);
+      }
+    };
+    socket.addEventListener('message', onChunk);
+    await call('HeapProfiler.takeHeapSnapshot');
+    socket.removeEventListener('message', onChunk);
+    mkdirSync(snapshots, { recursive: true });
+    writeFileSync(join(snapshots, `${name}.heapsnapshot`), chunks.join(''));
+  };
+  try {
+    const step = page.locator('.pane-body .monaco-list-row[aria-level="1"]:has-text("Fundamentals of Distributed Systems")').first();
+    if ((await step.getAttribute('aria-expanded')) !== 'true') {
+      await step.locator('.monaco-tl-twistie').first().click();
+    }
+    const topic = page.locator('.pane-body .monaco-list-row[aria-level="2"]:has([role="checkbox"])').first();
+    await topic.waitFor({ timeout: 30_000 });
+    const checkbox = topic.locator('[role="checkbox"]');
+    // A click that lands while the tree re-renders the row can be lost: it is clicked again (counted),
+    // and a round stops only when three clicks in a row change nothing.
+    const toggled = async (before: string | null): Promise<boolean> => {
+      const deadline = Date.now() + 3000;
+      while ((await checkbox.getAttribute('aria-checked')) === before && Date.now() < deadline) {
+        await page.waitForTimeout(5);
+      }
+      return (await checkbox.getAttribute('aria-checked')) !== before;
+    };
+    const round = async (): Promise<{ toggles: number; retried: number; seconds: number }> => {
+      const started = Date.now();
+      let toggles = 0;
+      let retried = 0;
+      for (; toggles < 1000; toggles++) {
+        const before = await checkbox.getAttribute('aria-checked');
+        let attempt = 0;
+        for (; attempt < 3 && !(await checkbox.click().then(() => toggled(before))); attempt++) {
+          retried++;
+        }
+        if (attempt === 3) {
+          console.log(`  stalled at toggle ${toggles}: three clicks on "${await topic.getAttribute('aria-label')}" changed nothing`);
+          break;
+        }
+      }
+      return { toggles, retried, seconds: (Date.now() - started) / 1000 };
+    };
+    // Two rounds: the first also pays for code VS Code and the extension compile on first use; growth
+    // that repeats in the second is what a long session accumulates.
+    const activated = await heap();
+    await snapshot('activated');
+    const first = await round();
+    const afterFirst = await heap();
+    await snapshot('first-1000');
+    const second = await round();
+    const afterSecond = await heap();
+    await snapshot('second-1000');
+    const growth = (from: number, to: number) => `${to >= from ? '+' : ''}${mb(to - from)}`;
+    console.log(`extension host heap (used, after a full collection; VS Code's own extensions share the host)`);
+    console.log(`  after activation, the roadmap shown            ${mb(activated)}`);
+    for (const [name, figures, heapAfter] of [
+      ['first', first, afterFirst],
+      ['second', second, afterSecond],
+    ] as const) {
+      console.log(
+        `  after the ${name} ${figures.toggles} toggles clicked in the tree  ${mb(heapAfter)}  (${figures.seconds.toFixed(0)} s of clicking, each waited for; ${figures.retried} clicks lost and clicked again)`,
+      );
+    }
+    const complete = first.toggles === 1000 && second.toggles === 1000;
+    console.log(target('extension host heap growth, first 1,000 toggles', growth(activated, afterFirst), 'reported', complete));
+    console.log(target('extension host heap growth, next 1,000 toggles', growth(afterFirst, afterSecond), 'reported', complete));
+  } finally {
+    socket.close();
   }
 }
 
