@@ -2,7 +2,8 @@
 // page, but none relies on what another left: each starts from the state it needs (startFresh,
 // or opening what it looks at), so they pass in any order (DS_ROADMAP_UI_ORDER=reverse proves it).
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UiTest } from '../../scripts/vscode/run-ui';
 import { parseCompiledCurriculum } from '../../src/core/curriculum/load';
@@ -536,6 +537,66 @@ export const testingViewTests: UiTest[] = [
       await wb.tryCommand('View: Hide Panel');
       await wb.tryCommand('View: Close All Editors');
       await wb.openRoadmap();
+    },
+  },
+  {
+    name: 'a milestone whose live test cannot run here is unverified, never passed: the warning, and the tree row with its reason',
+    run: async (wb, server) => {
+      // The microservices reference solution, scaffolded and completed: milestone 7's static checks
+      // pass, and its live test skips itself without a Kubernetes cluster (none on this machine).
+      const name = `microservices-${Date.now().toString(36)}`;
+      const folder = join(server.dirs.workspace, name);
+      if (!(await wb.stepRow('Fundamentals of Distributed Systems').isVisible())) {
+        await wb.openRoadmapFromActivityBar();
+      }
+      await wb.runCommand('Roadmap: Scaffold Project…');
+      const input = wb.page.locator('.quick-input-widget input');
+      await wb.page.locator('.quick-input-list .monaco-list-row:has-text("Microservices on Docker and Kubernetes")').first().waitFor();
+      await input.fill('Microservices on Docker and Kubernetes');
+      await input.press('Enter');
+      await wb.page.locator('.quick-input-list .monaco-list-row.focused:has-text("New folder in")').first().waitFor();
+      await input.press('Enter');
+      await eventually(async () => assert.equal(await input.inputValue(), 'microservices'));
+      await input.fill(name);
+      await input.press('Enter');
+      await eventually(
+        () => Promise.resolve(assert.ok(existsSync(join(folder, 'test', 'm7-kubernetes.test.ts')), 'the last milestone test was not written')),
+        60_000,
+      );
+      await wb.page.locator('.part.sidebar .composite.title:has-text("Explorer")').waitFor({ timeout: 30_000 });
+      cpSync(join(__dirname, '..', 'templates', 'microservices', 'reference'), folder, { recursive: true });
+      const install = spawnSync('npm', ['install', '--include=dev', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: folder, encoding: 'utf8' });
+      assert.equal(install.status, 0, `npm install in the scaffold failed:\n${install.stderr}`);
+      await wb.tryCommand('View: Close All Editors');
+      await wb.openRoadmap();
+      // Check milestone 7 from the Command Palette's picker.
+      await wb.runCommand('Roadmap: Check Project Milestone…');
+      await input.fill('7. Kubernetes');
+      await wb.page.locator('.quick-input-list .monaco-list-row:has-text("Microservices on Docker and Kubernetes")').first().waitFor();
+      await input.press('Enter');
+      const warning = wb.page.locator('.notification-toast:has-text("is unverified")');
+      await warning.waitFor({ timeout: 180_000 });
+      assert.match(
+        await warning.innerText(),
+        /"Kubernetes" is unverified: no test failed, but \d+ of \d+ did not run, so it is not recorded as done\..*no Kubernetes cluster context/s,
+      );
+      // The tree: the milestone says unverified with the skipped icon, is not ticked, and its tooltip gives the reason.
+      await wb.expandStep('Hands-On Projects', 'Microservices on Docker and Kubernetes');
+      const project = wb.row('Microservices on Docker and Kubernetes');
+      if ((await project.getAttribute('aria-expanded')) !== 'true') {
+        await project.locator('.monaco-tl-twistie').first().click();
+      }
+      const milestone = wb.page.locator('.pane-body .monaco-list-row:has-text("Kubernetes"):has-text("unverified")').first();
+      await milestone.waitFor({ timeout: 30_000 });
+      assert.equal(await milestone.locator('.codicon-circle-slash').count(), 1, 'the unverified milestone has no circle-slash icon');
+      assert.doesNotMatch(await milestone.innerText(), /verified \d{4}-/, 'the milestone shows as verified');
+      await milestone.hover();
+      const hover = wb.page.locator('.monaco-hover:visible, .workbench-hover:visible').first();
+      await hover.waitFor({ timeout: 15_000 });
+      assert.match(await hover.innerText(), /no Kubernetes cluster context/);
+      await wb.screenshot('17-unverified-milestone');
+      await wb.dismiss();
+      await wb.tryCommand('View: Close All Editors');
     },
   },
 ];
