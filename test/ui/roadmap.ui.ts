@@ -460,20 +460,7 @@ export const testingViewTests: UiTest[] = [
     run: async (wb, server) => {
       // A project of its own, in a fresh folder, scaffolded from the Command Palette.
       const name = `file-sharing-${Date.now().toString(36)}`;
-      // On a page just opened, the extension's commands reach the palette once its view has loaded.
-      if (!(await wb.stepRow('Fundamentals of Distributed Systems').isVisible())) {
-        await wb.openRoadmapFromActivityBar();
-      }
-      await wb.runCommand('Roadmap: Scaffold Project…');
-      const input = wb.page.locator('.quick-input-widget input');
-      await wb.page.locator('.quick-input-list .monaco-list-row:has-text("Distributed file-sharing system")').first().waitFor();
-      await input.fill('Distributed file-sharing system');
-      await input.press('Enter');
-      await wb.page.locator('.quick-input-list .monaco-list-row.focused:has-text("New folder in")').first().waitFor();
-      await input.press('Enter');
-      await eventually(async () => assert.equal(await input.inputValue(), 'file-sharing'));
-      await input.fill(name);
-      await input.press('Enter');
+      await scaffoldFromPalette(wb, 'Distributed file-sharing system', 'file-sharing', name);
       // Another test's README may be open already: the files on disk say this scaffold is done.
       await eventually(
         () =>
@@ -546,19 +533,7 @@ export const testingViewTests: UiTest[] = [
       // pass, and its live test skips itself without a Kubernetes cluster (none on this machine).
       const name = `microservices-${Date.now().toString(36)}`;
       const folder = join(server.dirs.workspace, name);
-      if (!(await wb.stepRow('Fundamentals of Distributed Systems').isVisible())) {
-        await wb.openRoadmapFromActivityBar();
-      }
-      await wb.runCommand('Roadmap: Scaffold Project…');
-      const input = wb.page.locator('.quick-input-widget input');
-      await wb.page.locator('.quick-input-list .monaco-list-row:has-text("Microservices on Docker and Kubernetes")').first().waitFor();
-      await input.fill('Microservices on Docker and Kubernetes');
-      await input.press('Enter');
-      await wb.page.locator('.quick-input-list .monaco-list-row.focused:has-text("New folder in")').first().waitFor();
-      await input.press('Enter');
-      await eventually(async () => assert.equal(await input.inputValue(), 'microservices'));
-      await input.fill(name);
-      await input.press('Enter');
+      await scaffoldFromPalette(wb, 'Microservices on Docker and Kubernetes', 'microservices', name);
       await eventually(
         () => Promise.resolve(assert.ok(existsSync(join(folder, 'test', 'm7-kubernetes.test.ts')), 'the last milestone test was not written')),
         60_000,
@@ -570,6 +545,7 @@ export const testingViewTests: UiTest[] = [
       await wb.tryCommand('View: Close All Editors');
       await wb.openRoadmap();
       // Check milestone 7 from the Command Palette's picker.
+      const input = wb.page.locator('.quick-input-widget input');
       await wb.runCommand('Roadmap: Check Project Milestone…');
       await input.fill('7. Kubernetes');
       await wb.page.locator('.quick-input-list .monaco-list-row:has-text("Microservices on Docker and Kubernetes")').first().waitFor();
@@ -600,6 +576,28 @@ export const testingViewTests: UiTest[] = [
     },
   },
 ];
+
+/**
+ * Scaffold Project… from the Command Palette: the project by its title, a new folder in the
+ * workspace whose proposed name must be `proposed`, renamed to `name`. Returns once the name is
+ * entered; the files are written after.
+ */
+async function scaffoldFromPalette(wb: Workbench, title: string, proposed: string, name: string): Promise<void> {
+  // On a page just opened, the extension's commands reach the palette once its view has loaded.
+  if (!(await wb.stepRow('Fundamentals of Distributed Systems').isVisible())) {
+    await wb.openRoadmapFromActivityBar();
+  }
+  await wb.runCommand('Roadmap: Scaffold Project…');
+  const input = wb.page.locator('.quick-input-widget input');
+  await wb.page.locator(`.quick-input-list .monaco-list-row:has-text("${title}")`).first().waitFor();
+  await input.fill(title);
+  await input.press('Enter');
+  await wb.page.locator('.quick-input-list .monaco-list-row.focused:has-text("New folder in")').first().waitFor();
+  await input.press('Enter');
+  await eventually(async () => assert.equal(await input.inputValue(), proposed));
+  await input.fill(name);
+  await input.press('Enter');
+}
 
 export const windowTests: UiTest[] = [
   {
