@@ -168,6 +168,10 @@ export function deriveCompose(services: Readonly<Record<string, ComposeService>>
       throw new Error(`${container.service}: no image was built`);
     }
     const kept = Object.fromEntries(KEPT.filter((key) => entry[key] !== undefined).map((key) => [key, entry[key]]));
+    if (typeof entry.user === 'number') {
+      // `user: 1000` reads as a number; compose wants the string, as `docker run --user` does.
+      kept.user = String(entry.user);
+    }
     const replicated = container.alias !== container.service;
     generated[container.composeService] = {
       ...kept,

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceName } from '../src/config.ts';
-import { deriveCompose, portTargets, replicaEnv, runProgram, type ComposeCommand, type Result, type Runner } from './compose.ts';
+import { deriveCompose, portTargets, replicaEnv, runProgram, type ComposeCommand, type Planned, type Result, type Runner } from './compose.ts';
 import { readCompose, readDockerfile, type ComposeService } from './deploy.ts';
 import { attachToTest } from './runs.ts';
 
@@ -224,6 +224,11 @@ export class ContainerShop {
       attachToTest('compose-up.log', output);
       const containers = await this.composeContainers(planned);
       if (up.status === 0) {
+        if (containers.length !== planned.length) {
+          throw new Error(
+            `${compose.program.join(' ')} up made ${containers.map((c) => c.name).join(', ')}, not every one of ${planned.map((p) => p.alias).join(', ')}`,
+          );
+        }
         await this.waitHealthy(containers, Math.max(1000, deadline - performance.now()));
         return;
       }
@@ -257,9 +262,7 @@ export class ContainerShop {
   }
 
   /** The containers a compose run made, found by their container_name; those not made are left out. */
-  private async composeContainers(
-    planned: readonly { service: ServiceName; alias: string; containerName: string; ports: readonly string[] }[],
-  ): Promise<Container[]> {
+  private async composeContainers(planned: readonly Planned[]): Promise<Container[]> {
     this.containers.length = 0;
     for (const p of planned) {
       const id = await docker(['inspect', '--format', '{{.Id}}', p.containerName]);
