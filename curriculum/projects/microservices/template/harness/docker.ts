@@ -4,7 +4,7 @@
 // `docker run` commands; catalog twice, so one can die), publishes the gateway on 127.0.0.1 only,
 // waits for every HEALTHCHECK, and removes everything it made (containers, network, images), marked
 // with labels so that a run killed midway is cleaned by the next one.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceName } from '../src/config.ts';
@@ -69,7 +69,7 @@ export async function baseImageArgs(dockerfile: string): Promise<string[]> {
 
 const LABEL = 'ds-roadmap.shop';
 
-/** Removes what earlier runs left (their test process is gone): containers, then networks, then images. */
+/** Removes what earlier runs left (their test process is gone): containers, then networks, then images, then compose files. */
 export async function sweepStale(): Promise<void> {
   const alive = (pid: string): boolean => {
     try {
@@ -101,6 +101,13 @@ export async function sweepStale(): Promise<void> {
       .map(([id]) => id as string);
     if (stale.length > 0) {
       await docker(kind === 'container' ? ['rm', '-f', ...stale] : [kind, 'rm', ...(kind === 'image' ? ['-f'] : []), ...stale]);
+    }
+  }
+  // The compose runner's generated files: a temporary folder ds-shop-<pid>-<time>-… per run.
+  for (const name of readdirSync(tmpdir())) {
+    const pid = /^ds-shop-(\d+)-/.exec(name)?.[1];
+    if (pid !== undefined && !alive(pid)) {
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
     }
   }
 }
@@ -254,7 +261,7 @@ export class ContainerShop {
       const reasons = await Promise.all(broken.map(({ container, state }) => this.notHealthy(container, state, healthyWithinMs)));
       throw new Error(
         `${compose.program.join(' ')} up could not start the shop (exit ${up.status ?? 'timed out'})` +
-          (missing.length + waiting.length > 0 ? `; never started, waiting on the others: ${[...missing, ...waiting].join(', ')}` : '') +
+          (missing.length + waiting.length > 0 ? `; not started, because a service in their depends_on failed: ${[...missing, ...waiting].join(', ')}` : '') +
           (reasons.length > 0 ? `\n${reasons.join('\n')}` : '') +
           `\nthe end of compose's output:\n${`${up.stdout}${up.stderr}`.trim().split('\n').slice(-15).join('\n')}`,
       );
