@@ -1,31 +1,22 @@
 // The shop in real containers, for milestone 6's live test: finds a Docker engine, builds every
-// service's image from your Dockerfiles, starts the topology of your compose.yaml with plain
-// `docker network` and `docker run` commands (catalog twice, so one can die), publishes the gateway
-// on 127.0.0.1 only, waits for every HEALTHCHECK, and removes everything it made (containers,
-// network, images), marked with labels so that a run killed midway is cleaned by the next one.
-import { spawn } from 'node:child_process';
+// service's image from your Dockerfiles, starts the topology of your compose.yaml (with Docker
+// Compose when this machine has it, harness/compose.ts, else with plain `docker network` and
+// `docker run` commands; catalog twice, so one can die), publishes the gateway on 127.0.0.1 only,
+// waits for every HEALTHCHECK, and removes everything it made (containers, network, images), marked
+// with labels so that a run killed midway is cleaned by the next one.
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ServiceName } from '../src/config.ts';
-import { composeEnv, readCompose, readDockerfile, type ComposeService } from './deploy.ts';
-import { PROJECT_ROOT } from './processes.ts';
+import { deriveCompose, portTargets, replicaEnv, runProgram, type ComposeCommand, type Planned, type Result, type Runner } from './compose.ts';
+import { readCompose, readDockerfile, type ComposeService } from './deploy.ts';
 import { attachToTest } from './runs.ts';
 
-export interface Result {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type { Result };
 
 /** Runs `docker <args>`; never throws (a missing docker command is status null, its error in stderr). */
 export function docker(args: readonly string[], timeoutMs = 60_000): Promise<Result> {
-  return new Promise((resolve) => {
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const child = spawn('docker', args, { cwd: PROJECT_ROOT, timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error) => resolve({ status: null, stdout: '', stderr: error.message }));
-    child.on('close', (status) => resolve({ status, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-  });
+  return runProgram(['docker'], args, timeoutMs);
 }
 
 /** Runs `docker <args>` and answers its stdout, or throws with what it printed. */
@@ -78,7 +69,7 @@ export async function baseImageArgs(dockerfile: string): Promise<string[]> {
 
 const LABEL = 'ds-roadmap.shop';
 
-/** Removes what earlier runs left (their test process is gone): containers, then networks, then images. */
+/** Removes what earlier runs left (their test process is gone): containers, then networks, then images, then compose files. */
 export async function sweepStale(): Promise<void> {
   const alive = (pid: string): boolean => {
     try {
@@ -110,6 +101,13 @@ export async function sweepStale(): Promise<void> {
       .map(([id]) => id as string);
     if (stale.length > 0) {
       await docker(kind === 'container' ? ['rm', '-f', ...stale] : [kind, 'rm', ...(kind === 'image' ? ['-f'] : []), ...stale]);
+    }
+  }
+  // The compose runner's generated files: a temporary folder ds-shop-<pid>-<time>-… per run.
+  for (const name of readdirSync(tmpdir())) {
+    const pid = /^ds-shop-(\d+)-/.exec(name)?.[1];
+    if (pid !== undefined && !alive(pid)) {
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
     }
   }
 }
@@ -155,12 +153,21 @@ export class ContainerShop {
   }
 
   /**
-   * Starts the services of compose.yaml in the order its depends_on asks (service_healthy: after
-   * that service is healthy), each with its environment and `user:`, on one network where each is
+   * Starts the services of compose.yaml, with compose when the runner is compose (startWithCompose),
+   * else with plain docker commands in the order its depends_on asks (service_healthy: after that
+   * service is healthy), each with its environment and `user:`, on one network where each is
    * reachable by its service name. `replicas` runs a service more than once: each replica is named
    * <service>-<n>, keeps the service name as an alias, and registers under its own PUBLIC_URL.
    */
-  async start(replicas: Partial<Record<ServiceName, number>>, healthyWithinMs: number): Promise<void> {
+  async start(
+    replicas: Partial<Record<ServiceName, number>>,
+    healthyWithinMs: number,
+    runner: Runner = { kind: 'docker', why: 'no runner given' },
+  ): Promise<void> {
+    if (runner.kind === 'compose') {
+      await this.startWithCompose(runner.compose, replicas, healthyWithinMs);
+      return;
+    }
     const services = readCompose('compose.yaml').compose.services ?? {};
     await mustDocker(['network', 'create', ...this.label, this.network]);
     const pending = new Map(Object.entries(services) as [ServiceName, ComposeService][]);
@@ -185,21 +192,104 @@ export class ContainerShop {
     }
   }
 
+  /** The compose command and generated file of a compose run, for teardown. */
+  private composeRun: { compose: ComposeCommand; folder: string; file: string } | undefined;
+
+  /** `<compose> -p ds-shop-<run> -f <generated file> <args>`. */
+  private composeArgs(args: readonly string[]): readonly string[] {
+    if (this.composeRun === undefined) {
+      throw new Error('no compose run');
+    }
+    return ['-p', this.network, '-f', this.composeRun.file, ...args];
+  }
+
+  /**
+   * `compose up -d --no-build` of a file derived from compose.yaml (harness/compose.ts), written
+   * in a temporary folder, then the same wait for every HEALTHCHECK as the plain runner. Compose
+   * itself fails `up` when a service_healthy dependency turns unhealthy; one whose checks only ran
+   * out of time on a loaded machine is waited for and `up` run again (it starts what is left).
+   */
+  private async startWithCompose(compose: ComposeCommand, replicas: Partial<Record<ServiceName, number>>, healthyWithinMs: number): Promise<void> {
+    const services = readCompose('compose.yaml').compose.services ?? {};
+    const { file, planned } = deriveCompose(services, {
+      images: this.images,
+      replicas,
+      namePrefix: this.network,
+      network: this.network,
+      labels: { [LABEL]: String(process.pid) },
+    });
+    const folder = mkdtempSync(join(tmpdir(), `${this.network}-`));
+    // JSON is YAML: compose reads it as it would your compose.yaml.
+    writeFileSync(join(folder, 'compose.yaml'), `${JSON.stringify(file, null, 2)}\n`);
+    this.composeRun = { compose, folder, file: join(folder, 'compose.yaml') };
+    attachToTest('compose.generated.yaml', `${JSON.stringify(file, null, 2)}\n`);
+    const deadline = performance.now() + healthyWithinMs;
+    let output = '';
+    for (let attempt = 1; ; attempt++) {
+      const up = await runProgram(compose.program, this.composeArgs(['up', '-d', '--no-build']), healthyWithinMs + 120_000);
+      output += `$ ${compose.program.join(' ')} ${this.composeArgs(['up', '-d', '--no-build']).join(' ')}\n${up.stdout}${up.stderr}`;
+      attachToTest('compose-up.log', output);
+      const containers = await this.composeContainers(planned);
+      if (up.status === 0) {
+        if (containers.length !== planned.length) {
+          throw new Error(
+            `${compose.program.join(' ')} up made ${containers.map((c) => c.name).join(', ')}, not every one of ${planned.map((p) => p.alias).join(', ')}`,
+          );
+        }
+        await this.waitHealthy(containers, Math.max(1000, deadline - performance.now()));
+        return;
+      }
+      // Why up failed: a container that exited or turned unhealthy, named with its health log.
+      const failing = [];
+      for (const container of containers) {
+        const state = await this.state(container);
+        if (state.Health?.Status !== 'healthy') {
+          failing.push({ container, state });
+        }
+      }
+      const slow = failing.length > 0 && failing.every(({ state }) => state.Running && state.Health !== undefined && slowOnly(state));
+      if (slow && attempt < 3 && performance.now() < deadline) {
+        await this.waitHealthy(
+          failing.map(({ container }) => container),
+          deadline - performance.now(),
+        );
+        continue;
+      }
+      const missing = planned.filter((p) => !containers.some((c) => c.name === p.alias)).map((p) => p.composeService);
+      const waiting = failing.filter(({ state }) => state.Status === 'created').map(({ container }) => container.name);
+      const broken = failing.filter(({ state }) => state.Status !== 'created' && (!state.Running || state.Health?.Status !== 'starting'));
+      const reasons = await Promise.all(broken.map(({ container, state }) => this.notHealthy(container, state, healthyWithinMs)));
+      throw new Error(
+        `${compose.program.join(' ')} up could not start the shop (exit ${up.status ?? 'timed out'})` +
+          (missing.length + waiting.length > 0 ? `; not started, because a service in their depends_on failed: ${[...missing, ...waiting].join(', ')}` : '') +
+          (reasons.length > 0 ? `\n${reasons.join('\n')}` : '') +
+          `\nthe end of compose's output:\n${`${up.stdout}${up.stderr}`.trim().split('\n').slice(-15).join('\n')}`,
+      );
+    }
+  }
+
+  /** The containers a compose run made, found by their container_name; those not made are left out. */
+  private async composeContainers(planned: readonly Planned[]): Promise<Container[]> {
+    this.containers.length = 0;
+    for (const p of planned) {
+      const id = await docker(['inspect', '--format', '{{.Id}}', p.containerName]);
+      if (id.status === 0) {
+        this.containers.push({ service: p.service, name: p.alias, id: id.stdout.trim(), ports: p.ports });
+      }
+    }
+    return [...this.containers];
+  }
+
   private async runContainer(service: ServiceName, entry: ComposeService, replica: number | undefined): Promise<Container> {
     const image = this.images.get(service);
     if (image === undefined) {
       throw new Error(`${service}: no image was built`);
     }
     const alias = replica === undefined ? service : `${service}-${replica}`;
-    const env = composeEnv(entry);
-    if (replica !== undefined && env.PUBLIC_URL) {
-      const url = new URL(env.PUBLIC_URL);
-      url.hostname = alias;
-      env.PUBLIC_URL = url.toString().replace(/\/$/, '');
-    }
+    const env = replicaEnv(entry, alias, replica !== undefined);
     const user = typeof entry.user === 'string' || typeof entry.user === 'number' ? ['--user', String(entry.user)] : [];
     // Published on 127.0.0.1 only, each on a free host port: the test reads it back.
-    const targets = (entry.ports ?? []).map((p) => (typeof p === 'object' ? String(p.target) : (String(p).split(':').at(-1)?.split('/')[0] ?? '')));
+    const targets = portTargets(entry);
     const name = `ds-shop-${this.run}-${alias}`;
     const id = (
       await mustDocker([
@@ -292,6 +382,14 @@ export class ContainerShop {
 
   /** Removes the containers, the network and the images this shop made, whatever state they are in. */
   async teardown(): Promise<void> {
+    if (this.composeRun !== undefined) {
+      const down = await runProgram(this.composeRun.compose.program, this.composeArgs(['down', '--volumes', '--remove-orphans', '--timeout', '5']), 120_000);
+      if (down.status !== 0) {
+        attachToTest('compose-down.log', down.stdout + down.stderr);
+      }
+      rmSync(this.composeRun.folder, { recursive: true, force: true });
+    }
+    // After compose down these find nothing; they remove what a failed down or the plain runner left.
     const ids = this.containers.map((c) => c.id);
     if (ids.length > 0) {
       await docker(['rm', '-f', '--volumes', ...ids]);
@@ -317,6 +415,8 @@ function slowOnly(state: ContainerState): boolean {
 }
 
 interface ContainerState {
+  /** created, running, exited… */
+  readonly Status: string;
   readonly Running: boolean;
   readonly ExitCode: number;
   readonly Health?: { readonly Status: string; readonly Log?: readonly { readonly ExitCode: number; readonly Output: string }[] };

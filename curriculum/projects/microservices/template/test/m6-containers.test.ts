@@ -3,8 +3,9 @@
 // code in the final stage, the right CMD); the compose file is validated against the Compose
 // Specification's schema; then both are checked against the code: ports, health paths and
 // environment variables must be ones the services really have. With an engine, the last test builds
-// the images and runs the shop in containers (harness/docker.ts); without one it is skipped, and a
-// skipped test is "unverified", never passed.
+// the images and runs the shop in containers (harness/docker.ts: with Docker Compose when this
+// machine has it, else plain docker commands); without one it is skipped, and a skipped test is
+// "unverified", never passed.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { test } from 'node:test';
 import { CONFIG_SPECS, ENTRY_FILES, SERVICES, STATEFUL, type ServiceName } from '../src/config.ts';
 import { HEALTH_PATH, READY_PATH } from '../src/lib/http.ts';
 import { IMAGE, composeEnv, readCompose, readDockerfile, todoIn, valueProblem, type ComposeService, type Dockerfile, type Instruction } from '../harness/deploy.ts';
+import { chooseRunner } from '../harness/compose.ts';
 import { ContainerShop, engineAbsence, mustDocker, sweepStale } from '../harness/docker.ts';
 import { failed, figures, formatFigures, runLoad } from '../harness/load.ts';
 import { PROJECT_ROOT } from '../harness/processes.ts';
@@ -202,6 +204,13 @@ test('the shop runs in containers: built from your Dockerfiles, every container 
     t.skip(absent);
     return;
   }
+  // Compose when this machine has it (ROADMAP_SHOP_RUNNER=compose|docker forces one), else plain docker commands.
+  const runner = await chooseRunner();
+  t.diagnostic(
+    runner.kind === 'compose'
+      ? `runner: compose (${runner.compose.program.join(' ')} ${runner.compose.version}) on a compose file derived from compose.yaml`
+      : `runner: plain docker commands (${runner.why})`,
+  );
   const began = performance.now();
   await sweepStale();
   const shop = new ContainerShop();
@@ -213,7 +222,7 @@ test('the shop runs in containers: built from your Dockerfiles, every container 
       t.diagnostic(`image ${build.service}: built in ${build.seconds.toFixed(1)} s, ${(build.bytes / 1e6).toFixed(1)} MB`);
     }
     const starting = performance.now();
-    await shop.start({ catalog: 2 }, HEALTHY_WITHIN_MS);
+    await shop.start({ catalog: 2 }, HEALTHY_WITHIN_MS, runner);
     t.diagnostic(`${shop.containers.length} containers healthy ${((performance.now() - starting) / 1000).toFixed(1)} s after the first started`);
 
     for (const container of shop.containers) {
