@@ -105,12 +105,10 @@ export interface DeriveOptions {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-/** One container the generated file starts: its compose service there, the service it runs, its alias. */
+/** One container the generated file starts: the service it runs, and its alias. */
 export interface Planned {
-  /** The service's name in the generated file (catalog-1 for a replica). */
-  readonly composeService: string;
   readonly service: ServiceName;
-  /** The container's alias on the network (as the plain runner names it). */
+  /** Its service's name in the generated file and its alias on the network, as the plain runner names it (catalog-1 for a replica). */
   readonly alias: string;
   readonly containerName: string;
   /** The container ports your compose.yaml publishes. */
@@ -152,7 +150,6 @@ export function deriveCompose(services: Readonly<Record<string, ComposeService>>
     namesOf.set(service, names);
     for (const alias of names) {
       planned.push({
-        composeService: alias,
         service: service as ServiceName,
         alias,
         containerName: `${options.namePrefix}-${alias}`,
@@ -173,7 +170,7 @@ export function deriveCompose(services: Readonly<Record<string, ComposeService>>
       kept.user = String(entry.user);
     }
     const replicated = container.alias !== container.service;
-    generated[container.composeService] = {
+    generated[container.alias] = {
       ...kept,
       image,
       container_name: container.containerName,

@@ -255,7 +255,7 @@ export class ContainerShop {
         );
         continue;
       }
-      const missing = planned.filter((p) => !containers.some((c) => c.name === p.alias)).map((p) => p.composeService);
+      const missing = planned.filter((p) => !containers.some((c) => c.name === p.alias)).map((p) => p.alias);
       const waiting = failing.filter(({ state }) => state.Status === 'created').map(({ container }) => container.name);
       const broken = failing.filter(({ state }) => state.Status !== 'created' && (!state.Running || state.Health?.Status !== 'starting'));
       const reasons = await Promise.all(broken.map(({ container, state }) => this.notHealthy(container, state, healthyWithinMs)));
