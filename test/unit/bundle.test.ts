@@ -6,12 +6,21 @@ interface Meta {
   outputs: Record<string, { inputs: Record<string, unknown>; entryPoint?: string }>;
 }
 
+/** The source files the build bundled into dist/<bundle>, after checking it holds `holds` (a source file that must be in it). */
+function bundleInputs(bundle: string, holds: string): string[] {
+  const meta = JSON.parse(readFileSync(distFile('meta.json'), 'utf8')) as Meta;
+  const output = Object.entries(meta.outputs).find(([file]) => file.endsWith(`dist/${bundle}`))?.[1];
+  const inputs = Object.keys(output?.inputs ?? {});
+  assert.ok(
+    inputs.some((input) => input.endsWith(holds)),
+    `dist/${bundle} does not hold ${holds}`,
+  );
+  return inputs;
+}
+
 /** The source files bundled into dist/extension.js: what activation loads. */
 function activationInputs(): string[] {
-  const meta = JSON.parse(readFileSync(distFile('meta.json'), 'utf8')) as Meta;
-  const extension = Object.entries(meta.outputs).find(([file]) => file.endsWith('dist/extension.js'))?.[1];
-  assert.ok(extension && Object.keys(extension.inputs).some((input) => input.endsWith('src/extension.ts')), 'the metafile does not describe the extension');
-  return Object.keys(extension.inputs);
+  return bundleInputs('extension.js', 'src/extension.ts');
 }
 
 describe('extension bundle', () => {
@@ -21,15 +30,9 @@ describe('extension bundle', () => {
   });
 
   it('keeps scaffolding and checking in dist/projects.js, loaded on first use', () => {
-    const inputs = activationInputs();
-    const projectCode = inputs.filter((input) => /src\/projects\/|src\/core\/(scaffold|check)\//.test(input));
+    const projectCode = activationInputs().filter((input) => /src\/projects\/|src\/core\/(scaffold|check)\//.test(input));
     assert.deepEqual(projectCode, []);
-    const outputs = (JSON.parse(readFileSync(distFile('meta.json'), 'utf8')) as Meta).outputs;
-    const projects = Object.entries(outputs).find(([file]) => file.endsWith('dist/projects.js'))?.[1];
-    assert.ok(
-      projects && Object.keys(projects.inputs).some((input) => input.endsWith('src/projects/check.ts')),
-      'dist/projects.js does not hold the check command',
-    );
+    bundleInputs('projects.js', 'src/projects/check.ts');
   });
 
   it('keeps the Testing view controller in dist/testing.js, loaded after the first render', () => {
@@ -37,12 +40,7 @@ describe('extension bundle', () => {
       activationInputs().filter((input) => /src\/testing\//.test(input)),
       [],
     );
-    const outputs = (JSON.parse(readFileSync(distFile('meta.json'), 'utf8')) as Meta).outputs;
-    const testing = Object.entries(outputs).find(([file]) => file.endsWith('dist/testing.js'))?.[1];
-    assert.ok(
-      testing && Object.keys(testing.inputs).some((input) => input.endsWith('src/testing/controller.ts')),
-      'dist/testing.js does not hold the controller',
-    );
+    bundleInputs('testing.js', 'src/testing/controller.ts');
   });
 
   it('keeps the lesson panels in dist/lessons.js, loaded when the first lesson opens', () => {
@@ -50,11 +48,6 @@ describe('extension bundle', () => {
       activationInputs().filter((input) => /src\/lesson\/(lessonPanel|index)\.ts$|src\/core\/lesson\//.test(input)),
       [],
     );
-    const outputs = (JSON.parse(readFileSync(distFile('meta.json'), 'utf8')) as Meta).outputs;
-    const lessons = Object.entries(outputs).find(([file]) => file.endsWith('dist/lessons.js'))?.[1];
-    assert.ok(
-      lessons && Object.keys(lessons.inputs).some((input) => input.endsWith('src/lesson/lessonPanel.ts')),
-      'dist/lessons.js does not hold the lesson panels',
-    );
+    bundleInputs('lessons.js', 'src/lesson/lessonPanel.ts');
   });
 });
